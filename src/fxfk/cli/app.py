@@ -1,0 +1,84 @@
+"""The `fxfk` command: one typer app, one place that turns errors into exit codes.
+
+Exit codes: 0 clean, 1 findings, 2 usage error or no data found, 3 unexpected internal error,
+130 interrupted. Commands import the core (pydantic, jinja2 …) inside their functions so that
+`fxfk --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from fxfk import __version__
+
+app = typer.Typer(
+    name="fxfk",
+    help="行政相对人法律风险防控制度（郑商〔2019〕175号）的数据校验、分级、期限跟踪与公布工具。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fxfk {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    debug: bool = typer.Option(False, "--debug", help="出现内部错误时打印完整的 Python 调用栈。"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本并退出。"),
+) -> None:
+    _state["debug"] = debug
+
+
+def _register() -> None:
+    from fxfk.cli import schema, validate
+
+    app.command("validate")(validate.validate_command)
+    app.command("schema")(schema.schema_command)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    from fxfk.errors import FxfkError
+
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except FxfkError as exc:
+        typer.echo(f"fxfk：{exc.message}", err=True)
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        typer.echo("已中断", err=True)
+        code = 130
+    except KeyboardInterrupt:
+        typer.echo("已中断", err=True)
+        code = 130
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except BrokenPipeError:
+        code = 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if _state["debug"]:
+            import traceback
+
+            traceback.print_exc()
+        typer.echo(
+            f"fxfk：内部错误（{type(exc).__name__}: {exc}）。这是 fxfk 的缺陷，不是数据的问题；"
+            "加 --debug 重新运行可看到调用栈，请附在问题报告中。",
+            err=True,
+        )
+        code = 3
+    sys.exit(code if isinstance(code, int) else 0)

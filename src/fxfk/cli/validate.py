@@ -1,0 +1,56 @@
+"""`fxfk validate`."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from fxfk.cli.options import RootOption, resolve_root, use_color
+
+
+class ValidateFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def validate_command(
+    paths: Optional[List[Path]] = typer.Argument(None, help="只报告这些文件或目录中的问题（跨文件规则仍检查全部数据）。", show_default=False),
+    root: Optional[Path] = RootOption,
+    format: Optional[ValidateFormat] = typer.Option(
+        None, "--format", "-f", help="输出格式：text、json 或 github（GITHUB_ACTIONS=true 时自动选 github）。", show_default=False
+    ),
+    strict: bool = typer.Option(False, "--strict", help="有警告也以退出码 1 结束。"),
+) -> None:
+    """检查所有登记册、任务表和设置是否正确，错误定位到“文件:行:列”。
+
+    退出码：0 通过（允许有警告，除非 --strict），1 发现问题，2 用法错误或找不到数据，3 内部错误。
+
+    示例：
+
+        fxfk validate
+
+        fxfk validate data/risks/jinshui.yaml --format json
+    """
+    from fxfk import reporters
+    from fxfk.validation import validate
+
+    data_root = resolve_root(root)
+    result = validate(data_root, paths or None)
+    chosen = format.value if format else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    if chosen == "text":
+        output = reporters.render_text(result, color=use_color())
+    elif chosen == "json":
+        output = reporters.render_json(result)
+    else:
+        output = reporters.render_github(result, reporters.github_workspace_prefix(str(data_root)))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(reporters.render_markdown_table(result))
+    typer.echo(output, nl=False)
+    raise typer.Exit(0 if result.ok(strict) else 1)

@@ -1,0 +1,84 @@
+"""The level rules of 附件1 一（风险等级划分）, as one small pure function plus its explanation.
+
+Precedence is high → low → medium: a fact of the high clause wins over any low fact; the medium
+clause is what remains (「除了高风险和低风险之外的其他违法行为」). With ``levels: 2`` (高/低 only)
+what the medium clause would give is low.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fxfk.models.types import Level
+
+
+@dataclass(frozen=True)
+class Clause:
+    level: Level
+    ref: str  # where in the notice
+    wording: str  # the notice's own words for the whole clause
+
+
+@dataclass(frozen=True)
+class Fact:
+    field: str  # name in risks[].factors
+    clause: Clause
+    wording: str  # the part of the clause this fact stands for
+
+
+HIGH = Clause(
+    Level.high,
+    "附件1 一（一）",
+    "实施重大行政处罚或行政强制措施、行政强制执行的违法行为或者某一时段、某一地域、某一行业易发、高发、多发的违法行为",
+)
+LOW = Clause(
+    Level.low,
+    "附件1 一（二）",
+    "适用简易程序实施行政处罚的违法行为；违法行为轻微，经行政指导能及时纠正，未造成危害后果的违法行为；"
+    "偶发、少见的违法行为或者法律没有明确规定，需要包容审慎监管的行为",
+)
+MEDIUM = Clause(Level.medium, "附件1 一（三）", "除了高风险和低风险之外的其他违法行为")
+# Two-level mode: the office grades 高/低 only, and the rest falls to low.
+TWO_LEVEL_REST = Clause(Level.low, "附件1 一（三）（两级划分）", "除了高风险之外的其他违法行为（只分高、低两级时归为低风险）")
+
+FACTS = (
+    Fact("major_penalty", HIGH, "实施重大行政处罚……的违法行为"),
+    Fact("coercion", HIGH, "实施……行政强制措施、行政强制执行的违法行为"),
+    Fact("hotspot", HIGH, "某一时段、某一地域、某一行业易发、高发、多发的违法行为"),
+    Fact("simple_procedure", LOW, "适用简易程序实施行政处罚的违法行为"),
+    Fact("minor_correctable", LOW, "违法行为轻微，经行政指导能及时纠正，未造成危害后果的违法行为"),
+    Fact("rare", LOW, "偶发、少见的违法行为"),
+    Fact("unclear_law", LOW, "法律没有明确规定，需要包容审慎监管的行为"),
+)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    level: Level
+    clause: Clause  # the clause that decided
+    facts: tuple[Fact, ...]  # the facts of the deciding clause that are present
+    overridden: tuple[Fact, ...]  # facts of a lower-precedence clause that also hold
+
+
+def _present(factors, fact: Fact) -> bool:
+    value = getattr(factors, fact.field)
+    return bool(value.strip()) if isinstance(value, str) else bool(value)
+
+
+def explain(factors, levels: int = 3) -> Explanation:
+    """Which clause of 附件1 一 decides the level for these facts, and why."""
+    present = [f for f in FACTS if _present(factors, f)]
+    high = tuple(f for f in present if f.clause is HIGH)
+    low = tuple(f for f in present if f.clause is LOW)
+    if high:
+        return Explanation(Level.high, HIGH, high, low)
+    if low:
+        return Explanation(Level.low, LOW, low, ())
+    if levels == 2:
+        return Explanation(Level.low, TWO_LEVEL_REST, (), ())
+    return Explanation(Level.medium, MEDIUM, (), ())
+
+
+def rule_level(factors, levels: int = 3) -> Level:
+    """The level the rules give: high if any high fact, else low if any low fact, else medium."""
+    return explain(factors, levels).level

@@ -1,0 +1,173 @@
+"""Pydantic validation errors turned into located Chinese diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from fxfk.diagnostics import Diagnostic, format_path
+from fxfk.yamlload import LoadedYaml
+
+_TAGS = ("discretion-text", "discretion-tiers")
+
+
+def _data_loc(loc: tuple) -> tuple:
+    """Drop pydantic's union tags and "[key]" markers, which do not name data."""
+    return tuple(p for p in loc if p not in _TAGS and p != "[key]")
+
+
+def _show(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "（空）"
+    if isinstance(value, (dict, list)):
+        return "映射" if isinstance(value, dict) else "列表"
+    return str(value)
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model class that holds the last element of ``loc`` (for listing allowed keys)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        cls = _unwrap_model(current)
+        if cls is None or part not in cls.model_fields:
+            return None
+        current = cls.model_fields[part].annotation
+    return _unwrap_model(current)
+
+
+def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is None:
+        return None
+    for arg in typing.get_args(annotation):
+        found = _unwrap_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+_PATTERN_HINTS = {
+    ("office", "id"): "单位标识应以小写字母开头，只含小写字母、数字和连字符（2–40 个字符），例如 jinshui",
+    ("risks", "id"): "风险点编号应以大写字母开头，由大写字母、数字和连字符组成，例如 JS-YFK-001",
+    ("risks",): "风险点编号应以大写字母开头，由大写字母、数字和连字符组成，例如 JS-YFK-001",
+    ("tasks", "id"): "任务序号应为数字和点组成的编号，例如 \"2.2\"",
+    ("task",): "任务序号应为数字和点组成的编号，例如 \"3.3\"",
+}
+
+
+def _pattern_hint(loc: tuple) -> str | None:
+    names = tuple(p for p in loc if isinstance(p, str))
+    for size in (2, 1):
+        hint = _PATTERN_HINTS.get(names[-size:])
+        if hint:
+            return hint
+    return None
+
+
+def message_for(error: dict, model: type[BaseModel]) -> str:
+    kind = error["type"]
+    loc = _data_loc(error["loc"])
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    name = str(loc[-1]) if loc else ""
+    if kind == "missing":
+        return f"缺少必填字段“{name}”"
+    if kind == "extra_forbidden":
+        holder = _model_at(model, loc[:-1])
+        allowed = list(holder.model_fields) if holder else []
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = f"是不是“{close[0]}”？" if close else ""
+        listing = f"此处可用的字段：{'、'.join(allowed)}" if allowed else ""
+        return f"未知字段“{name}”（拼写错误？）；{hint}{listing}"
+    if kind == "string_type":
+        if value is None:
+            return "值为空；这里需要填写文字"
+        if isinstance(value, (bool, int)):
+            return f"这里需要文字，但 YAML 把 {_show(value)} 读成了{'布尔值' if isinstance(value, bool) else '数字'}；请加引号，例如 \"{_show(value)}\""
+        return f"这里需要文字，实际是{_show(value)}"
+    if kind in ("int_type", "int_parsing"):
+        if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+            return f"“{value}”以 0 开头，不按数字读取（YAML 1.1 会把它当成八进制）；请写成不带前导 0 的整数，如 {int(value)}"
+        return f"这里需要整数，实际是“{_show(value)}”"
+    if kind in ("bool_type", "bool_parsing"):
+        if isinstance(value, str) and value.strip().lower() in {"yes", "no", "on", "off", "y", "n", "是", "否"}:
+            return f"这里需要 true 或 false；“{value}”在不同的 YAML 版本中含义不同，请改写为 true 或 false"
+        return f"这里需要 true 或 false，实际是“{_show(value)}”"
+    if kind == "list_type":
+        return f"这里需要列表（每项一行，以“- ”开头），实际是{_show(value)}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"这里需要映射（若干行“键: 值”），实际是“{_show(value)}”"
+    if kind == "greater_than_equal":
+        return f"应不小于 {ctx.get('ge')}，实际是 {_show(value)}"
+    if kind == "less_than_equal":
+        return f"应不大于 {ctx.get('le')}，实际是 {_show(value)}"
+    if kind == "too_short":
+        return f"至少需要 {ctx.get('min_length')} 项"
+    if kind == "string_too_short":
+        return "不能为空"
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == r"\S":
+            return "不能为空白"
+        hint = _pattern_hint(error["loc"])
+        return f"“{value}”格式不对；{hint}" if hint else f"“{value}”格式不对，应符合 {ctx.get('pattern')}"
+    if kind == "literal_error":
+        if name == "schema_version":
+            return f"不认识的数据格式版本 {_show(value)}；本工具认识的版本：1"
+        return f"“{_show(value)}”无效；可用的值：{ctx.get('expected')}"
+    if kind in ("float_type", "float_parsing"):
+        return f"这里需要数字，实际是“{_show(value)}”"
+    # Our own PydanticCustomError messages are already Chinese.
+    return error["msg"]
+
+
+def diagnostics_from(exc: ValidationError, loaded: LoadedYaml, model: type[BaseModel]) -> list[Diagnostic]:
+    out = []
+    seen = set()
+    for error in exc.errors(include_url=False):
+        loc = _data_loc(error["loc"])
+        if error["type"] == "missing":
+            line, column = loaded.locate(loc[:-1])
+        else:
+            line, column = loaded.locate(loc, key=error["type"] == "extra_forbidden")
+        code = _CODES.get(error["type"], error["type"].replace("_", "-"))
+        diag = Diagnostic(loaded.rel, line, column, code, "error", format_path(loc), message_for(error, model))
+        key = (line, column, code, diag.path)
+        if key not in seen:  # a dict key and its value can fail on the same spot
+            seen.add(key)
+            out.append(diag)
+    return out
+
+
+_CODES = {
+    "missing": "missing-field",
+    "extra_forbidden": "unknown-field",
+    "string_type": "not-text",
+    "int_type": "not-integer",
+    "int_parsing": "not-integer",
+    "bool_type": "not-boolean",
+    "bool_parsing": "not-boolean",
+    "list_type": "not-a-list",
+    "dict_type": "not-a-mapping",
+    "model_type": "not-a-mapping",
+    "model_attributes_type": "not-a-mapping",
+    "greater_than_equal": "out-of-range",
+    "less_than_equal": "out-of-range",
+    "too_short": "too-few-items",
+    "string_too_short": "empty-text",
+    "string_pattern_mismatch": "bad-format",
+    "literal_error": "bad-value",
+    "enum_value": "bad-enum",
+    "date_invalid": "impossible-date",
+    "date_format": "bad-date",
+}

@@ -1,0 +1,57 @@
+"""Repository settings: fxfk.yaml (optional; every key has a default)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+from fxfk.models.types import NonNegativeInt, PositiveInt, SchemaVersion, StrictModel, Text
+
+
+_DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+
+
+def _decimal(value: Any) -> Any:
+    # The loader leaves `2.5` as text (it types integers only); read it here, deliberately.
+    if isinstance(value, bool):
+        pass
+    elif isinstance(value, int):
+        return float(value)
+    elif isinstance(value, str) and _DECIMAL.match(value.strip()):
+        return float(value)
+    raise PydanticCustomError("decimal", "“{value}”不是数字；应写成 2 或 1.5 这样的数", {"value": str(value)})
+
+
+Ratio = Annotated[float, BeforeValidator(_decimal), Field(ge=1)]
+
+
+class Hotspot(StrictModel):
+    top: PositiveInt = Field(10, title="全市案件数前 N 名", description="最近一年案件数排名前 N 的风险点参与预警")
+    min_cases: NonNegativeInt = Field(5, title="最少案件数")
+    rise_ratio: Ratio = Field(
+        2.0,
+        title="同比上升倍数",
+        description="最近一年案件数达到上一年的这么多倍（且不少于 min_cases）也预警",
+    )
+
+
+class GuidanceDays(StrictModel):
+    high: PositiveInt = Field(90, title="高风险点行政指导间隔（天）")
+    medium: PositiveInt = Field(180, title="中风险点行政指导间隔（天）")
+    low: PositiveInt = Field(365, title="低风险点行政指导间隔（天）")
+
+
+class Settings(StrictModel):
+    """Settings for the whole data repository."""
+
+    model_config = {"title": "fxfk 设置（fxfk.yaml）"}
+
+    schema_version: SchemaVersion = 1
+    organization: Optional[Text] = Field(None, title="发布机关", description="印在公开清单和报告上的机关名称")
+    levels: Literal[2, 3] = Field(3, title="风险等级级数", description="3 = 高/中/低（通知原文）；2 = 高/低")
+    hotspot: Hotspot = Field(default_factory=Hotspot, title="自动预警")
+    due_soon_days: NonNegativeInt = Field(14, title="即将到期提醒天数")
+    guidance_days: GuidanceDays = Field(default_factory=GuidanceDays, title="行政指导频次")

@@ -1,0 +1,126 @@
+"""Turn a ValidationResult into text, JSON or GitHub Actions annotations.
+
+A small registry (``REPORTERS``) of functions over one result object; none of them prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Callable
+
+from fxfk.diagnostics import Diagnostic
+from fxfk.validation import ValidationResult
+
+SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
+_COLOR = {"error": "\033[31m", "warning": "\033[33m", "file": "\033[1m", "reset": "\033[0m"}
+
+
+def diagnostic_line(d: Diagnostic, color: bool = False) -> str:
+    """``file:line:col: 错误 code [path] message`` — the location first, so editors can jump to it."""
+    label = SEVERITY_LABEL[d.severity]
+    if color:
+        label = f"{_COLOR[d.severity]}{label}{_COLOR['reset']}"
+    path = f" [{d.path}]" if d.path else ""
+    return f"{d.location()}: {label} {d.code}{path} {d.message}"
+
+
+def summary_line(result: ValidationResult) -> str:
+    return f"检查了 {result.files} 个文件：{result.errors} 个错误，{result.warnings} 个警告"
+
+
+def render_text(result: ValidationResult, color: bool = False) -> str:
+    lines: list[str] = []
+    current = None
+    for d in result.diagnostics:
+        if d.file != current:
+            if current is not None:
+                lines.append("")
+            current = d.file
+            lines.append(f"{_COLOR['file']}{d.file}{_COLOR['reset']}" if color else d.file)
+        lines.append("  " + diagnostic_line(d, color))
+    if lines:
+        lines.append("")
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(result: ValidationResult) -> str:
+    doc = {
+        "ok": result.errors == 0,
+        "files": result.files,
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "diagnostics": [d.as_dict() for d in result.diagnostics],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+GITHUB_ANNOTATION_LIMIT = 10  # GitHub shows at most 10 annotations per severity and step
+
+
+def render_github(result: ValidationResult, workspace_prefix: str = "") -> str:
+    """``::error file=…,line=…,col=…::`` lines for the first 10 findings of each severity."""
+    lines = []
+    shown = {"error": 0, "warning": 0}
+    for d in result.diagnostics:
+        if shown[d.severity] >= GITHUB_ANNOTATION_LIMIT:
+            continue
+        shown[d.severity] += 1
+        props = ",".join(
+            [
+                f"file={_escape_property(workspace_prefix + d.file)}",
+                f"line={d.line}",
+                f"col={d.column}",
+                f"title={_escape_property(d.code)}",
+            ]
+        )
+        lines.append(f"::{d.severity} {props}::{_escape_data(d.message)}")
+    hidden = len(result.diagnostics) - sum(shown.values())
+    if hidden:
+        lines.append(f"另有 {hidden} 条问题未作注释，完整列表见作业摘要（Job Summary）")
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown_table(result: ValidationResult) -> str:
+    """The full list for ``$GITHUB_STEP_SUMMARY``."""
+    status = "✅ 通过" if result.errors == 0 else "❌ 未通过"
+    out = [f"### fxfk validate：{status}", "", summary_line(result), ""]
+    if result.diagnostics:
+        out += ["| 位置 | 级别 | 代码 | 字段 | 说明 |", "|---|---|---|---|---|"]
+        for d in result.diagnostics:
+            out.append(
+                f"| `{_cell(d.location())}` | {SEVERITY_LABEL[d.severity]} | `{d.code}` | {_cell(d.path)} | {_cell(d.message)} |"
+            )
+    return "\n".join(out) + "\n"
+
+
+def github_workspace_prefix(root: str) -> str:
+    """Annotations need paths relative to the checkout, not to the data root."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if not workspace:
+        return ""
+    rel = os.path.relpath(os.path.abspath(root), os.path.abspath(workspace))
+    if rel == "." or rel.startswith(".."):
+        return ""
+    return rel.replace(os.sep, "/") + "/"
+
+
+REPORTERS: dict[str, Callable[..., str]] = {
+    "text": render_text,
+    "json": render_json,
+    "github": render_github,
+}

@@ -1,0 +1,66 @@
+"""`fxfk validate` as a library call: load everything, run every check, sort the findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fxfk.checks import run_checks
+from fxfk.diagnostics import Diagnostic
+from fxfk.errors import FxfkError
+from fxfk.repository import Repository, load_repository
+
+
+@dataclass
+class ValidationResult:
+    repo: Repository
+    files: int
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return len(self.diagnostics) - self.errors
+
+    def ok(self, strict: bool = False) -> bool:
+        return self.errors == 0 and not (strict and self.warnings)
+
+
+def validate_repository(repo: Repository, only: list[str] | None = None) -> ValidationResult:
+    """All diagnostics of ``repo``; with ``only`` (paths relative to the root) just those files'.
+
+    Cross-file checks always look at every file — a duplicate id in another office still counts —
+    but only findings located in the selected files are reported.
+    """
+    diagnostics = repo.diagnostics + run_checks(repo)
+    files = len(repo.files)
+    if only is not None:
+        selected = set(only)
+        diagnostics = [d for d in diagnostics if d.file in selected or any(d.file.startswith(s.rstrip("/") + "/") for s in selected)]
+        files = sum(1 for f in repo.files if f.rel in selected or any(f.rel.startswith(s.rstrip("/") + "/") for s in selected))
+    diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.code))
+    return ValidationResult(repo, files, diagnostics)
+
+
+def validate(root: Path, paths: list[Path] | None = None, **load_options) -> ValidationResult:
+    repo = load_repository(root, **load_options)
+    if not repo.files:
+        raise FxfkError(f"“{root}”中没有找到数据文件（fxfk.yaml、data/risks/*.yaml、data/tasks/*.yaml）")
+    only = None
+    if paths:
+        only = []
+        for p in paths:
+            resolved = p.resolve()
+            try:
+                rel = resolved.relative_to(root.resolve()).as_posix()
+            except ValueError:
+                raise FxfkError(f"“{p}”不在数据仓库“{root}”之内") from None
+            if not resolved.exists():
+                raise FxfkError(f"“{p}”不存在")
+            only.append("" if rel == "." else rel)
+        if "" in only:
+            only = None
+    return validate_repository(repo, only)

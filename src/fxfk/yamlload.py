@@ -1,0 +1,434 @@
+"""The one strict YAML loader of fxfk.
+
+Everything that reads a data file goes through :func:`load_file`. It
+
+* reads bytes (refusing files over a size limit before parsing), decodes UTF-8 (a BOM is fine) and
+  recognises GBK/GB18030 files saved by Windows editors;
+* reports the traps that Chinese input methods set and YAML itself does not name: a full-width
+  colon ``：`` after a key, ideographic spaces (U+3000) or tabs in the indentation;
+* refuses anchors/aliases (alias bombs), explicit tags (``!!python/...``), duplicate keys, several
+  documents, an empty file and a top level that is not a mapping;
+* types only ``true``/``false``, ``null`` and plain decimal integers — everything else, including
+  YAML 1.1's ``no``/``on``/``010``/``2019-02-30``, stays text for the models to judge;
+* keeps the node tree, so any model error can be mapped back to ``file:line:column``.
+
+libyaml (``CParser``) is used where present, the pure-Python parser otherwise; both give the same
+diagnostics (the tests run both).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.error import MarkedYAMLError, YAMLError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader, ReaderError
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+from fxfk.diagnostics import Diagnostic
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Deeper than any data file can legitimately be; protects the recursive walk (and libyaml's).
+MAX_DEPTH = 64
+
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_DEFAULT_TAGS = {ScalarNode: _STR, SequenceNode: _SEQ, MappingNode: _MAP}
+_ALLOWED_TAGS = {_STR, _SEQ, _MAP}
+
+
+class _PlainResolver(BaseResolver):
+    """Gives every node its default tag: typing plain scalars is done by ``_scalar`` below."""
+
+    def resolve(self, kind, value, implicit):  # noqa: ARG002 - signature of BaseResolver
+        return _DEFAULT_TAGS[kind]
+
+
+try:  # libyaml, when pyyaml was built with it
+    from yaml import CParser
+
+    class _CLoader(CParser, _PlainResolver):
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            _PlainResolver.__init__(self)
+
+    HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover - depends on how pyyaml was built
+    _CLoader = None
+    HAVE_LIBYAML = False
+
+
+class _PyLoader(Reader, Scanner, Parser, Composer, _PlainResolver):
+    def __init__(self, stream):
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        _PlainResolver.__init__(self)
+
+
+def loader_class(pure: bool = False):
+    return _PyLoader if (pure or _CLoader is None) else _CLoader
+
+
+# YAML 1.2 core schema, minus floats: only these plain scalars get a type.
+_NULLS = {"null", "Null", "NULL", "~", ""}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+# Plain words that YAML 1.1 tools (and older pyyaml users) read as booleans; fxfk keeps them as text.
+YAML11_BOOLEANS = frozenset("y Y yes Yes YES n N no No NO on On ON off Off OFF".split())
+
+
+def _scalar(node: ScalarNode) -> Any:
+    value = node.value
+    if node.style is not None:  # quoted or block scalar: always text
+        return value
+    if value in _NULLS:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT.match(value):
+        return int(value)
+    return value
+
+
+@dataclass
+class LoadedYaml:
+    """A parsed file: its data (None when it could not be read) and its node tree for locations."""
+
+    rel: str
+    data: Any = None
+    root: Node | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # (line, column, word) of plain yes/no/on/off values kept as text, for a warning
+    yaml11_words: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not any(d.severity == "error" for d in self.diagnostics)
+
+    def locate(self, loc: tuple, key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the node at ``loc``, or of the deepest ancestor that exists.
+
+        With ``key=True`` the position of the last key itself is returned (for unknown keys).
+        Parts of ``loc`` that do not name data (pydantic's union tags) are skipped.
+        """
+        node = self.root
+        if node is None:
+            return (1, 1)
+        mark = node.start_mark
+        for i, part in enumerate(loc):
+            last = i == len(loc) - 1
+            if isinstance(node, MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, ScalarNode) and (_scalar(k) == part or k.value == str(part)):
+                        if last and key:
+                            return (k.start_mark.line + 1, k.start_mark.column + 1)
+                        node, mark = v, v.start_mark
+                        break
+                else:
+                    if isinstance(part, str) and part.startswith("discretion-"):
+                        continue
+                    break
+            elif isinstance(node, SequenceNode):
+                if isinstance(part, int) and 0 <= part < len(node.value):
+                    node = node.value[part]
+                    mark = node.start_mark
+                elif isinstance(part, int):
+                    break
+                # string parts inside a sequence are union tags: skip
+            else:
+                break
+        return (mark.line + 1, mark.column + 1)
+
+
+class _Problem(Exception):
+    def __init__(self, code: str, message: str, line: int, column: int, path: str = ""):
+        super().__init__(message)
+        self.code, self.message, self.line, self.column, self.path = code, message, line, column, path
+
+
+def _pos(mark) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+# --- traps that come before parsing --------------------------------------------------------
+
+_FULLWIDTH_COLON = re.compile(r"^([ \t\u3000]*(?:-[ \t]+)*)([A-Za-z_][A-Za-z0-9_]*)[ \t\u3000]*：", re.M)
+_IDEOGRAPHIC_INDENT = re.compile(r"^([ \t]*(?:-[ \t]*)*)\u3000", re.M)
+_TAB_INDENT = re.compile(r"^( *(?:- *)*)\t", re.M)
+_DEEP_FLOW = re.compile(r"(?:[\[{][ \t\r\n]*){%d,}" % (MAX_DEPTH + 1))
+_NO_SPACE_AFTER_COLON = re.compile(r"^([ ]*(?:-[ ]+)*)([a-z_][a-z0-9_]*):(?=[^\s:/])", re.M)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def _check_traps(text: str) -> list[tuple[str, str, int, int]]:
+    found: list[tuple[str, str, int, int]] = []
+    for m in _FULLWIDTH_COLON.finditer(text):
+        line, col = _line_col(text, m.end() - 1)
+        found.append(
+            (
+                "fullwidth-colon",
+                f"键“{m[2]}”后面是全角冒号“：”（中文输入法）；YAML 只认半角冒号，请改为“{m[2]}: ”（半角冒号加一个空格）",
+                line,
+                col,
+            )
+        )
+    for m in _IDEOGRAPHIC_INDENT.finditer(text):
+        line, col = _line_col(text, m.end() - 1)
+        found.append(
+            (
+                "ideographic-space",
+                "缩进中有全角空格（U+3000，中文输入法）；缩进只能用半角空格，请删除后用空格重新缩进",
+                line,
+                col,
+            )
+        )
+    for m in _TAB_INDENT.finditer(text):
+        line, col = _line_col(text, m.end() - 1)
+        found.append(("tab-indent", "缩进中有制表符（Tab）；YAML 缩进只能用空格，请把 Tab 换成空格", line, col))
+    for m in _NO_SPACE_AFTER_COLON.finditer(text):
+        line, col = _line_col(text, m.end() - 1)
+        found.append(
+            (
+                "colon-without-space",
+                f"键“{m[2]}”的冒号后面缺少空格，YAML 会把整行当成一段文字；请写成“{m[2]}: 值”",
+                line,
+                col,
+            )
+        )
+    deep = _DEEP_FLOW.search(text)
+    if deep:
+        line, col = _line_col(text, deep.start())
+        found.append(("too-deep", f"嵌套层数超过 {MAX_DEPTH} 层；数据文件不需要这么深的结构", line, col))
+    found.sort(key=lambda f: (f[2], f[3]))
+    return found
+
+
+# --- YAML's own errors, in Chinese ---------------------------------------------------------
+
+_PROBLEMS = [
+    ("mapping values are not allowed here", "此处不能出现“: ”；如果值里本身含有冒号加空格，请给整个值加引号，或检查上一行的缩进"),
+    ("could not find expected ':'", "找不到应有的冒号“:”；请检查这一行是否写成了“键: 值”"),
+    ("did not find expected key", "缩进不一致：这一行与同级的键没有对齐"),
+    ("did not find expected '-' indicator", "列表项缩进不一致：这一行与同级的“- ”没有对齐"),
+    ("expected <block end>, but found", "缩进不一致：这一行的缩进与上文不匹配"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合"),
+    ("found unexpected ':'", "出现了多余的冒号；值里含有冒号时请给整个值加引号"),
+    ("found character that cannot start any token", "这个字符不能出现在值的开头（如 @、`、%）；请给整个值加引号"),
+    ("while scanning a quoted scalar", "引号没有闭合"),
+    ("found unknown escape character", "双引号字符串中有无效的转义（\\）；请改用单引号，或把 \\ 写成 \\\\"),
+    ("expected ',' or ']'", "方括号列表 [...] 没有正确闭合或缺少逗号"),
+    ("expected ',' or '}'", "花括号映射 {...} 没有正确闭合或缺少逗号"),
+    ("while parsing a block collection", "列表的写法有误：同一级的“- ”必须对齐"),
+]
+
+
+def _translate(problem: str | None, context: str | None) -> str:
+    text = f"{context or ''} {problem or ''}"
+    if "'\\t'" in text or "\\t" in (problem or ""):
+        return "缩进或值的开头有制表符（Tab）；YAML 缩进只能用空格"
+    for needle, chinese in _PROBLEMS:
+        if needle in text:
+            return f"YAML 语法错误：{chinese}"
+    return f"YAML 语法错误：{(problem or context or '无法解析').strip()}"
+
+
+# --- the walk: nodes to plain data ----------------------------------------------------------
+
+
+def _to_data(node: Node, path: tuple, depth: int, words: list) -> Any:
+    if depth > MAX_DEPTH:
+        line, col = _pos(node.start_mark)
+        raise _Problem("too-deep", f"嵌套层数超过 {MAX_DEPTH} 层；数据文件不需要这么深的结构", line, col)
+    if node.tag not in _ALLOWED_TAGS:
+        line, col = _pos(node.start_mark)
+        raise _Problem(
+            "explicit-tag",
+            f"不允许使用 YAML 标签“{node.tag.replace('tag:yaml.org,2002:', '!!')}”；请删除标签，只写普通的值",
+            line,
+            col,
+        )
+    if isinstance(node, ScalarNode):
+        if node.style is None and node.value in YAML11_BOOLEANS:
+            words.append((node.start_mark.line + 1, node.start_mark.column + 1, node.value))
+        return _scalar(node)
+    if isinstance(node, SequenceNode):
+        return [_to_data(item, path + (i,), depth + 1, words) for i, item in enumerate(node.value)]
+    result: dict = {}
+    first_seen: dict = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            line, col = _pos(key_node.start_mark)
+            raise _Problem("complex-key", "键必须是简单的文字，不能是列表或映射", line, col)
+        if key_node.tag not in _ALLOWED_TAGS:
+            _to_data(key_node, path, depth + 1, words)  # raises explicit-tag
+        key = _scalar(key_node)
+        if key in first_seen:
+            line, col = _pos(key_node.start_mark)
+            raise _Problem(
+                "duplicate-key",
+                f"键“{key_node.value}”重复（第 {first_seen[key]} 行已有）；同一层里每个键只能出现一次，请合并或删除一个",
+                line,
+                col,
+                _format(path + (key,)),
+            )
+        first_seen[key] = key_node.start_mark.line + 1
+        result[key] = _to_data(value_node, path + (key,), depth + 1, words)
+    return result
+
+
+def _format(loc: tuple) -> str:
+    from fxfk.diagnostics import format_path
+
+    return format_path(loc)
+
+
+# --- entry points ---------------------------------------------------------------------------
+
+
+def decode(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes to text: UTF-8 (BOM tolerated); GBK files get a message that says how to fix them."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        try:
+            raw.decode("gb18030")
+            looks_gbk = any(b >= 0x80 for b in raw)
+        except UnicodeDecodeError:
+            looks_gbk = False
+        if looks_gbk:
+            message = (
+                "文件不是 UTF-8 编码，看起来是 GBK/GB18030（Windows 记事本等编辑器的默认编码）；"
+                "请在编辑器中“另存为”UTF-8 编码，或运行 iconv -f GB18030 -t UTF-8 原文件 > 新文件"
+            )
+            code = "encoding-gbk"
+        else:
+            message = f"文件不是有效的 UTF-8 编码（第 {exc.start + 1} 个字节无法解码）；请以 UTF-8 编码保存"
+            code = "encoding"
+        return None, [Diagnostic(rel, line, column, code, "error", "", message)]
+
+
+def load_text(text: str, rel: str, pure: bool = False) -> LoadedYaml:
+    result = LoadedYaml(rel)
+
+    def fail(code: str, message: str, line: int, column: int, path: str = "") -> LoadedYaml:
+        result.diagnostics.append(Diagnostic(rel, line, column, code, "error", path, message))
+        return result
+
+    traps = _check_traps(text)
+    if traps:
+        for code, message, line, column in traps:
+            fail(code, message, line, column)
+        return result
+
+    loader_cls = loader_class(pure)
+    try:
+        if "&" in text or "*" in text:
+            # Refuse anchors and aliases before anything is composed: an alias bomb costs
+            # nothing at the event level.
+            events = loader_cls(text)
+            try:
+                while events.check_event():
+                    event = events.get_event()
+                    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                        line, column = _pos(event.start_mark)
+                        return fail(
+                            "anchor-alias",
+                            "不支持锚点和别名（&名称、*名称）；请把内容直接写出来",
+                            line,
+                            column,
+                        )
+            finally:
+                events.dispose()
+        loader = loader_cls(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except ReaderError as exc:
+        line, column = _line_col(text, exc.position) if isinstance(exc.position, int) else (1, 1)
+        return fail(
+            "control-character",
+            f"文件中有不允许的控制字符（U+{exc.character if isinstance(exc.character, int) else ord(exc.character):04X}）；请删除它",
+            line,
+            column,
+        )
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = _pos(mark) if mark else (1, 1)
+        if exc.problem and ("another document" in exc.problem or "single document" in exc.problem):
+            return fail(
+                "multiple-documents",
+                "一个文件只能有一个 YAML 文档；这里开始了第二个文档（“---”），请删除它或把内容拆到另一个文件",
+                line,
+                column,
+            )
+        return fail("yaml-syntax", _translate(exc.problem, exc.context), line, column)
+    except YAMLError as exc:  # pragma: no cover - other parser errors carry no mark
+        return fail("yaml-syntax", f"YAML 语法错误：{exc}", 1, 1)
+    except RecursionError:
+        return fail("too-deep", f"嵌套层数过深；数据文件不需要超过 {MAX_DEPTH} 层的结构", 1, 1)
+
+    if root is None:
+        return fail("empty-file", "文件是空的；应至少包含所需的字段（见 data-format.md）", 1, 1)
+    result.root = root
+    if not isinstance(root, MappingNode):
+        line, column = _pos(root.start_mark)
+        return fail("not-a-mapping", "文件顶层必须是“键: 值”的映射，而不是列表或单个值", line, column)
+    try:
+        result.data = _to_data(root, (), 0, result.yaml11_words)
+    except _Problem as p:
+        return fail(p.code, p.message, p.line, p.column, p.path)
+    except RecursionError:
+        return fail("too-deep", f"嵌套层数过深；数据文件不需要超过 {MAX_DEPTH} 层的结构", 1, 1)
+    return result
+
+
+def load_file(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES, pure: bool = False) -> LoadedYaml:
+    """Load one data file; problems come back as diagnostics, never as exceptions."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            result = LoadedYaml(rel)
+            result.diagnostics.append(
+                Diagnostic(
+                    rel, 1, 1, "file-too-large", "error", "",
+                    f"文件有 {size / 1024 / 1024:.1f} MB，超过上限 {max_bytes / 1024 / 1024:.1f} MB，未解析；"
+                    "请把登记册拆分，或确认文件没有误存入其他内容",
+                )
+            )
+            return result
+        raw = path.read_bytes()
+    except OSError as exc:
+        result = LoadedYaml(rel)
+        result.diagnostics.append(Diagnostic(rel, 1, 1, "unreadable", "error", "", f"无法读取文件：{exc.strerror}"))
+        return result
+    text, problems = decode(raw, rel)
+    if text is None:
+        result = LoadedYaml(rel)
+        result.diagnostics.extend(problems)
+        return result
+    return load_text(text, rel, pure=pure)
