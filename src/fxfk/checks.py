@@ -174,7 +174,7 @@ def check_activity_references(repo: Repository) -> Iterator[Diagnostic]:
                 yield diag(src, ("activities", i, "task"), "no-task-table",
                            f"活动日期是 {act.date.year} 年，但没有 data/tasks/{act.date.year}.yaml 任务表，无法对应任务“{act.task}”")
             elif act.task not in {t.id for t in table.tasks}:
-                known = "、".join(t.id for t in table.tasks)
+                known = "、".join(dict.fromkeys(t.id for t in table.tasks))
                 yield diag(src, ("activities", i, "task"), "unknown-task",
                            f"{table.year} 年任务表中没有序号“{act.task}”；已有序号：{known}")
 
@@ -248,8 +248,14 @@ def check_deadlines_parse(repo: Repository) -> Iterator[Diagnostic]:
                 yield diag(src, ("tasks", i, "deadline"), "bad-deadline", str(exc))
 
 
+def _known_office_ids(repo: Repository) -> set[str]:
+    # A register that failed to load still names its office by its file name: references to it
+    # are not reported again (its own errors already are).
+    return {src.model.office.id for src in repo.valid_registers()} | {src.stem for src in repo.registers}
+
+
 def check_task_offices_exist(repo: Repository) -> Iterator[Diagnostic]:
-    office_ids = {src.model.office.id for src in repo.valid_registers()}
+    office_ids = _known_office_ids(repo)
     kinds = {k.value for k in OfficeKind} | {k.label for k in OfficeKind}
     for src in repo.valid_task_tables():
         for i, task in enumerate(src.model.tasks):
@@ -260,7 +266,7 @@ def check_task_offices_exist(repo: Repository) -> Iterator[Diagnostic]:
 
 
 def check_scoring_offices_exist(repo: Repository) -> Iterator[Diagnostic]:
-    office_ids = {src.model.office.id for src in repo.valid_registers()}
+    office_ids = _known_office_ids(repo)
     for src in repo.valid_task_tables():
         for i, score in enumerate(src.model.scoring):
             if score.office not in office_ids:

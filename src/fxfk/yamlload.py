@@ -18,6 +18,7 @@ diagnostics (the tests run both).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,7 +77,10 @@ class _PyLoader(Reader, Scanner, Parser, Composer, _PlainResolver):
 
 
 def loader_class(pure: bool = False):
-    return _PyLoader if (pure or _CLoader is None) else _CLoader
+    # FXFK_PURE_YAML=1 forces the pure-Python parser (for tests and for comparing the two).
+    if pure or _CLoader is None or os.environ.get("FXFK_PURE_YAML") == "1":
+        return _PyLoader
+    return _CLoader
 
 
 # YAML 1.2 core schema, minus floats: only these plain scalars get a type.

@@ -1,0 +1,69 @@
+"""JSON Schemas are generated from the models and match what fxfk accepts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from fxfk.schema import SCHEMAS, render
+
+from conftest import CORPUS, REPO, run_fxfk
+
+PACKAGED = REPO / "src" / "fxfk" / "schemas"
+
+
+def test_fxfk_schema_writes_every_schema(tmp_path):
+    run = run_fxfk("schema", "--out", str(tmp_path / "out"))
+    assert run.code == 0
+    for name, model in SCHEMAS.items():
+        written = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        assert written == render(model)
+        assert json.loads(written)["title"]  # Chinese title of the file kind
+
+
+@pytest.mark.parametrize("folder", [REPO / "schemas", PACKAGED], ids=["repository", "package"])
+def test_committed_schemas_are_up_to_date(folder):
+    for name, model in SCHEMAS.items():
+        assert (folder / name).read_text(encoding="utf-8") == render(model), (
+            f"{folder / name} is stale: run `fxfk schema --out {folder.relative_to(REPO)}`"
+        )
+
+
+def test_enumerations_offer_both_spellings():
+    schema = json.loads(render(SCHEMAS["register.schema.json"]))
+    level = schema["$defs"]["Risk"]["properties"]["level"]
+    assert {"high", "高", "medium", "中", "low", "低"} <= set(level["enum"])
+    assert schema["$defs"]["Risk"]["additionalProperties"] is False
+
+
+@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema not installed")
+def test_valid_files_pass_check_jsonschema():
+    files = sorted((CORPUS / "base" / "data" / "risks").glob("*.yaml"))
+    proc = subprocess.run(
+        ["check-jsonschema", "--schemafile", str(REPO / "schemas" / "register.schema.json"), *map(str, files)],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema not installed")
+def test_check_jsonschema_rejects_an_unknown_key(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("office:\n  id: gamma\n  name: 丙\n  kind: county\n  phnoe: 1\n", encoding="utf-8")
+    proc = subprocess.run(
+        ["check-jsonschema", "--schemafile", str(REPO / "schemas" / "register.schema.json"), str(bad)],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 1
+
+
+def test_data_files_point_editors_at_the_schemas():
+    for path in sorted((REPO / "data").rglob("*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        target = (path.parent / first.split("=", 1)[1]).resolve()
+        assert target.is_file(), f"{path}: {target} does not exist"
