@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from fxfk import __version__
@@ -51,21 +50,38 @@ def _register() -> None:
 _register()
 
 
+def _usage_errors() -> tuple[type, ...]:
+    # typer >= 0.23 vendors click as typer._click; older versions use click itself.
+    found = []
+    try:
+        from typer._click.exceptions import ClickException as VendoredClickException
+
+        found.append(VendoredClickException)
+    except ImportError:
+        pass
+    try:
+        import click
+
+        found.append(click.ClickException)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(found)
+
+
 def main(argv: list[str] | None = None) -> None:
     from fxfk.errors import FxfkError
+
+    usage_errors = _usage_errors()
 
     try:
         code = app(args=argv, standalone_mode=False)
     except FxfkError as exc:
         typer.echo(f"fxfk：{exc.message}", err=True)
         code = exc.exit_code
-    except click.exceptions.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         typer.echo("已中断", err=True)
         code = 130
-    except KeyboardInterrupt:
-        typer.echo("已中断", err=True)
-        code = 130
-    except click.ClickException as exc:
+    except usage_errors as exc:
         exc.show()
         code = exc.exit_code
     except BrokenPipeError:
