@@ -1,0 +1,97 @@
+"""`fxfk deadlines`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from fxfk.cli.options import RootOption, resolve_root, use_color
+
+
+class DeadlinesFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class FailOn(str, Enum):
+    overdue = "overdue"
+    due_soon = "due_soon"
+
+
+def parse_today(value: Optional[str]) -> dt.date:
+    from fxfk.errors import FxfkError
+    from fxfk.models.types import parse_iso_date
+
+    if value is None:
+        return dt.date.today()
+    try:
+        return parse_iso_date(value)
+    except Exception:  # pydantic's error: re-say it as a usage error
+        raise FxfkError(f"--today“{value}”不是有效日期；应写成 YYYY-MM-DD，例如 2019-09-10") from None
+
+
+def deadlines_command(
+    root: Optional[Path] = RootOption,
+    year: Optional[int] = typer.Option(None, "--year", help="任务表年度；缺省为 --today 所在年度的任务表，没有则取最新的一张。", show_default=False),
+    today: Optional[str] = typer.Option(None, "--today", help="按哪一天计算状态（YYYY-MM-DD），缺省为今天；固定它可得到可重复的结果。", show_default=False),
+    office: Optional[List[str]] = typer.Option(None, "--office", help="只看这些单位：单位标识或单位类型（county/division/affiliate），可重复，也可用逗号分隔。", show_default=False),
+    format: DeadlinesFormat = typer.Option(DeadlinesFormat.text, "--format", "-f", help="输出格式：text、json 或 markdown。"),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="有任何条目达到该状态或更严重时以退出码 1 结束：overdue（已逾期）或 due_soon（即将到期及已逾期）。", show_default=False),
+    guidance: bool = typer.Option(False, "--guidance", help="改为列出已公布风险点的行政指导期限（按风险等级的 guidance_days）。"),
+) -> None:
+    """跟踪年度工作任务表（附件2）：各单位每项任务的完成情况、逾期和即将到期的事项。
+
+    完成情况由各单位登记册中的工作记录（activities）计算：写明 task 的记录，或类型等于任务 counts 的记录，
+    按 count 累加，达到 target（未设则 1 次）即完成。状态：已完成、逾期完成、已逾期、即将到期（due_soon_days
+    天内，缺省 14）、进行中、无固定时限。剩余/逾期天数按国家法定节假日和调休安排计算工作日。
+
+    数据有错误（fxfk validate 报错）时拒绝计算，打印错误并以退出码 1 结束。
+
+    示例：
+
+        fxfk deadlines --today 2019-09-10
+
+        fxfk deadlines --office jinshui --format json
+
+        fxfk deadlines --fail-on overdue
+
+        fxfk deadlines --guidance --today 2020-03-01
+    """
+    import sys
+
+    from fxfk import progress, reporters
+    from fxfk.validation import validate
+
+    data_root = resolve_root(root)
+    day = parse_today(today)
+    names = [n.strip() for item in office or () for n in item.split(",") if n.strip()] or None
+
+    result = validate(data_root)
+    if result.errors:
+        typer.echo("数据有错误，fxfk deadlines 不在有错误的数据上计算期限；请先修正：\n", err=True)
+        typer.echo(reporters.render_text(result), err=True, nl=False)
+        raise typer.Exit(1)
+    repo = result.repo
+
+    if guidance:
+        from fxfk import guidance as gd
+
+        report = gd.guidance_report(repo, day, names)
+        renderers = {"text": lambda r: gd.render_guidance_text(r, use_color()), "json": gd.render_guidance_json, "markdown": gd.render_guidance_markdown}
+    else:
+        chosen_year = year if year is not None else progress.default_year(repo, day)
+        report = progress.task_report(repo, chosen_year, day, names)
+        renderers = {"text": lambda r: progress.render_tasks_text(r, use_color()), "json": progress.render_tasks_json, "markdown": progress.render_tasks_markdown}
+
+    typer.echo(renderers[format.value](report), nl=False)
+    if format is DeadlinesFormat.json and report.note:
+        # The JSON stays a plain list for tools; the calendar caveat goes to the human.
+        typer.echo(report.note, err=True)
+    threshold = progress.TaskState(fail_on.value) if fail_on else None
+    sys.stdout.flush()
+    raise typer.Exit(1 if progress.fails((r.status for r in report.rows), threshold) else 0)

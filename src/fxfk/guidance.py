@@ -1,0 +1,212 @@
+"""Administrative guidance by risk level (附件1 二(五)：根据风险等级，提前介入、主动提醒).
+
+Every published point should see a ``guidance`` activity every ``guidance_days[level]`` days
+(fxfk.yaml; defaults high 90, medium 180, low 365). Definitions:
+
+* **published**: ``status: published`` and its batch's date on or before the day asked about —
+  the same rule as the public list; drafts, retired points and scheduled batches are left out.
+* **last guidance**: the latest activity of kind ``guidance`` dated on or before that day, in the
+  point's own office register, whose ``risks`` names the point. Each office answers for the points
+  it published; guidance it logged is what the list reflects.
+* **due**: last guidance + interval, or — never guided — the batch date + interval: a point is
+  not overdue the day it is published.
+* **status**: overdue once the day is past due; due_soon within ``due_soon_days`` of it; pending
+  otherwise (guided recently enough). The TaskState tokens are reused so that CI reads both lists
+  the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Sequence
+
+from fxfk.models import Level, Register, Risk, Status
+from fxfk.models.types import LEVEL_ORDER
+from fxfk.progress import (
+    TaskState,
+    _KIND_ORDER,
+    describe_days,
+    paint,
+    pad,
+    display_width,
+    select_offices,
+)
+from fxfk.repository import Repository
+from fxfk.workdays import WorkCalendar
+
+
+@dataclass(frozen=True)
+class GuidanceStatus:
+    risk_id: str
+    title: str
+    office_id: str
+    office_name: str
+    level: Level
+    interval: int  # days, from guidance_days
+    published: dt.date  # batch date
+    last_guidance: dt.date | None
+    due: dt.date
+    status: TaskState  # overdue, due_soon or pending
+    working_days_left: int  # as for tasks: today included; negative = working days overdue
+
+    def as_json(self) -> dict:
+        return {
+            "risk": self.risk_id,
+            "office": self.office_id,
+            "level": self.level.label,
+            "last_guidance": self.last_guidance.isoformat() if self.last_guidance else None,
+            "due": self.due.isoformat(),
+            "status": self.status.value,
+        }
+
+
+def published_on(register: Register, risk: Risk, today: dt.date) -> dt.date | None:
+    """The batch date if the point is public on ``today``, else None."""
+    if risk.status is not Status.published or risk.batch is None:
+        return None
+    for batch in register.batches:
+        if batch.id == risk.batch:
+            return batch.date if batch.date <= today else None
+    return None
+
+
+def last_guidance(register: Register, risk_id: str, today: dt.date) -> dt.date | None:
+    days = [a.date for a in register.activities if a.kind.value == "guidance" and risk_id in a.risks and a.date <= today]
+    return max(days, default=None)
+
+
+def guidance_state(due: dt.date, today: dt.date, due_soon_days: int) -> TaskState:
+    if today > due:
+        return TaskState.overdue
+    if (due - today).days <= due_soon_days:
+        return TaskState.due_soon
+    return TaskState.pending
+
+
+def guidance_statuses(
+    repo: Repository,
+    today: dt.date,
+    offices: Sequence[str] | None = None,
+    calendar: WorkCalendar | None = None,
+) -> list[GuidanceStatus]:
+    """Every published point of the chosen offices: per office, highest level first, worst first."""
+    calendar = calendar or WorkCalendar()
+    chosen = {o.id for o in select_offices(repo, offices)}
+    registers = sorted(
+        (src.model for src in repo.valid_registers() if src.model.office.id in chosen),
+        key=lambda r: (_KIND_ORDER[r.office.kind], r.office.id),
+    )
+    days = repo.settings.guidance_days
+    soon = repo.settings.due_soon_days
+    out: list[GuidanceStatus] = []
+    for reg in registers:
+        rows = []
+        for risk in reg.risks:
+            published = published_on(reg, risk, today)
+            if published is None:
+                continue
+            interval = getattr(days, risk.level.value)
+            last = last_guidance(reg, risk.id, today)
+            due = (last or published) + dt.timedelta(days=interval)
+            rows.append(
+                GuidanceStatus(
+                    risk_id=risk.id, title=risk.title, office_id=reg.office.id, office_name=reg.office.name,
+                    level=risk.level, interval=interval, published=published, last_guidance=last, due=due,
+                    status=guidance_state(due, today, soon), working_days_left=calendar.working_days_left(today, due),
+                )
+            )
+        rows.sort(key=lambda g: (LEVEL_ORDER[g.level], -g.status.severity, g.due, g.risk_id))
+        out += rows
+    return out
+
+
+# --- renderers -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuidanceReport:
+    today: dt.date
+    due_soon_days: int
+    intervals: dict[Level, int]
+    rows: list[GuidanceStatus]
+    note: str | None
+
+
+def guidance_report(repo: Repository, today: dt.date, offices: Sequence[str] | None = None) -> GuidanceReport:
+    calendar = WorkCalendar()
+    rows = guidance_statuses(repo, today, offices, calendar)
+    days = repo.settings.guidance_days
+    levels = [Level.high, Level.low] if repo.settings.levels == 2 else list(Level)
+    return GuidanceReport(
+        today=today, due_soon_days=repo.settings.due_soon_days,
+        intervals={lv: getattr(days, lv.value) for lv in levels}, rows=rows, note=calendar.fallback_note(),
+    )
+
+
+def _header(report: GuidanceReport) -> str:
+    every = "，".join(f"{lv.label}风险每 {n} 天" for lv, n in report.intervals.items())
+    return f"已公布风险点的行政指导：截至 {report.today.isoformat()}（{every}至少一次，提前 {report.due_soon_days} 天提醒）"
+
+
+def _detail(g: GuidanceStatus) -> str:
+    last = f"上次指导 {g.last_guidance.isoformat()}" if g.last_guidance else f"公布（{g.published.isoformat()}）后从未指导"
+    return f"{last}，应于 {g.due.isoformat()} 前指导，{describe_days(g.status, g.working_days_left)}"
+
+
+def _summary(rows: Sequence[GuidanceStatus]) -> str:
+    n = {s: sum(1 for g in rows if g.status is s) for s in (TaskState.overdue, TaskState.due_soon, TaskState.pending)}
+    return (
+        f"合计：已公布风险点 {len(rows)} 个；{TaskState.overdue.label} {n[TaskState.overdue]}，"
+        f"{TaskState.due_soon.label} {n[TaskState.due_soon]}，近期已指导 {n[TaskState.pending]}"
+    )
+
+
+def _by_office(rows: Sequence[GuidanceStatus]) -> list[tuple[str, list[GuidanceStatus]]]:
+    groups: dict[str, list[GuidanceStatus]] = {}
+    for g in rows:
+        groups.setdefault(g.office_name, []).append(g)
+    return list(groups.items())
+
+
+def render_guidance_text(report: GuidanceReport, color: bool = False) -> str:
+    """Per office, the points that need guidance (overdue, due soon); recent ones only counted."""
+    out = [_header(report)]
+    attention = [g for g in report.rows if g.status is not TaskState.pending]
+    id_w = max((display_width(g.risk_id) for g in attention), default=0)
+    for office, rows in _by_office(report.rows):
+        need = [g for g in rows if g.status is not TaskState.pending]
+        out += ["", f"{office}（需指导 {len(need)} / 已公布 {len(rows)}）" + ("：均已按期指导" if not need else "：")]
+        for g in need:
+            out.append(
+                f"  {paint(g.status, g.status.mark, color)}  {g.level.label}  {pad(g.risk_id, id_w)}  {g.title} — {_detail(g)}"
+            )
+    if not report.rows:
+        out += ["", "没有已公布的风险点。"]
+    out += ["", _summary(report.rows)]
+    if report.note:
+        out.append(report.note)
+    return "\n".join(out) + "\n"
+
+
+def render_guidance_markdown(report: GuidanceReport) -> str:
+    out = [f"## {_header(report)}"]
+    for office, rows in _by_office(report.rows):
+        out += ["", f"### {office}", "", "| 等级 | 编号 | 违法风险点 | 上次指导 | 应指导日期 | 状态 |", "|---|---|---|---|---|---|"]
+        for g in rows:
+            last = g.last_guidance.isoformat() if g.last_guidance else "从未"
+            out.append(
+                f"| {g.level.label} | {g.risk_id} | {g.title.replace('|', '/')} | {last} | {g.due.isoformat()} | "
+                f"{g.status.mark[0]} {g.status.label} |"
+            )
+    if not report.rows:
+        out += ["", "没有已公布的风险点。"]
+    out += ["", _summary(report.rows)]
+    if report.note:
+        out += ["", f"> {report.note}"]
+    return "\n".join(out) + "\n"
+
+
+def render_guidance_json(report: GuidanceReport) -> str:
+    return json.dumps([g.as_json() for g in report.rows], ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,443 @@
+"""Progress of the year's task table (附件2), per task and office, on a given day.
+
+The one entry point other commands reuse is :func:`task_statuses`::
+
+    from fxfk.progress import task_statuses
+    rows = task_statuses(repo, 2019, dt.date(2019, 9, 10))
+    # [TaskStatus(task_id="1", office_id="jinshui", status=TaskState.open, ...), ...]
+
+It is pure: the same repository, year and day always give the same list, in a fixed order (task
+table order, then offices by kind — county, division, affiliate — then id). Nothing here prints.
+
+Rules (data-format.md, "Task status"):
+
+* a task applies to the offices named in its ``offices`` (ids or kinds, English or Chinese), all
+  offices when absent;
+* an office's activity counts toward a task when it names the task (``task:``) or, when it names
+  no task, when its kind is the task's ``counts`` kind. An activity that names a task counts toward
+  that task only: the officer who wrote ``task: "2.1"`` said where it belongs, and one piece of work
+  must not tick two rows. Only activities dated in the table's year and on or before the day count;
+  ``count`` adds up;
+* the task is complete on the day the running total first reaches ``target`` (1 when the table
+  gives none); :func:`classify` turns that day, the deadline and the day asked about into a state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+from typing import Iterable, Sequence
+
+from fxfk.deadline import parse_deadline
+from fxfk.errors import FxfkError
+from fxfk.models import Activity, Office, OfficeKind, Task
+from fxfk.repository import Repository
+from fxfk.workdays import WorkCalendar
+
+
+class TaskState(str, Enum):
+    """The status tokens of the JSON output, with their Chinese labels and text-matrix marks."""
+
+    done = "done"
+    done_late = "done_late"
+    overdue = "overdue"
+    due_soon = "due_soon"
+    pending = "pending"
+    open = "open"
+
+    @property
+    def label(self) -> str:
+        return _LABEL[self]
+
+    @property
+    def mark(self) -> str:
+        """Symbol + two-character word: reads without colour, fits a matrix cell."""
+        return _MARK[self]
+
+    @property
+    def severity(self) -> int:
+        """Higher is worse; ``--fail-on`` and "worst first" use it."""
+        return _SEVERITY[self]
+
+
+_LABEL = {
+    TaskState.done: "已完成",
+    TaskState.done_late: "逾期完成",
+    TaskState.overdue: "已逾期",
+    TaskState.due_soon: "即将到期",
+    TaskState.pending: "进行中",
+    TaskState.open: "无固定时限",
+}
+_MARK = {
+    TaskState.done: "✓完成",
+    TaskState.done_late: "✓迟完",
+    TaskState.overdue: "✗逾期",
+    TaskState.due_soon: "!临期",
+    TaskState.pending: ">进行",
+    TaskState.open: "~不限",
+}
+_SEVERITY = {
+    TaskState.done: 0,
+    TaskState.done_late: 1,
+    TaskState.open: 2,
+    TaskState.pending: 3,
+    TaskState.due_soon: 4,
+    TaskState.overdue: 5,
+}
+NOT_APPLICABLE_MARK = "-"
+
+_KIND_ORDER = {k: i for i, k in enumerate(OfficeKind)}
+
+
+@dataclass(frozen=True)
+class TaskStatus:
+    """One task for one office on one day.
+
+    ``done`` is the number of activities (their ``count`` summed) that count toward the task up to
+    and including ``today``; ``target`` is the table's ``target`` (None: one activity completes it).
+    ``working_days_left`` is None once done or when there is no fixed deadline; otherwise working
+    days from today through the deadline (today included), negative = working days overdue
+    (see :mod:`fxfk.workdays`).
+    """
+
+    task_id: str
+    item: str
+    content: str
+    deadline: str  # as written in the table, e.g. "11月中旬"
+    office_id: str
+    office_name: str
+    status: TaskState
+    due: dt.date | None
+    done: int
+    target: int | None
+    completed_on: dt.date | None
+    working_days_left: int | None
+
+    def as_json(self) -> dict:
+        return {
+            "task": self.task_id,
+            "office": self.office_id,
+            "status": self.status.value,
+            "due": self.due.isoformat() if self.due else None,
+            "done": self.done,
+            "target": self.target,
+            "working_days_left": self.working_days_left,
+        }
+
+
+# --- the rules, each a small function --------------------------------------------------------
+
+
+def applies_to(task: Task, office: Office) -> bool:
+    """``offices`` absent or ``all`` → every office; else the office's id or kind is listed."""
+    if task.offices is None:
+        return True
+    kinds = OfficeKind.lookup()
+    return any(name == office.id or kinds.get(name) is office.kind for name in task.offices)
+
+
+def counts_toward(task: Task, activity: Activity, year: int) -> bool:
+    if activity.date.year != year:
+        return False
+    if activity.task is not None:
+        return activity.task == task.id
+    return task.counts is not None and activity.kind is task.counts
+
+
+def progress(task: Task, activities: Iterable[Activity], year: int, today: dt.date) -> tuple[int, dt.date | None]:
+    """(count achieved by ``today``, the day the target was first reached or None)."""
+    target = task.target or 1
+    total = 0
+    completed_on = None
+    for act in sorted((a for a in activities if counts_toward(task, a, year) and a.date <= today), key=lambda a: a.date):
+        total += act.count
+        if completed_on is None and total >= target:
+            completed_on = act.date
+    return total, completed_on
+
+
+def classify(due: dt.date | None, completed_on: dt.date | None, today: dt.date, due_soon_days: int) -> TaskState:
+    """The status definitions of data-format.md, in their order of precedence."""
+    if completed_on is not None and completed_on <= today:
+        return TaskState.done if due is None or completed_on <= due else TaskState.done_late
+    if due is None:
+        return TaskState.open
+    if today > due:
+        return TaskState.overdue
+    if (due - today).days <= due_soon_days:
+        return TaskState.due_soon
+    return TaskState.pending
+
+
+# --- selecting the year and the offices ------------------------------------------------------
+
+
+def default_year(repo: Repository, today: dt.date) -> int:
+    """The task table of ``today``'s year if there is one, else the latest table."""
+    years = sorted(f.model.year for f in repo.valid_task_tables())
+    if not years:
+        raise FxfkError("没有任务表：请在 data/tasks/<年份>.yaml 中写年度工作任务表")
+    return today.year if today.year in years else years[-1]
+
+
+def all_offices(repo: Repository) -> list[Office]:
+    offices = [src.model.office for src in repo.valid_registers()]
+    return sorted(offices, key=lambda o: (_KIND_ORDER[o.kind], o.id))
+
+
+def select_offices(repo: Repository, names: Sequence[str] | None) -> list[Office]:
+    """Offices by id or kind (county/division/affiliate or the Chinese label); None → all."""
+    offices = all_offices(repo)
+    if not names:
+        return offices
+    kinds = OfficeKind.lookup()
+    by_id = {o.id: o for o in offices}
+    wanted: set[str] = set()
+    for name in names:
+        if name in by_id:
+            wanted.add(name)
+        elif name in kinds:
+            wanted.update(o.id for o in offices if o.kind is kinds[name])
+        else:
+            known = "、".join(by_id) or "（没有登记册）"
+            raise FxfkError(
+                f"--office“{name}”既不是单位标识，也不是单位类型（county/division/affiliate）；已有单位：{known}"
+            )
+    return [o for o in offices if o.id in wanted]
+
+
+# --- the entry point -------------------------------------------------------------------------
+
+
+def task_statuses(
+    repo: Repository,
+    year: int,
+    today: dt.date,
+    offices: Sequence[str] | None = None,
+    calendar: WorkCalendar | None = None,
+) -> list[TaskStatus]:
+    """Every applicable (task, office) pair of ``year``'s table on ``today``.
+
+    ``offices`` restricts to those ids/kinds (:func:`select_offices`). Pass a ``calendar`` to read
+    its :meth:`~fxfk.workdays.WorkCalendar.fallback_note` afterwards. The repository should have
+    passed validation (deadlines parse, task ids are unique); raises FxfkError when there is no
+    table for ``year``.
+    """
+    table = repo.task_table(year)
+    if table is None:
+        years = "、".join(str(f.model.year) for f in repo.valid_task_tables()) or "无"
+        raise FxfkError(f"没有 {year} 年的任务表（data/tasks/{year}.yaml）；已有的年度：{years}")
+    calendar = calendar or WorkCalendar()
+    chosen = {o.id for o in select_offices(repo, offices)}
+    registers = [src.model for src in repo.valid_registers() if src.model.office.id in chosen]
+    registers.sort(key=lambda r: (_KIND_ORDER[r.office.kind], r.office.id))
+    due_soon_days = repo.settings.due_soon_days
+    out = []
+    for task in table.tasks:
+        due = parse_deadline(task.deadline, year)
+        for reg in registers:
+            if not applies_to(task, reg.office):
+                continue
+            done, completed_on = progress(task, reg.activities, year, today)
+            state = classify(due, completed_on, today, due_soon_days)
+            left = None
+            if due is not None and state in (TaskState.overdue, TaskState.due_soon, TaskState.pending):
+                left = calendar.working_days_left(today, due)
+            out.append(
+                TaskStatus(
+                    task_id=task.id, item=task.item, content=task.content, deadline=task.deadline,
+                    office_id=reg.office.id, office_name=reg.office.name, status=state, due=due,
+                    done=done, target=task.target, completed_on=completed_on,
+                    working_days_left=left,
+                )
+            )
+    return out
+
+
+def worst_first(rows: Iterable) -> list:
+    """Most overdue / soonest due first (earliest due date); ties keep their given order."""
+    return sorted(rows, key=lambda r: r.due or dt.date.max)
+
+
+def fails(states: Iterable[TaskState], threshold: TaskState | None) -> bool:
+    """``--fail-on``: anything at or past ``threshold`` (due_soon < overdue)? Done never fails."""
+    if threshold is None:
+        return False
+    return any(s.severity >= threshold.severity and s not in (TaskState.done, TaskState.done_late) for s in states)
+
+
+# --- display helpers shared by the task and guidance renderers -------------------------------
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: wide and full-width characters (CJK) take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - display_width(text))
+
+
+def describe_days(state: TaskState, left: int | None) -> str:
+    if left is None:
+        return ""
+    if state is TaskState.overdue:
+        return f"已逾期 {-left} 个工作日" if left else "已逾期（其间均为休息日）"
+    if left == 0:
+        return "到期前已无工作日"
+    return f"还剩 {left} 个工作日（含今天）"
+
+
+def cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# --- the whole report and its renderers (text, markdown, JSON); none of them prints ----------
+
+
+@dataclass(frozen=True)
+class TaskReport:
+    year: int
+    title: str
+    document: str | None
+    today: dt.date
+    due_soon_days: int
+    tasks: list[Task]
+    offices: list[Office]
+    rows: list[TaskStatus]
+    note: str | None  # where working days were estimated Monday–Friday, else None
+
+
+def task_report(repo: Repository, year: int, today: dt.date, offices: Sequence[str] | None = None) -> TaskReport:
+    calendar = WorkCalendar()
+    rows = task_statuses(repo, year, today, offices, calendar)
+    table = repo.task_table(year)
+    return TaskReport(
+        year=year, title=table.title, document=table.document, today=today,
+        due_soon_days=repo.settings.due_soon_days, tasks=list(table.tasks),
+        offices=select_offices(repo, offices), rows=rows, note=calendar.fallback_note(),
+    )
+
+
+_ANSI = {
+    TaskState.done: "\033[32m",
+    TaskState.done_late: "\033[36m",
+    TaskState.overdue: "\033[1;31m",
+    TaskState.due_soon: "\033[33m",
+    TaskState.pending: "",
+    TaskState.open: "\033[2m",
+}
+_RESET = "\033[0m"
+
+
+def paint(state: TaskState, text: str, color: bool) -> str:
+    if not color or not _ANSI[state]:
+        return text
+    return f"{_ANSI[state]}{text}{_RESET}"
+
+
+def legend() -> str:
+    parts = [f"{s.mark} {s.label}" for s in TaskState]
+    return "图例：" + "　".join(parts) + f"　{NOT_APPLICABLE_MARK} 不适用"
+
+
+def _progress_text(row: TaskStatus) -> str:
+    return f"已完成 {row.done}/{row.target or 1}"
+
+
+def _due_text(row: TaskStatus) -> str:
+    return f"{row.deadline}，即 {row.due.isoformat()}" if row.due else row.deadline
+
+
+def _summary(rows: Sequence[TaskStatus]) -> str:
+    counts = {s: 0 for s in TaskState}
+    for r in rows:
+        counts[r.status] += 1
+    return "合计：" + "，".join(f"{s.label} {counts[s]}" for s in TaskState)
+
+
+def _header(report: TaskReport) -> str:
+    doc = f"（{report.document}）" if report.document else ""
+    return f"{report.title}{doc}：截至 {report.today.isoformat()}，即将到期提醒窗口 {report.due_soon_days} 天"
+
+
+def _task_line(task: Task, year: int) -> str:
+    due = parse_deadline(task.deadline, year)
+    when = f"{task.deadline}（{due.isoformat()}）" if due else f"{task.deadline}（无固定时限）"
+    extra = f"，不少于 {task.target} 次" if task.target else ""
+    return f"{task.item}：{task.content}；完成时限 {when}{extra}"
+
+
+def render_tasks_text(report: TaskReport, color: bool = False) -> str:
+    cells = {(r.office_id, r.task_id): r for r in report.rows}
+    name_w = max([display_width("单位")] + [display_width(o.name) for o in report.offices])
+    col_w = {t.id: max(display_width(t.id), *(display_width(s.mark) for s in TaskState)) for t in report.tasks}
+    out = [_header(report), ""]
+    out.append("  ".join([pad("单位", name_w)] + [pad(t.id, col_w[t.id]) for t in report.tasks]).rstrip())
+    for office in report.offices:
+        line = [pad(office.name, name_w)]
+        for t in report.tasks:
+            row = cells.get((office.id, t.id))
+            text = row.status.mark if row else NOT_APPLICABLE_MARK
+            line.append(paint(row.status, text, color) + " " * (col_w[t.id] - display_width(text)) if row else pad(text, col_w[t.id]))
+        out.append("  ".join(line).rstrip())
+    out += ["", legend(), "", "任务："]
+    id_w = max(display_width(t.id) for t in report.tasks)
+    out += [f"  {pad(t.id, id_w)}  {_task_line(t, report.year)}" for t in report.tasks]
+    for state in (TaskState.overdue, TaskState.due_soon):
+        rows = worst_first(r for r in report.rows if r.status is state)
+        out += ["", f"{state.label}（{len(rows)}）：" + ("" if rows else "无")]
+        for r in rows:
+            out.append(
+                f"  {paint(state, state.mark, color)}  {r.task_id} {r.content} · {r.office_name}"
+                f" — {_due_text(r)}，{describe_days(state, r.working_days_left)}，{_progress_text(r)}"
+            )
+    out += ["", _summary(report.rows)]
+    if report.note:
+        out.append(report.note)
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_tasks_markdown(report: TaskReport) -> str:
+    cells = {(r.office_id, r.task_id): r for r in report.rows}
+    out = [f"## {_md(_header(report))}", ""]
+    out.append("| 单位 | " + " | ".join(_md(t.id) for t in report.tasks) + " |")
+    out.append("|---" * (len(report.tasks) + 1) + "|")
+    for office in report.offices:
+        marks = []
+        for t in report.tasks:
+            row = cells.get((office.id, t.id))
+            marks.append(f"{row.status.mark[0]} {row.status.label}" if row else "—")
+        out.append(f"| {_md(office.name)} | " + " | ".join(marks) + " |")
+    out += ["", "| 序号 | 工作事项 | 工作内容 | 完成时限 |", "|---|---|---|---|"]
+    for t in report.tasks:
+        due = parse_deadline(t.deadline, report.year)
+        when = f"{t.deadline}（{due.isoformat()}）" if due else t.deadline
+        content = t.content + (f"（不少于 {t.target} 次）" if t.target else "")
+        out.append(f"| {_md(t.id)} | {_md(t.item)} | {_md(content)} | {_md(when)} |")
+    for state in (TaskState.overdue, TaskState.due_soon):
+        rows = worst_first(r for r in report.rows if r.status is state)
+        out += ["", f"### {state.label}（{len(rows)}）", ""]
+        if not rows:
+            out.append("无。")
+        for r in rows:
+            out.append(
+                f"- **{_md(r.task_id)} {_md(r.content)}** · {_md(r.office_name)} — {_md(_due_text(r))}，"
+                f"{describe_days(state, r.working_days_left)}，{_progress_text(r)}"
+            )
+    out += ["", _summary(report.rows)]
+    if report.note:
+        out += ["", f"> {report.note}"]
+    return "\n".join(out) + "\n"
+
+
+def render_tasks_json(report: TaskReport) -> str:
+    import json
+
+    return json.dumps([r.as_json() for r in report.rows], ensure_ascii=False, indent=2) + "\n"
