@@ -11,6 +11,7 @@ from typing import Callable, Iterable, Iterator
 
 from fxfk.deadline import DeadlineError, parse_deadline
 from fxfk.diagnostics import Diagnostic, Severity, format_path
+from fxfk.hotspots import check_hotspot_early_warning, check_level_consistency_across_offices
 from fxfk.levels import explain
 from fxfk.models import ActivityKind, BasisRole, Level, OfficeKind, Status
 from fxfk.repository import Repository, SourceFile
@@ -297,6 +298,8 @@ CHECKS: list[Check] = [
     check_deadlines_parse,
     check_task_offices_exist,
     check_scoring_offices_exist,
+    check_hotspot_early_warning,
+    check_level_consistency_across_offices,
 ]
 
 

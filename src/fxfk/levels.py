@@ -59,6 +59,23 @@ class Explanation:
     facts: tuple[Fact, ...]  # the facts of the deciding clause that are present
     overridden: tuple[Fact, ...]  # facts of a lower-precedence clause that also hold
 
+    @property
+    def applicable(self) -> tuple[tuple[Clause, tuple[Fact, ...]], ...]:
+        """Every clause that applies, in precedence order, with its facts; the first one wins.
+
+        The residual clause (medium, or low in two-level mode) applies only when nothing else does.
+        """
+        out: list[tuple[Clause, tuple[Fact, ...]]] = [(self.clause, self.facts)]
+        if self.overridden:
+            out.append((self.overridden[0].clause, self.overridden))
+        return tuple(out)
+
+
+def fact_value(factors, fact: Fact) -> str:
+    """How the fact is written in the data, for explanations: ``true`` or the hotspot text."""
+    value = getattr(factors, fact.field)
+    return value.strip() if isinstance(value, str) else ("true" if value else "false")
+
 
 def _present(factors, fact: Fact) -> bool:
     value = getattr(factors, fact.field)

@@ -1,0 +1,74 @@
+"""`fxfk classify`."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from fxfk.cli.options import RootOption, resolve_root
+
+
+class ClassifyFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def classify_command(
+    root: Optional[Path] = RootOption,
+    office: Optional[List[str]] = typer.Option(
+        None, "--office", help="只看这个单位（单位标识，如 jinshui）；可重复。", show_default=False
+    ),
+    level: Optional[str] = typer.Option(
+        None, "--level", help="只看申报等级或规则等级为此等级的风险点：high/medium/low 或 高/中/低。", show_default=False
+    ),
+    domain: Optional[str] = typer.Option(None, "--domain", help="只看这个行业/领域（与 domain 字段相同）。", show_default=False),
+    format: ClassifyFormat = typer.Option(ClassifyFormat.text, "--format", "-f", help="输出格式：text、json、csv 或 markdown。"),
+    write: bool = typer.Option(
+        False, "--write", help="把缺失的、或与规则不一致且没有 level_reason 的 level 改为规则等级（只改这些行）。"
+    ),
+) -> None:
+    """逐个风险点说明风险等级的依据（附件1 一），并给出自动预警和跨单位定级不一致提示。
+
+    每个风险点列出：规则给出的等级、决定等级的条款原文、触发它的定级事实、申报等级，以及二者一致、
+    不一致、或不一致但已在 level_reason 中说明。自动预警按 fxfk.yaml 的 hotspot 设置，从 risks[].cases
+    找出案件数居全市前列或同比明显上升、却没有标记易发高发多发的风险点。
+
+    退出码：0 所有申报等级与规则一致或已说明（--write 时：全部修正成功），1 有不一致或未填写的等级，
+    或数据中有其他错误（此时列出错误、不分级），2 用法错误。
+
+    示例：
+
+        fxfk classify
+
+        fxfk classify --office jinshui --level 高
+
+        fxfk classify --format json > levels.json
+
+        fxfk classify --write
+    """
+    from fxfk import classify as core
+
+    data_root = resolve_root(root)
+    repo, undeclared, blocking = core.load(data_root)
+    if blocking:
+        typer.echo(core.blocking_report(repo, blocking), err=True, nl=False)
+        raise typer.Exit(1)
+    result = core.classify(repo, undeclared, offices=office or None, level=level, domain=domain)
+    if not write:
+        typer.echo(core.RENDERERS[format.value](result), nl=False)
+        raise typer.Exit(0 if result.ok else 1)
+
+    from fxfk import level_writer
+
+    changes = [
+        level_writer.LevelChange(r.point.source.rel, r.point.index, r.risk.id, r.declared, r.computed)
+        for r in result.rows
+        if r.needs_write
+    ]
+    edits = level_writer.apply(data_root, changes) if changes else []
+    typer.echo(core.render_edits(edits, format.value), nl=False)

@@ -1,0 +1,287 @@
+"""Data-driven early warning and cross-office consistency of risk levels.
+
+附件1 二（五） asks offices to 「分析识别、自动预警、主动介入」 where they can; 附件1 一（一） makes a
+violation that is 「某一时段、某一地域、某一行业易发、高发、多发」 high. From ``risks[].cases`` this module
+finds points that the case numbers show to be such hotspots while the register does not say so
+(``factors.hotspot`` empty), aggregates cases by domain (某一行业) and office (某一地域), and finds the
+same conduct — same law and penalty article — graded differently by different offices.
+
+The rules, with the settings of ``fxfk.yaml`` ``hotspot:``:
+
+* the *latest year* is the latest year that has a case count anywhere in the city's data;
+* **top rule** (the notice's own example, the city's 「十大贴条路段」): a point whose rank by cases in
+  the latest year is within ``top`` (ties share a rank, so a tie at the boundary keeps every point
+  of it) and whose count is at least ``min_cases`` (and at least 1);
+* **rise rule**: a point with at least ``min_cases`` cases in the latest year and at least
+  ``rise_ratio`` times the previous year's count; the previous year must be recorded (``0`` counts
+  as recorded — from 0 to ``min_cases`` is a sharp rise; an absent year is unknown, not zero).
+
+Retired points (已废止) take part in none of this: they are no longer managed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from fxfk.diagnostics import Diagnostic, format_path
+from fxfk.models import Level, Risk, Status
+from fxfk.models.settings import Hotspot
+from fxfk.repository import Repository, SourceFile
+
+
+@dataclass(frozen=True, eq=False)  # identity: a point is one place in one file
+class Point:
+    """One risk point of one register, with the level it declares (None when missing or invalid)."""
+
+    source: SourceFile
+    index: int
+    risk: Risk
+    declared: Level | None
+
+    @property
+    def office_id(self) -> str:
+        return self.source.model.office.id
+
+    @property
+    def office_name(self) -> str:
+        return self.source.model.office.name
+
+    def locate(self, *loc) -> tuple[int, int]:
+        return self.source.loaded.locate(("risks", self.index, *loc))
+
+    def diagnostic(self, loc: tuple, code: str, message: str) -> Diagnostic:
+        line, column = self.locate(*loc)
+        return Diagnostic(self.source.rel, line, column, code, "warning", format_path(("risks", self.index, *loc)), message)
+
+
+def points_of(repo: Repository) -> list[Point]:
+    """Every point of every register that fits its model, in file order."""
+    return [
+        Point(src, i, risk, risk.level)
+        for src in sorted(repo.valid_registers(), key=lambda s: s.rel)
+        for i, risk in enumerate(src.model.risks)
+    ]
+
+
+def managed(points: Iterable[Point]) -> list[Point]:
+    return [p for p in points if p.risk.status is not Status.retired]
+
+
+def latest_year(points: Iterable[Point]) -> int | None:
+    years = [y for p in points for y in p.risk.cases]
+    return max(years) if years else None
+
+
+# --- hotspot warnings -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HotspotWarning:
+    point: Point
+    rule: str  # "top" | "rise"
+    year: int
+    cases: int
+    previous: int | None  # cases of year - 1 (rise rule)
+    rank: int | None  # rank among the city's points (top rule)
+    ranked: int  # how many points were ranked
+    settings: Hotspot
+
+    @property
+    def code(self) -> str:
+        return "hotspot-top" if self.rule == "top" else "hotspot-rise"
+
+    @property
+    def message(self) -> str:
+        s = self.settings
+        if self.rule == "top":
+            why = (
+                f"{self.year}年办结案件 {self.cases} 件，在全市 {self.ranked} 个风险点中排第 {self.rank} 位"
+                f"（预警线：前 {s.top} 名且不少于 {s.min_cases} 件）"
+            )
+        elif self.previous:
+            why = (
+                f"{self.year}年办结案件 {self.cases} 件，是{self.year - 1}年 {self.previous} 件的 "
+                f"{self.cases / self.previous:.1f} 倍（预警线：达到上一年的 {s.rise_ratio:g} 倍且不少于 {s.min_cases} 件）"
+            )
+        else:
+            why = (
+                f"{self.year}年办结案件从{self.year - 1}年的 0 件增至 {self.cases} 件"
+                f"（预警线：达到上一年的 {s.rise_ratio:g} 倍且不少于 {s.min_cases} 件）"
+            )
+        if self.point.declared is Level.high:
+            advice = "申报等级已是高，请在 factors.hotspot 写明何时、何地、何行业高发"
+        else:
+            advice = "建议在 factors.hotspot 写明高发情况并定为高风险（附件1 一（一）「某一时段、某一地域、某一行业易发、高发、多发的违法行为」）"
+        return f"自动预警：{why}，但没有标记为易发、高发、多发（factors.hotspot 为空）；{advice}"
+
+    def diagnostic(self) -> Diagnostic:
+        return self.point.diagnostic(("cases",), self.code, self.message)
+
+
+def _min_cases(settings: Hotspot) -> int:
+    return max(settings.min_cases, 1)
+
+
+def ranks(points: list[Point], year: int) -> dict[int, int]:
+    """Competition rank (1 = most cases) of every point by its cases in ``year``, keyed by id()."""
+    counts = sorted((p.risk.cases.get(year, 0) for p in points), reverse=True)
+    out = {}
+    for p in points:
+        n = p.risk.cases.get(year, 0)
+        out[id(p)] = 1 + sum(1 for c in counts if c > n)
+    return out
+
+
+def is_top(cases: int, rank: int, settings: Hotspot) -> bool:
+    return rank <= settings.top and cases >= _min_cases(settings)
+
+
+def is_rise(cases: int, previous: int | None, settings: Hotspot) -> bool:
+    """The rise rule: ``cases >= rise_ratio × previous`` and ``cases >= min_cases``; previous known."""
+    if previous is None:
+        return False
+    # Compare in integers where possible so 2.0 × 3 == 6 never trips over float rounding.
+    return cases >= _min_cases(settings) and cases >= math.ceil(settings.rise_ratio * previous - 1e-9)
+
+
+def hotspot_warnings(points: list[Point], settings: Hotspot) -> list[HotspotWarning]:
+    """Warnings for the city's points (``points`` must be all of them: the ranking is city-wide)."""
+    city = managed(points)
+    year = latest_year(city)
+    if year is None:
+        return []
+    rank = ranks(city, year)
+    out: list[HotspotWarning] = []
+    for p in city:
+        if p.risk.factors.hotspot.strip():
+            continue
+        n = p.risk.cases.get(year, 0)
+        if is_top(n, rank[id(p)], settings):
+            out.append(HotspotWarning(p, "top", year, n, None, rank[id(p)], len(city), settings))
+        previous = p.risk.cases.get(year - 1)
+        if is_rise(n, previous, settings):
+            out.append(HotspotWarning(p, "rise", year, n, previous, None, len(city), settings))
+    return out
+
+
+# --- where cases cluster ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cluster:
+    key: str  # domain, or office id
+    name: str  # domain, or office name
+    points: int
+    marked: int  # points marked as hotspot
+    previous: int
+    latest: int
+    share: float  # of the latest year's cases of all points aggregated
+    rising: bool  # the rise rule, applied to the sum
+
+
+def clusters(points: list[Point], year: int, by: str, settings: Hotspot) -> list[Cluster]:
+    """Cases of ``year`` and ``year - 1`` summed by ``domain`` or ``office``, most cases first."""
+    groups: dict[str, list[Point]] = {}
+    for p in managed(points):
+        key = p.risk.domain.strip() if by == "domain" else p.office_id
+        groups.setdefault(key, []).append(p)
+    total = sum(p.risk.cases.get(year, 0) for ps in groups.values() for p in ps)
+    out = []
+    for key, ps in groups.items():
+        latest = sum(p.risk.cases.get(year, 0) for p in ps)
+        known = [p for p in ps if year - 1 in p.risk.cases]
+        previous = sum(p.risk.cases[year - 1] for p in known)
+        out.append(
+            Cluster(
+                key,
+                key if by == "domain" else ps[0].office_name,
+                len(ps),
+                sum(1 for p in ps if p.risk.factors.hotspot.strip()),
+                previous,
+                latest,
+                latest / total if total else 0.0,
+                is_rise(latest, previous if known else None, settings),
+            )
+        )
+    out.sort(key=lambda c: (-c.latest, c.key))
+    return out
+
+
+# --- consistency across offices ---------------------------------------------------------------
+
+_SPACES = re.compile(r"\s+")
+
+
+def law_key(law: str) -> str:
+    """Law names as written by different offices: with or without 《》, half- or full-width brackets."""
+    name = _SPACES.sub("", law).strip("《》")
+    return name.replace("(", "（").replace(")", "）")
+
+
+def article_key(article: str) -> str:
+    return _SPACES.sub("", article)
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    articles: tuple[str, ...]  # 《law》article, for the message
+    members: tuple[Point, ...]
+
+    @property
+    def message(self) -> str:
+        parts = "；".join(
+            f"{p.office_name}（{p.office_id}）{p.risk.id} 定为{p.declared.label}" for p in self.members
+        )
+        return (
+            f"同一违法行为（处罚依据 {'、'.join(self.articles)}）在不同单位定级不同：{parts}；"
+            "请市商务局政策法规处统一定级标准，或在 level_reason 中说明本地差异"
+        )
+
+    def diagnostics(self) -> Iterator[Diagnostic]:
+        for p in self.members:
+            yield p.diagnostic(("level",), "inconsistent-level", self.message)
+
+
+def inconsistencies(points: list[Point]) -> list[Inconsistency]:
+    """Groups of points sharing a penalty basis (law + article) whose offices declare different levels."""
+    groups: dict[tuple[str, str], list[Point]] = {}
+    shown: dict[tuple[str, str], str] = {}
+    for p in managed(points):
+        if p.declared is None:
+            continue
+        for b in p.risk.basis:
+            if b.role.value != "penalty":
+                continue
+            key = (law_key(b.law), article_key(b.article))
+            shown.setdefault(key, f"《{key[0]}》{key[1]}")
+            members = groups.setdefault(key, [])
+            if p not in members:
+                members.append(p)
+    merged: dict[tuple[int, ...], tuple[list[str], list[Point]]] = {}
+    for key in sorted(groups):
+        members = groups[key]
+        # With two offices or more, two different levels always include a pair from different offices.
+        if len({p.office_id for p in members}) < 2 or len({p.declared for p in members}) < 2:
+            continue
+        ordered = sorted(members, key=lambda p: (p.source.rel, p.index))
+        ident = tuple(id(p) for p in ordered)
+        merged.setdefault(ident, ([], ordered))[0].append(shown[key])
+    return [Inconsistency(tuple(articles), tuple(members)) for articles, members in merged.values()]
+
+
+# --- the checks that `fxfk validate` runs (appended to fxfk.checks.CHECKS) ---------------------
+
+
+def check_hotspot_early_warning(repo: Repository) -> Iterator[Diagnostic]:
+    """附件1 二（五） 自动预警: case numbers show a hotspot the register does not mark."""
+    for w in hotspot_warnings(points_of(repo), repo.settings.hotspot):
+        yield w.diagnostic()
+
+
+def check_level_consistency_across_offices(repo: Repository) -> Iterator[Diagnostic]:
+    """The same conduct (same law and penalty article) graded differently by different offices."""
+    for group in inconsistencies(points_of(repo)):
+        yield from group.diagnostics()
