@@ -1,0 +1,63 @@
+"""`fxfk publish`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from fxfk.cli.options import RootOption, resolve_root
+
+
+def _parse_date(value: Optional[str]) -> dt.date:
+    from fxfk.errors import FxfkError
+    from fxfk.models.types import parse_iso_date
+
+    if value is None:
+        return dt.date.today()
+    try:
+        return parse_iso_date(value)
+    except Exception:  # pydantic's error type; the message below says what is expected
+        raise FxfkError(f"--date “{value}”不是有效日期；应写成 YYYY-MM-DD，例如 2019-09-16") from None
+
+
+def publish_command(
+    root: Optional[Path] = RootOption,
+    out: Path = typer.Option(Path("public"), "--out", "-o", help="输出目录；每次发布整体替换（缺省 public/）。", file_okay=False),
+    date: Optional[str] = typer.Option(None, "--date", help="公布日期 YYYY-MM-DD：只公布此日及以前的批次（缺省今天）。", show_default=False),
+    office: Optional[List[str]] = typer.Option(None, "--office", help="只发布这些单位（单位标识，可重复）；缺省全部单位。", show_default=False),
+    format: Optional[List[str]] = typer.Option(
+        None, "--format", "-f", help="输出格式，逗号分隔或重复：html,md,csv,xlsx,docx（缺省全部）。", show_default=False
+    ),
+) -> None:
+    """生成公开的违法风险点清单和轻微违法行为免罚清单（附件1 二（四））。
+
+    只公布状态为“已公布”、且所属批次的公布日期不晚于 --date 的风险点，只输出公开字段
+    （违法风险点、风险等级、依据及裁量标准、防控措施、责任单位）。数据校验有错误、公开内容含
+    身份证号或手机号、或引用的法规在公布日期已废止/未施行时，拒绝公布（退出码 1）。先写入临时
+    目录，全部成功后才替换输出目录。
+
+    示例：
+
+        fxfk publish
+
+        fxfk publish --date 2019-12-31 --office jinshui --format html,xlsx --out public
+    """
+    from fxfk.publish import PublishRefused, parse_formats, publish
+    from fxfk.reporters import diagnostic_line
+
+    data_root = resolve_root(root)
+    formats = parse_formats(format)
+    day = _parse_date(date)
+    try:
+        result = publish(data_root, out, day, office or None, formats)
+    except PublishRefused as exc:
+        for d in exc.diagnostics:
+            typer.echo(diagnostic_line(d), err=True)
+        raise
+    typer.echo(
+        f"已写入 {len(result.files)} 个文件到 {out}/（公布日期 {day}）：{result.offices} 个单位，"
+        f"{result.risks} 个公开风险点，{result.no_penalty} 项免罚事项"
+    )

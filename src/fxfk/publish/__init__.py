@@ -1,0 +1,219 @@
+"""`fxfk publish` as a library call: the public risk lists and the no-penalty list (附件1 二(四)).
+
+Steps: refuse while validation finds errors → build the public view for the publication date →
+refuse on personal numbers or laws not in force → render every format into a temporary folder next
+to the output → swap it in. A failure at any step leaves the previous output as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fxfk.diagnostics import Diagnostic
+from fxfk.errors import FxfkError
+
+FORMATS = ("html", "md", "csv", "xlsx", "docx")
+CITY = "_city"  # office ids cannot start with "_", so this name never collides with one
+XLSX_NAME = "risk-lists.xlsx"
+MARKER = ".fxfk-publish"
+MARKER_TEXT = "此目录由 fxfk publish 生成，每次发布会整体替换。\n"
+
+
+class PublishRefused(FxfkError):
+    """Publishing would put something wrong in front of the public; ``diagnostics`` say what and where."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic]):
+        super().__init__(message, exit_code=1)
+        self.diagnostics = diagnostics
+
+
+@dataclass
+class PublishResult:
+    out: Path
+    files: list[str] = field(default_factory=list)
+    offices: int = 0
+    risks: int = 0
+    no_penalty: int = 0
+
+
+def parse_formats(values: list[str] | None) -> list[str]:
+    """``html,md`` or repeated options; default all formats, in a fixed order."""
+    if not values:
+        return list(FORMATS)
+    chosen: set[str] = set()
+    for value in values:
+        for part in value.split(","):
+            name = part.strip().lower()
+            if not name:
+                continue
+            if name not in FORMATS:
+                raise FxfkError(f"未知的格式“{name}”；可用的格式：{','.join(FORMATS)}")
+            chosen.add(name)
+    if not chosen:
+        raise FxfkError(f"没有指定格式；可用的格式：{','.join(FORMATS)}")
+    return [f for f in FORMATS if f in chosen]
+
+
+def prepare(root: Path, date: dt.date, offices: list[str] | None = None):
+    """Everything up to the public view, with every refusal; returns the BuiltView."""
+    from fxfk.publish.safety import laws_not_in_force, scan_personal_data
+    from fxfk.publish.view import build_view
+    from fxfk.validation import validate
+
+    result = validate(root)
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    if errors:
+        raise PublishRefused(
+            f"数据中有 {len(errors)} 个错误，已拒绝公布；请先用 fxfk validate 检查并修正", errors
+        )
+    repo = result.repo
+    known = [s.model.office.id for s in repo.valid_registers()]
+    if offices:
+        unknown = [o for o in offices if o not in known]
+        if unknown:
+            raise FxfkError(
+                f"没有单位“{'、'.join(unknown)}”的登记册；已有单位：{'、'.join(known) or '（无）'}"
+            )
+        offices = list(dict.fromkeys(offices))
+    built = build_view(repo, date, offices or None)
+    problems = list(scan_personal_data(built.texts))
+    catalogue = repo.laws.model if repo.laws is not None else None
+    problems += list(laws_not_in_force(built.citations, catalogue, date))
+    if problems:
+        problems.sort(key=lambda d: (d.file, d.line, d.column, d.code))
+        raise PublishRefused(f"公开内容中发现 {len(problems)} 处不能公布的内容，已拒绝公布", problems)
+    return built
+
+
+def _titles(view) -> tuple[str, str]:
+    """(prefix for the city-wide lists, its heading)."""
+    org = view.organization
+    if view.all_offices:
+        return (org or "全市"), "全市清单"
+    return f"{org}（所选单位）" if org else "所选单位", "所选单位合并清单"
+
+
+def render_all(folder: Path, root: Path, view, formats: list[str]) -> list[str]:
+    """Write every requested file into ``folder``; returns their names in writing order."""
+    from fxfk.publish import tabular
+    from fxfk.publish.render import environment, render
+    from fxfk.publish.view import chinese_date
+
+    city_prefix, city_heading = _titles(view)
+    written: list[str] = []
+
+    def put(name: str, data: str | bytes) -> None:
+        path = folder / name
+        if name.endswith(".md"):
+            data = tidy_markdown(data)
+        if isinstance(data, str):
+            path.write_bytes(data.encode("utf-8"))
+        else:
+            path.write_bytes(data)
+        written.append(name)
+
+    date_line = f"公布日期：{chinese_date(view.date)}"
+    pages = []  # (file stem, risk title, no-penalty title, issuer, offices, items, phone, city)
+    pages.append((CITY, f"{city_prefix}违法风险点清单", f"{city_prefix}轻微违法行为免罚清单",
+                  view.organization or "各有关单位", view.offices, view.no_penalty, "", True))
+    for o in view.offices:
+        pages.append((o.id, f"{o.name}违法风险点清单", f"{o.name}轻微违法行为免罚清单",
+                      o.organization, (o,), o.no_penalty, o.phone, False))
+
+    env = environment(root) if ("html" in formats or "md" in formats) else None
+    for fmt in formats:
+        if fmt in ("html", "md"):
+            ext = fmt
+            if fmt == "html":
+                put("index.html", render(env, "index.html.j2", view=view, title=f"{city_prefix}公开清单",
+                                         city_file=CITY, city_title=city_heading))
+            for stem, title, np_title, issuer, offices, items, phone, city in pages:
+                put(f"{stem}.{ext}", render(env, f"risk_list.{ext}.j2", view=view, title=title, issuer=issuer,
+                                            offices=offices, city=city))
+                put(f"{stem}.no-penalty.{ext}", render(env, f"no_penalty.{ext}.j2", view=view, title=np_title,
+                                                       issuer=issuer, items=items, city=city, phone=phone))
+        elif fmt == "csv":
+            written += [p.name for p in tabular.write_csv(folder, CITY, view.risks, view.no_penalty, True)]
+            for o in view.offices:
+                written += [p.name for p in tabular.write_csv(folder, o.id, o.risks, o.no_penalty, False)]
+        elif fmt == "xlsx":
+            put(XLSX_NAME, tabular.xlsx_bytes(view, city_prefix))
+        elif fmt == "docx":
+            from fxfk.publish import docx_writer
+
+            for stem, title, np_title, issuer, offices, items, phone, city in pages:
+                meta = [date_line]
+                if not city and offices[0].latest:
+                    o = offices[0]
+                    meta = [f"{o.latest.label}　发布时间：{chinese_date(o.latest.date)}"]
+                if phone:
+                    meta.append(f"咨询电话：{phone}")
+                put(f"{stem}.docx", docx_writer.risk_list_docx(view, title, issuer, offices, meta))
+                put(f"{stem}.no-penalty.docx", docx_writer.no_penalty_docx(view, np_title, issuer, items, meta, city))
+    return written
+
+
+def tidy_markdown(text: str) -> str:
+    """Templates with many conditionals leave runs of blank lines; Markdown needs at most one."""
+    import re
+
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def check_output_folder(out: Path, root: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise FxfkError(f"输出位置“{out}”是一个文件，不是目录")
+    resolved = out.resolve()
+    if resolved == root.resolve() or root.resolve().is_relative_to(resolved) or resolved.is_relative_to(root.resolve() / "data"):
+        raise FxfkError(f"不能把公开清单写到“{out}”：它是数据仓库本身或其中的 data/ 目录")
+    # The whole folder is replaced on every run: never do that to a folder fxfk did not make.
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise FxfkError(
+            f"输出目录“{out}”已存在且不是 fxfk publish 生成的（缺少 {MARKER}）；"
+            "发布会整体替换输出目录，请换一个目录或先清空它"
+        )
+
+
+def publish(root: Path, out: Path, date: dt.date, offices: list[str] | None, formats: list[str]) -> PublishResult:
+    built = prepare(root, date, offices)
+    view = built.view
+    check_output_folder(out, root)
+    parent = out.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        files = render_all(tmp, root, view, formats)
+        (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        _swap(tmp, out.absolute())
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return PublishResult(out, files, len(view.offices), len(view.risks), len(view.no_penalty))
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Put ``new`` where ``out`` is; the old folder is only removed once the new one is in place."""
+    if not out.exists():
+        os.rename(new, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    old.rmdir()
+    os.rename(out, old)
+    try:
+        os.rename(new, out)
+    except BaseException:
+        os.rename(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,174 @@
+"""CSV and XLSX writers, plus the zip normaliser that makes XLSX and DOCX byte-identical."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+from fxfk.publish import plain
+from fxfk.publish.view import NoPenaltyItem, OfficeList, PublicRisk, PublicView, chinese_date
+
+RISK_EXTRA = ("公布单位", "公布批次", "公布日期")
+NO_PENALTY_EXTRA = ("公布单位",)
+
+
+def risk_records(risks: tuple[PublicRisk, ...], renumber: bool) -> list[list]:
+    return [
+        plain.risk_row(r, k if renumber else None) + [r.office, r.batch, r.batch_date.isoformat()]
+        for k, r in enumerate(risks, 1)
+    ]
+
+
+def no_penalty_records(items: tuple[NoPenaltyItem, ...], renumber: bool) -> list[list]:
+    return [plain.no_penalty_row(i, k if renumber else None) + [i.office] for k, i in enumerate(items, 1)]
+
+
+def csv_bytes(header: tuple[str, ...], rows: list[list]) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    # UTF-8 with BOM: Excel on Windows otherwise reads the file as GBK and shows mojibake.
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def write_csv(folder: Path, name: str, risks: tuple[PublicRisk, ...], items: tuple[NoPenaltyItem, ...], renumber: bool) -> list[Path]:
+    a = folder / f"{name}.csv"
+    a.write_bytes(csv_bytes(plain.RISK_COLUMNS + RISK_EXTRA, risk_records(risks, renumber)))
+    b = folder / f"{name}.no-penalty.csv"
+    b.write_bytes(csv_bytes(plain.NO_PENALTY_COLUMNS + NO_PENALTY_EXTRA, no_penalty_records(items, renumber)))
+    return [a, b]
+
+
+def fixed_time(date: dt.date) -> dt.datetime:
+    """The one timestamp files may carry: midnight of the publication date, never the run time."""
+    return dt.datetime(date.year, date.month, date.day)
+
+
+def normalize_zip(data: bytes, date: dt.date) -> bytes:
+    """Rewrite a zip (XLSX/DOCX) with every entry dated ``date`` and fixed attributes."""
+    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 0
+            dst.writestr(entry, src.read(info.filename), compresslevel=9)
+    return out.getvalue()
+
+
+_SHEET_BAD = set('[]:*?/\\')
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    clean = "".join("_" if ch in _SHEET_BAD else ch for ch in name).strip("'") or "单位"
+    title = clean[:31]
+    k = 2
+    while title.lower() in {t.lower() for t in taken}:
+        suffix = f"({k})"
+        title = clean[: 31 - len(suffix)] + suffix
+        k += 1
+    taken.add(title)
+    return title
+
+
+RISK_WIDTHS = (6, 28, 9, 60, 42, 18, 18, 9, 12)
+NO_PENALTY_WIDTHS = (6, 28, 48, 40, 40, 18)
+
+
+def _fill_sheet(ws, title: str, subtitle: str, header: tuple[str, ...], rows: list[list], widths: tuple[int, ...]) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    ncols = len(header)
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+    ws.cell(1, 1).font = Font(name="宋体", size=16, bold=True)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 30
+    ws.append([subtitle])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
+    ws.cell(2, 1).alignment = Alignment(horizontal="center")
+    ws.append(list(header))
+    for c in range(1, ncols + 1):
+        cell = ws.cell(3, c)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F3EFE6")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+    for row in rows:
+        ws.append(row)
+        r = ws.max_row
+        for c in range(1, ncols + 1):
+            cell = ws.cell(r, c)
+            cell.alignment = Alignment(vertical="top", wrap_text=True, horizontal="center" if c in (1, 3) and header[2] == "风险等级" else None)
+            cell.border = border
+    for c, width in enumerate(widths[:ncols], 1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    # The header row (row 3) stays in place while scrolling.
+    ws.freeze_panes = "A4"
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if rows:
+        ws.auto_filter.ref = f"A3:{get_column_letter(ncols)}{ws.max_row}"
+
+
+def xlsx_bytes(view: PublicView, city_title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: set[str] = set()
+    date_line = f"公布日期：{chinese_date(view.date)}"
+    issuer = view.organization
+    ws = wb.create_sheet(sheet_title("全市" if view.all_offices else "所选单位", taken))
+    _fill_sheet(
+        ws, f"{city_title}违法风险点清单", "　".join(filter(None, [f"发布单位：{issuer}" if issuer else "", date_line])),
+        plain.RISK_COLUMNS + RISK_EXTRA, risk_records(view.risks, True), RISK_WIDTHS,
+    )
+    for office in view.offices:
+        ws = wb.create_sheet(sheet_title(office.name, taken))
+        _fill_sheet(ws, office_title(office), office_subtitle(office, view), plain.RISK_COLUMNS + RISK_EXTRA,
+                    risk_records(office.risks, False), RISK_WIDTHS)
+    ws = wb.create_sheet(sheet_title("免罚清单", taken))
+    _fill_sheet(
+        ws, f"{city_title}轻微违法行为免罚清单", date_line, plain.NO_PENALTY_COLUMNS + NO_PENALTY_EXTRA,
+        no_penalty_records(view.no_penalty, True), NO_PENALTY_WIDTHS,
+    )
+    stamp = fixed_time(view.date)
+    wb.properties.creator = issuer or "fxfk"
+    wb.properties.lastModifiedBy = issuer or "fxfk"
+    wb.properties.title = f"{city_title}违法风险点清单"
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    buf = io.BytesIO()
+    # openpyxl's save_workbook() stamps the current time into docProps/core.xml; ExcelWriter does not.
+    archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(wb, archive).save()
+    return normalize_zip(buf.getvalue(), view.date)
+
+
+def office_title(office: OfficeList) -> str:
+    return f"{office.name}违法风险点清单"
+
+
+def office_subtitle(office: OfficeList, view: PublicView) -> str:
+    parts = [f"发布单位：{office.organization}"]
+    if office.latest:
+        parts.append(f"{office.latest.label}（{chinese_date(office.latest.date)}）")
+    if office.phone:
+        parts.append(f"咨询电话：{office.phone}")
+    parts.append(f"公布日期：{chinese_date(view.date)}")
+    return "　".join(parts)

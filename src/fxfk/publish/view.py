@@ -1,0 +1,342 @@
+"""The public view: the only data a public list is ever rendered from.
+
+Templates and writers never see the pydantic models. They get these frozen dataclasses, which
+have no field for ``cases``, ``causes``, ``consultation``, ``level_reason``, ``attention``,
+``factors`` or activity notes — so not even a custom template in a data repository can print
+them (data-format.md, “What is public”).
+
+While building the view we also collect every free text that goes public together with its
+source location (``PublicText``), for the safety scan; locations never enter the view itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from fxfk.models import Register, Status
+from fxfk.repository import Repository, SourceFile
+
+# Before 2021-07-15 the 2017 text of the Administrative Penalty Law applied (第二十七条第二款);
+# from then on the 2021 text (第三十三条第一款). The no-penalty list names the one in force.
+APL_2021 = dt.date(2021, 7, 15)
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    article: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One instrument cited by a point: 《name》（number）第X条、第Y条, with its excerpts."""
+
+    law: str
+    number: str
+    articles: tuple[str, ...]
+    excerpts: tuple[Excerpt, ...]
+
+    @property
+    def text(self) -> str:
+        number = f"（{self.number}）" if self.number else ""
+        return f"《{self.law}》{number}{'、'.join(self.articles)}"
+
+
+@dataclass(frozen=True)
+class Tier:
+    circumstance: str
+    sanction: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    kind: str  # Chinese label: 建议、疏导、警示……
+    text: str
+
+
+@dataclass(frozen=True)
+class PublicRisk:
+    seq: int  # 序号 within its office's list, continuous across batches
+    title: str  # 违法风险点
+    level: str  # 高风险 / 中风险 / 低风险
+    citations: tuple[Citation, ...]
+    discretion_text: str
+    tiers: tuple[Tier, ...]
+    measures: tuple[Measure, ...]
+    responsible: str
+    office: str  # office name
+    batch: str  # 第一批
+    batch_date: dt.date
+
+
+@dataclass(frozen=True)
+class NoPenaltyItem:
+    seq: int
+    title: str  # 事项名称
+    citations: tuple[Citation, ...]  # 实施依据
+    situations: tuple[str, ...]  # 免罚情形
+    condition: str  # 适用条件
+    office: str
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    title: str
+    level: str
+    batch: str  # the batch it was first published in
+
+
+@dataclass(frozen=True)
+class BatchSection:
+    number: int
+    label: str  # 第一批
+    date: dt.date
+    document: str  # 公布文号, may be empty
+    risks: tuple[PublicRisk, ...]
+    is_first: bool
+    added: tuple[str, ...]  # titles new in this batch (only listed for batches after the first)
+    withdrawn: tuple[Withdrawn, ...]  # only on the latest batch: points published earlier, now retired
+
+
+@dataclass(frozen=True)
+class OfficeList:
+    id: str
+    name: str
+    kind: str
+    phone: str
+    organization: str  # issuing body: settings.organization, else the office's name
+    batches: tuple[BatchSection, ...]
+    no_penalty: tuple[NoPenaltyItem, ...]
+
+    @property
+    def risks(self) -> tuple[PublicRisk, ...]:
+        return tuple(r for b in self.batches for r in b.risks)
+
+    @property
+    def latest(self) -> BatchSection | None:
+        return self.batches[-1] if self.batches else None
+
+
+@dataclass(frozen=True)
+class PublicView:
+    organization: str  # may be empty when fxfk.yaml names none
+    date: dt.date
+    offices: tuple[OfficeList, ...]
+    all_offices: bool  # False when --office chose some
+
+    @property
+    def risks(self) -> tuple[PublicRisk, ...]:
+        return tuple(r for o in self.offices for r in o.risks)
+
+    @property
+    def no_penalty(self) -> tuple[NoPenaltyItem, ...]:
+        return tuple(i for o in self.offices for i in o.no_penalty)
+
+
+@dataclass(frozen=True)
+class PublicText:
+    """A free text that goes public, and where it was written (for the safety net)."""
+
+    text: str
+    source: SourceFile
+    loc: tuple
+
+
+@dataclass
+class BuiltView:
+    view: PublicView
+    texts: list[PublicText] = field(default_factory=list)
+    # (source, loc, law name, number) of every citation that goes public, for the law-validity check
+    citations: list[tuple[SourceFile, tuple, str, str]] = field(default_factory=list)
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (batch numbers: 第一批, 第二批 …)."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def batch_label(n: int) -> str:
+    return f"第{chinese_number(n)}批"
+
+
+def chinese_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def level_label(level) -> str:
+    return f"{level.label}风险"
+
+
+def strip_title_marks(name: str) -> str:
+    name = name.strip()
+    if name.startswith("《") and name.endswith("》"):
+        name = name[1:-1].strip()
+    return name
+
+
+def is_public(risk, batches: dict, date: dt.date) -> bool:
+    """附件1 二(四) as the spec reads it: published, in a batch dated on or before ``date``."""
+    if risk.status is not Status.published or risk.batch is None:
+        return False
+    batch = batches.get(risk.batch)
+    return batch is not None and batch.date <= date
+
+
+def was_withdrawn(risk, batches: dict, date: dt.date) -> bool:
+    """Retired, but its batch had gone out by ``date``: it was on a public list once."""
+    if risk.status is not Status.retired or risk.batch is None:
+        return False
+    batch = batches.get(risk.batch)
+    return batch is not None and batch.date <= date
+
+
+def _citations(risk, src: SourceFile, i: int, built: BuiltView) -> tuple[Citation, ...]:
+    # Group by instrument, keeping first-seen order: 《办法》（文号）第七条、第三十六条.
+    groups: dict[tuple[str, str], tuple[list[str], list[Excerpt]]] = {}
+    for j, basis in enumerate(risk.basis):
+        loc = ("risks", i, "basis", j)
+        law = strip_title_marks(basis.law)
+        number = (basis.number or "").strip()
+        built.citations.append((src, loc + ("law",), law, number))
+        built.texts.append(PublicText(basis.law, src, loc + ("law",)))
+        if basis.number:
+            built.texts.append(PublicText(basis.number, src, loc + ("number",)))
+        built.texts.append(PublicText(basis.article, src, loc + ("article",)))
+        articles, excerpts = groups.setdefault((law, number), ([], []))
+        article = basis.article.strip()
+        if article not in articles:
+            articles.append(article)
+        if basis.excerpt and basis.excerpt.strip():
+            built.texts.append(PublicText(basis.excerpt, src, loc + ("excerpt",)))
+            excerpts.append(Excerpt(article, basis.excerpt.strip()))
+    return tuple(Citation(law, number, tuple(a), tuple(e)) for (law, number), (a, e) in groups.items())
+
+
+def _discretion(risk, src: SourceFile, i: int, built: BuiltView) -> tuple[str, tuple[Tier, ...]]:
+    d = risk.discretion
+    if d is None:
+        return "", ()
+    if isinstance(d, str):
+        built.texts.append(PublicText(d, src, ("risks", i, "discretion")))
+        return d.strip(), ()
+    tiers = []
+    for j, tier in enumerate(d):
+        built.texts.append(PublicText(tier.circumstance, src, ("risks", i, "discretion", j, "circumstance")))
+        built.texts.append(PublicText(tier.sanction, src, ("risks", i, "discretion", j, "sanction")))
+        tiers.append(Tier(tier.circumstance.strip(), tier.sanction.strip()))
+    return "", tuple(tiers)
+
+
+_NOT_PENALISED = ("不予处罚", "不予行政处罚", "免予处罚", "免予行政处罚", "免罚")
+
+
+def default_no_penalty_situation(date: dt.date) -> str:
+    if date >= APL_2021:
+        return "违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚（《中华人民共和国行政处罚法》第三十三条第一款）"
+    return "违法行为轻微并及时纠正，没有造成危害后果的，不予行政处罚（《中华人民共和国行政处罚法》第二十七条第二款）"
+
+
+def no_penalty_situations(tiers: tuple[Tier, ...], date: dt.date) -> tuple[str, ...]:
+    """免罚情形: the discretion tiers whose sanction is not to penalise, else the statute's own words."""
+    own = tuple(t.circumstance for t in tiers if any(w in t.sanction for w in _NOT_PENALISED))
+    return own or (default_no_penalty_situation(date),)
+
+
+def _office_list(src: SourceFile[Register], organization: str, date: dt.date, built: BuiltView) -> OfficeList:
+    reg = src.model
+    office = reg.office
+    built.texts.append(PublicText(office.name, src, ("office", "name")))
+    batches = {b.id: (b, k) for k, b in enumerate(reg.batches)}
+    batch_models = {b.id: b for b in reg.batches}
+
+    public: dict[int, list[tuple[int, object]]] = {}
+    withdrawn: list[tuple[int, object]] = []
+    for i, risk in enumerate(reg.risks):
+        if is_public(risk, batch_models, date):
+            public.setdefault(risk.batch, []).append((i, risk))
+        elif was_withdrawn(risk, batch_models, date):
+            withdrawn.append((i, risk))
+
+    shown = sorted(set(public) | {r.batch for _, r in withdrawn})
+    sections: list[BatchSection] = []
+    seq = 0
+    no_penalty: list[NoPenaltyItem] = []
+    for position, number in enumerate(shown):
+        batch, k = batches[number]
+        if batch.document:
+            built.texts.append(PublicText(batch.document, src, ("batches", k, "document")))
+        label = batch_label(number)
+        risks: list[PublicRisk] = []
+        for i, risk in public.get(number, []):
+            seq += 1
+            built.texts.append(PublicText(risk.title, src, ("risks", i, "title")))
+            built.texts.append(PublicText(risk.responsible, src, ("risks", i, "responsible")))
+            citations = _citations(risk, src, i, built)
+            text, tiers = _discretion(risk, src, i, built)
+            measures = []
+            for j, m in enumerate(risk.measures):
+                built.texts.append(PublicText(m.text, src, ("risks", i, "measures", j, "text")))
+                measures.append(Measure(m.kind.label, m.text.strip()))
+            risks.append(
+                PublicRisk(
+                    seq=seq, title=risk.title.strip(), level=level_label(risk.level), citations=citations,
+                    discretion_text=text, tiers=tiers, measures=tuple(measures),
+                    responsible=risk.responsible.strip(), office=office.name, batch=label, batch_date=batch.date,
+                )
+            )
+            if risk.no_penalty:
+                built.texts.append(PublicText(risk.no_penalty_condition, src, ("risks", i, "no_penalty_condition")))
+                no_penalty.append(
+                    NoPenaltyItem(
+                        seq=len(no_penalty) + 1, title=risk.title.strip(), citations=citations,
+                        situations=no_penalty_situations(tiers, date),
+                        condition=risk.no_penalty_condition.strip(), office=office.name,
+                    )
+                )
+        last = position == len(shown) - 1
+        gone: tuple[Withdrawn, ...] = ()
+        if last:
+            gone_list = []
+            for i, risk in withdrawn:
+                built.texts.append(PublicText(risk.title, src, ("risks", i, "title")))
+                gone_list.append(Withdrawn(risk.title.strip(), level_label(risk.level), batch_label(risk.batch)))
+            gone = tuple(gone_list)
+        sections.append(
+            BatchSection(
+                number=number, label=label, date=batch.date, document=(batch.document or "").strip(),
+                risks=tuple(risks), is_first=position == 0,
+                added=tuple(r.title for r in risks) if position > 0 else (),
+                withdrawn=gone,
+            )
+        )
+
+    return OfficeList(
+        id=office.id, name=office.name.strip(), kind=office.kind.label, phone=(office.phone or "").strip(),
+        organization=organization or office.name.strip(), batches=tuple(sections), no_penalty=tuple(no_penalty),
+    )
+
+
+def build_view(repo: Repository, date: dt.date, offices: list[str] | None = None) -> BuiltView:
+    """The public view of ``repo`` on ``date``, for all offices or the chosen ones (in file order)."""
+    organization = (repo.settings.organization or "").strip()
+    built = BuiltView(PublicView(organization, date, (), offices is None))
+    chosen = [s for s in repo.valid_registers() if offices is None or s.model.office.id in offices]
+    lists = tuple(_office_list(src, organization, date, built) for src in chosen)
+    built.view = PublicView(organization, date, lists, offices is None)
+    return built
+
+
+__all__ = [
+    "BatchSection", "BuiltView", "Citation", "Excerpt", "Measure", "NoPenaltyItem", "OfficeList", "PublicRisk",
+    "PublicText", "PublicView", "Tier", "Withdrawn", "batch_label", "build_view", "chinese_date",
+    "chinese_number",
+]
