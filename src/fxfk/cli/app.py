@@ -42,11 +42,13 @@ def _main(
 
 def _register() -> None:
     from fxfk.cli import schema, validate
+    from fxfk.cli import publish
     from fxfk.cli import classify
     from fxfk.cli import deadlines
 
     app.command("validate")(validate.validate_command)
     app.command("schema")(schema.schema_command)
+    app.command("publish")(publish.publish_command)
     app.command("classify")(classify.classify_command)
     app.command("deadlines")(deadlines.deadlines_command)
 
