@@ -77,6 +77,15 @@ def last_guidance(register: Register, risk_id: str, today: dt.date) -> dt.date |
     return max(days, default=None)
 
 
+# For guidance, "pending" means the next guidance is not yet due (the point may never have been
+# guided yet if it was published recently), so it is worded apart from the tasks' 进行中.
+PENDING_LABEL = "未到期"
+
+
+def status_label(state: TaskState) -> str:
+    return PENDING_LABEL if state is TaskState.pending else state.label
+
+
 def guidance_state(due: dt.date, today: dt.date, due_soon_days: int) -> TaskState:
     if today > due:
         return TaskState.overdue
@@ -159,7 +168,7 @@ def _summary(rows: Sequence[GuidanceStatus]) -> str:
     n = {s: sum(1 for g in rows if g.status is s) for s in (TaskState.overdue, TaskState.due_soon, TaskState.pending)}
     return (
         f"合计：已公布风险点 {len(rows)} 个；{TaskState.overdue.label} {n[TaskState.overdue]}，"
-        f"{TaskState.due_soon.label} {n[TaskState.due_soon]}，近期已指导 {n[TaskState.pending]}"
+        f"{TaskState.due_soon.label} {n[TaskState.due_soon]}，{PENDING_LABEL} {n[TaskState.pending]}"
     )
 
 
@@ -177,7 +186,7 @@ def render_guidance_text(report: GuidanceReport, color: bool = False) -> str:
     id_w = max((display_width(g.risk_id) for g in attention), default=0)
     for office, rows in _by_office(report.rows):
         need = [g for g in rows if g.status is not TaskState.pending]
-        out += ["", f"{office}（需指导 {len(need)} / 已公布 {len(rows)}）" + ("：均已按期指导" if not need else "：")]
+        out += ["", f"{office}（需指导 {len(need)} / 已公布 {len(rows)}）" + ("：均未到期" if not need else "：")]
         for g in need:
             out.append(
                 f"  {paint(g.status, g.status.mark, color)}  {g.level.label}  {pad(g.risk_id, id_w)}  {g.title} — {_detail(g)}"
@@ -198,7 +207,7 @@ def render_guidance_markdown(report: GuidanceReport) -> str:
             last = g.last_guidance.isoformat() if g.last_guidance else "从未"
             out.append(
                 f"| {g.level.label} | {g.risk_id} | {g.title.replace('|', '/')} | {last} | {g.due.isoformat()} | "
-                f"{g.status.mark[0]} {g.status.label} |"
+                f"{g.status.mark[0]} {status_label(g.status)} |"
             )
     if not report.rows:
         out += ["", "没有已公布的风险点。"]

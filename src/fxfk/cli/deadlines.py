@@ -78,17 +78,19 @@ def deadlines_command(
         raise typer.Exit(1)
     repo = result.repo
 
+    color = format is DeadlinesFormat.text and use_color()
     if guidance:
         from fxfk import guidance as gd
 
         report = gd.guidance_report(repo, day, names)
-        renderers = {"text": lambda r: gd.render_guidance_text(r, use_color()), "json": gd.render_guidance_json, "markdown": gd.render_guidance_markdown}
+        renderers = {"text": lambda r: gd.render_guidance_text(r, color), "json": gd.render_guidance_json, "markdown": gd.render_guidance_markdown}
     else:
         chosen_year = year if year is not None else progress.default_year(repo, day)
         report = progress.task_report(repo, chosen_year, day, names)
-        renderers = {"text": lambda r: progress.render_tasks_text(r, use_color()), "json": progress.render_tasks_json, "markdown": progress.render_tasks_markdown}
+        renderers = {"text": lambda r: progress.render_tasks_text(r, color), "json": progress.render_tasks_json, "markdown": progress.render_tasks_markdown}
 
-    typer.echo(renderers[format.value](report), nl=False)
+    # color=: click would strip the escapes when stdout is not a terminal, even under FORCE_COLOR.
+    typer.echo(renderers[format.value](report), nl=False, color=color)
     if format is DeadlinesFormat.json and report.note:
         # The JSON stays a plain list for tools; the calendar caveat goes to the human.
         typer.echo(report.note, err=True)
