@@ -44,6 +44,7 @@ STATUS_LABEL = {AGREES: "一致", EXPLAINED: "有说明", DISAGREES: "不一致"
 _LEVEL_PATH = re.compile(r"^risks\[(\d+)\]\.level$")
 _OWN_CODES = {"level-mismatch", "medium-in-two-levels"}
 _MISSING_CODES = {"missing-field", "bad-enum"}
+_BLOCKING_CODES = {"duplicate-risk-id", "duplicate-office-id"}
 
 
 def _is_own(d: Diagnostic) -> bool:
@@ -129,15 +130,24 @@ def load(root: Path) -> tuple[Repository, set[tuple[str, int]], list[Diagnostic]
         except (ValidationError, KeyError, IndexError, TypeError):
             continue
         undeclared |= {(src.rel, i) for i in indexes}
+    # Only what would make the table wrong blocks: a register or fxfk.yaml that cannot be read (its
+    # points would silently be missing, or the number of levels would be wrong) and ambiguous ids.
+    # Everything else (task tables, consultation records …) is fxfk validate's business.
+    unreadable = {src.rel for src in repo.registers if src.model is None}
+    if repo.settings_file is not None and repo.settings_file.model is None:
+        unreadable.add(repo.settings_file.rel)
     result = validate_repository(repo)
-    blocking = [d for d in result.diagnostics if d.severity == "error" and not _is_own(d)]
+    blocking = [
+        d for d in result.diagnostics
+        if d.severity == "error" and not _is_own(d) and (d.file in unreadable or d.code in _BLOCKING_CODES)
+    ]
     return repo, undeclared, blocking
 
 
 def blocking_report(repo: Repository, blocking: list[Diagnostic]) -> str:
     from fxfk.reporters import render_text
 
-    head = "数据中有以下错误，fxfk classify 无法可靠地分级（会漏掉或错判风险点）；请先修正（fxfk validate 可查看全部问题）：\n\n"
+    head = "以下错误使 fxfk classify 无法可靠地分级（风险点会被漏掉或无法区分）；请先修正（fxfk validate 可查看全部问题）：\n\n"
     return head + render_text(ValidationResult(repo, len(repo.files), blocking))
 
 
@@ -407,10 +417,13 @@ def _warnings_text(c: Classification) -> list[str]:
     out.append("  " + rule_line(c))
     if not c.warnings:
         out.append("  没有需要预警的风险点")
+    previous = None
     for w in c.warnings:
         line, column = w.point.locate("cases")
-        out.append(f"  {w.point.risk.id}（{w.point.office_name}）{w.point.risk.title}")
-        out.append(f"    {w.message}（{w.point.source.rel}:{line}:{column}）")
+        if w.point is not previous:  # both rules may fire for one point: name it once
+            out.append(f"  {w.point.risk.id}（{w.point.office_name}）{w.point.risk.title}（{w.point.source.rel}:{line}:{column}）")
+            previous = w.point
+        out.append(f"    {w.message}")
     out.append("")
     for title, items in ((f"按行业（领域）汇总 {c.year} 年案件", c.by_domain), (f"按地域（单位）汇总 {c.year} 年案件", c.by_office)):
         out.append(title)
