@@ -144,4 +144,4 @@ def test_two_level_mode_writes_low_for_medium(fxfk, repo):
     run = fxfk("classify", "--root", str(repo), "--write", "--office", "west")
     assert run.code == 0 and "W-002 的 level：“中” → “低”" in run.out
     assert "    level: low\n" in (repo / "data/risks/west.yaml").read_text(encoding="utf-8")
-    assert fxfk("validate", "--root", str(repo), "data/risks/west.yaml").code == 0
+    assert fxfk("validate", "data/risks/west.yaml", cwd=repo).code == 0
