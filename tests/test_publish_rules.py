@@ -1,0 +1,40 @@
+"""Focused rules of fxfk publish: batch numerals, the safety patterns, the no-penalty situation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fxfk.publish import parse_formats
+from fxfk.publish.safety import ID_CARD, MOBILE
+from fxfk.publish.view import Tier, batch_label, no_penalty_situations, strip_title_marks
+
+
+def test_batch_labels():
+    assert [batch_label(n) for n in (1, 2, 10, 11, 20, 21)] == ["第一批", "第二批", "第十批", "第十一批", "第二十批", "第二十一批"]
+
+
+def test_id_card_pattern():
+    assert ID_CARD.search("身份证11010519491231002X")
+    assert ID_CARD.search("号码 110105194912310021。")
+    assert not ID_CARD.search("1101051949123100211")  # 19 digits: not an ID number
+    assert not ID_CARD.search("商务部令2012年第9号")
+
+
+def test_mobile_pattern():
+    assert MOBILE.search("电话13912345678")
+    assert not MOBILE.search("0371-67175615")
+    assert not MOBILE.search("123912345678")  # part of a longer number
+    assert not MOBILE.search("12912345678")  # 12x is not a mobile prefix
+
+
+def test_no_penalty_situation_follows_the_tiers_or_the_law_in_force():
+    tiers = (Tier("初次违法且情节轻微", "不予行政处罚"), Tier("逾期不改", "罚款"))
+    assert no_penalty_situations(tiers, dt.date(2020, 1, 1)) == ("初次违法且情节轻微",)
+    assert "第二十七条第二款" in no_penalty_situations((), dt.date(2021, 7, 14))[0]
+    assert "第三十三条第一款" in no_penalty_situations((), dt.date(2021, 7, 15))[0]
+
+
+def test_law_names_and_formats():
+    assert strip_title_marks("《拍卖管理办法》") == "拍卖管理办法"
+    assert parse_formats(["md,html", "csv"]) == ["html", "md", "csv"]
+    assert parse_formats(None) == ["html", "md", "csv", "xlsx", "docx"]
