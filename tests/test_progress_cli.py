@@ -158,3 +158,41 @@ def test_guidance_fail_on_and_office(fxfk):
     assert r.code == 0 and [(g["risk"], g["status"]) for g in r.json()] == [
         ("AL-A-001", "pending"), ("AL-A-002", "pending"), ("AL-A-003", "pending"), ("AL-A-004", "pending"),
     ]
+
+
+# --- the repository's own data/ -------------------------------------------------------------
+
+REPO_ROOT = Path(__file__).parent.parent
+
+
+def test_repository_data_on_a_fixed_day(fxfk):
+    r = fxfk("deadlines", "--root", str(REPO_ROOT), "--today", "2019-11-10", "--format", "json", "--fail-on", "overdue")
+    assert r.code == 1, r.err  # the 执法支队 has not consulted (3.1) nor published (3.2) yet
+    by = {(row["task"], row["office"]): row for row in r.json()}
+    expect = {
+        ("3.1", "zfzd"): {"status": "overdue", "due": "2019-08-20", "done": 0, "target": None, "working_days_left": -54},
+        ("3.2", "zfzd"): {"status": "overdue", "due": "2019-09-20", "done": 0, "target": None, "working_days_left": -32},
+        ("3.1", "xinzheng"): {"status": "done_late", "due": "2019-08-20", "done": 1, "target": None, "working_days_left": None},
+        ("3.2", "xinzheng"): {"status": "done_late", "due": "2019-09-20", "done": 1, "target": None, "working_days_left": None},
+        ("2.2", "erqi"): {"status": "due_soon", "due": "2019-11-20", "done": 2, "target": 3, "working_days_left": 8},
+        ("2.2", "scjs"): {"status": "done", "due": "2019-11-20", "done": 3, "target": 3, "working_days_left": None},
+        ("5.1", "zcfgc"): {"status": "pending", "due": "2019-12-31", "done": 0, "target": None, "working_days_left": 37},
+        ("2.1", "erqi"): {"status": "open", "due": None, "done": 0, "target": None, "working_days_left": None},
+        ("4", "erqi"): {"status": "open", "due": None, "done": 0, "target": None, "working_days_left": None},  # survey on 12-06
+    }
+    for key, fields in expect.items():
+        assert {k: by[key][k] for k in fields} == fields, key
+    assert sorted(o for t, o in by if t == "2.1") == ["erqi", "jinshui", "zcfgc"]  # offices: [zcfgc, jinshui, erqi]
+    assert [o for t, o in by if t == "5.1"] == ["zcfgc"]
+    assert sum(row["status"] == "overdue" for row in r.json()) == 2
+
+
+def test_repository_data_guidance(fxfk):
+    r = fxfk("deadlines", "--root", str(REPO_ROOT), "--guidance", "--today", "2019-12-31", "--format", "json")
+    assert r.code == 0, r.err
+    by = {g["risk"]: g for g in r.json()}
+    assert by["ZM-BF-002"] == {
+        "risk": "ZM-BF-002", "office": "zhongmou", "level": "高", "last_guidance": None, "due": "2019-12-15", "status": "overdue",
+    }
+    assert by["SCJS-BF-001"]["last_guidance"] == "2019-10-16" and by["SCJS-BF-001"]["status"] == "due_soon"
+    assert all(g["status"] in ("overdue", "due_soon", "pending") for g in by.values())
