@@ -383,6 +383,8 @@ def render_tasks_text(report: TaskReport, color: bool = False) -> str:
             text = row.status.mark if row else NOT_APPLICABLE_MARK
             line.append(paint(row.status, text, color) + " " * (col_w[t.id] - display_width(text)) if row else pad(text, col_w[t.id]))
         out.append("  ".join(line).rstrip())
+    if not report.offices:
+        out.append("（没有符合条件的单位）")
     out += ["", legend(), "", "任务："]
     id_w = max(display_width(t.id) for t in report.tasks)
     out += [f"  {pad(t.id, id_w)}  {_task_line(t, report.year)}" for t in report.tasks]
