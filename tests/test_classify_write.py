@@ -94,6 +94,18 @@ risks:
 """
 
 
+@pytest.fixture(params=["libyaml", "pure"])
+def parser(request, monkeypatch):
+    """The line edit relies on node positions: both YAML parsers must give the same result."""
+    if request.param == "pure":
+        import functools
+
+        from fxfk import level_writer, yamlload
+
+        monkeypatch.setattr(level_writer, "load_text", functools.partial(yamlload.load_text, pure=True))
+    return request.param
+
+
 def edit(text: str, *changes: tuple[int, Level]) -> str:
     out, _ = edit_text(text, "f.yaml", [LevelChange("f.yaml", i, "X", None, lvl) for i, lvl in changes])
     return out
@@ -110,16 +122,19 @@ def edit(text: str, *changes: tuple[int, Level]) -> str:
         ("    level: 中高", "    level: 低"),
     ],
 )
+@pytest.mark.usefixtures("parser")
 def test_values_are_replaced_in_the_same_spelling_and_quoting(written, expected):
     assert edit(DOC.format(level=written), (0, Level.low)) == DOC.format(level=expected)
 
 
+@pytest.mark.usefixtures("parser")
 def test_insertion_follows_the_file_spelling_and_the_field_order():
     text = DOC.format(level="    level: medium")
     out = edit(text, (1, Level.high))
     assert out == text.replace("  - id: B\n", "  - id: B\n    level: high\n")
 
 
+@pytest.mark.usefixtures("parser")
 def test_insertion_after_factors_block_and_at_end_without_trailing_newline():
     text = "risks:\n  - id: A\n    factors:\n      rare: true\n\n    cases:\n      2019: 1"
     assert edit(text, (0, Level.low)) == "risks:\n  - id: A\n    factors:\n      rare: true\n    level: 低\n\n    cases:\n      2019: 1"
@@ -127,6 +142,7 @@ def test_insertion_after_factors_block_and_at_end_without_trailing_newline():
     assert edit(text, (0, Level.low)) == text + "\n    level: 低"
 
 
+@pytest.mark.usefixtures("parser")
 def test_flow_style_points_are_refused_not_mangled():
     with pytest.raises(FxfkError, match="单行"):
         edit("risks:\n  - {id: A, level: 中}\n", (0, Level.high))

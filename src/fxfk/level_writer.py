@@ -112,7 +112,7 @@ def _edit_lines(lines: list[str], risks: list[Node], change: LevelChange, style:
         if not isinstance(value, ScalarNode) or value.style in ("|", ">") or value.start_mark.line != value.end_mark.line:
             raise FxfkError(f"{change.rel}:{key.start_mark.line + 1}：{change.risk_id} 的 level 不是单行的值，无法自动修改；请手动改为“{change.new.label}”")
         text = spelling(value.value, change.new, style)
-        if value.style is None and not value.value:
+        if not value.style and not value.value:  # plain style is None (pyyaml) or "" (libyaml)
             # `level:` with nothing after it: the empty value has no reliable position of its own.
             n = key.start_mark.line
             line = lines[n]
