@@ -161,3 +161,11 @@ def test_two_level_mode_writes_low_for_medium(fxfk, repo):
     assert run.code == 0 and "W-002 的 level：“中” → “低”" in run.out
     assert "    level: low\n" in (repo / "data/risks/west.yaml").read_text(encoding="utf-8")
     assert fxfk("validate", "data/risks/west.yaml", cwd=repo).code == 0
+
+
+def test_invalid_level_value_is_replaced(fxfk, repo):
+    west = repo / "data/risks/west.yaml"
+    west.write_text(west.read_text(encoding="utf-8").replace("    level: medium\n", "    level: 中等\n"), encoding="utf-8")
+    run = fxfk("classify", "--root", str(repo), "--office", "west", "--write")
+    assert run.code == 0 and "data/risks/west.yaml:30: 修改 W-002 的 level：（无效值） → “中”" in run.out
+    assert "    level: medium\n" in west.read_text(encoding="utf-8")  # spelled like the file's other levels

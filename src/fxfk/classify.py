@@ -571,7 +571,10 @@ def render_edits(edits, fmt: str) -> str:
         return "没有需要修改的等级：所有申报等级都与规则一致或已在 level_reason 中说明\n"
     out = []
     for e in edits:
-        old = "（未填写）" if e.change.old is None else f"“{e.change.old.label}”"
+        if e.change.old is None:
+            old = "（未填写）" if e.inserted else "（无效值）"
+        else:
+            old = f"“{e.change.old.label}”"
         how = "补写" if e.inserted else "修改"
         out.append(f"{e.change.rel}:{e.line}: {how} {e.change.risk_id} 的 level：{old} → “{e.change.new.label}”")
     files = len({e.change.rel for e in edits})
