@@ -21,6 +21,7 @@ Retired points (已废止) take part in none of this: they are no longer managed
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -127,12 +128,9 @@ def _min_cases(settings: Hotspot) -> int:
 
 def ranks(points: list[Point], year: int) -> dict[int, int]:
     """Competition rank (1 = most cases) of every point by its cases in ``year``, keyed by id()."""
-    counts = sorted((p.risk.cases.get(year, 0) for p in points), reverse=True)
-    out = {}
-    for p in points:
-        n = p.risk.cases.get(year, 0)
-        out[id(p)] = 1 + sum(1 for c in counts if c > n)
-    return out
+    counts = sorted(p.risk.cases.get(year, 0) for p in points)
+    # 1 + how many have strictly more: a binary search keeps big registers fast.
+    return {id(p): 1 + len(counts) - bisect.bisect_right(counts, p.risk.cases.get(year, 0)) for p in points}
 
 
 def is_top(cases: int, rank: int, settings: Hotspot) -> bool:
@@ -247,7 +245,7 @@ class Inconsistency:
 
 def inconsistencies(points: list[Point]) -> list[Inconsistency]:
     """Groups of points sharing a penalty basis (law + article) whose offices declare different levels."""
-    groups: dict[tuple[str, str], list[Point]] = {}
+    groups: dict[tuple[str, str], dict[int, Point]] = {}  # keyed by id(): a point counts once per article
     shown: dict[tuple[str, str], str] = {}
     for p in managed(points):
         if p.declared is None:
@@ -257,12 +255,10 @@ def inconsistencies(points: list[Point]) -> list[Inconsistency]:
                 continue
             key = (law_key(b.law), article_key(b.article))
             shown.setdefault(key, f"《{key[0]}》{key[1]}")
-            members = groups.setdefault(key, [])
-            if p not in members:
-                members.append(p)
+            groups.setdefault(key, {}).setdefault(id(p), p)
     merged: dict[tuple[int, ...], tuple[list[str], list[Point]]] = {}
     for key in sorted(groups):
-        members = groups[key]
+        members = list(groups[key].values())
         # With two offices or more, two different levels always include a pair from different offices.
         if len({p.office_id for p in members}) < 2 or len({p.declared for p in members}) < 2:
             continue
