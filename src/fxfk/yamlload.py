@@ -54,7 +54,7 @@ class _PlainResolver(BaseResolver):
 
 
 try:  # libyaml, when pyyaml was built with it
-    from yaml import CParser
+    from yaml.cyaml import CParser
 
     class _CLoader(CParser, _PlainResolver):
         def __init__(self, stream):
@@ -94,7 +94,7 @@ YAML11_BOOLEANS = frozenset("y Y yes Yes YES n N no No NO on On ON off Off OFF".
 
 def _scalar(node: ScalarNode) -> Any:
     value = node.value
-    if node.style is not None:  # quoted or block scalar: always text
+    if node.style:  # quoted or block scalar: always text (plain is None in pyyaml, "" in libyaml)
         return value
     if value in _NULLS:
         return None
@@ -173,6 +173,8 @@ _FULLWIDTH_COLON = re.compile(r"^([ \t\u3000]*(?:-[ \t]+)*)([A-Za-z_][A-Za-z0-9_
 _IDEOGRAPHIC_INDENT = re.compile(r"^([ \t]*(?:-[ \t]*)*)\u3000", re.M)
 _TAB_INDENT = re.compile(r"^( *(?:- *)*)\t", re.M)
 _DEEP_FLOW = re.compile(r"(?:[\[{][ \t\r\n]*){%d,}" % (MAX_DEPTH + 1))
+_NESTED_FLOW = re.compile(r"[\[{][ \t\r\n]*[\[{]")  # pre-filter for _DEEP_FLOW
+_COLON_GLUED = re.compile(r"[a-z0-9_]:[^\s:/]")  # cheap pre-filter for the next one
 _NO_SPACE_AFTER_COLON = re.compile(r"^([ ]*(?:-[ ]+)*)([a-z_][a-z0-9_]*):(?=[^\s:/])", re.M)
 
 
@@ -183,44 +185,50 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _check_traps(text: str) -> list[tuple[str, str, int, int]]:
+    # Each regex runs only when a cheap substring test says it can match: this runs on every file.
     found: list[tuple[str, str, int, int]] = []
-    for m in _FULLWIDTH_COLON.finditer(text):
-        line, col = _line_col(text, m.end() - 1)
-        found.append(
-            (
-                "fullwidth-colon",
-                f"键“{m[2]}”后面是全角冒号“：”（中文输入法）；YAML 只认半角冒号，请改为“{m[2]}: ”（半角冒号加一个空格）",
-                line,
-                col,
+    if "：" in text:
+        for m in _FULLWIDTH_COLON.finditer(text):
+            line, col = _line_col(text, m.end() - 1)
+            found.append(
+                (
+                    "fullwidth-colon",
+                    f"键“{m[2]}”后面是全角冒号“：”（中文输入法）；YAML 只认半角冒号，请改为“{m[2]}: ”（半角冒号加一个空格）",
+                    line,
+                    col,
+                )
             )
-        )
-    for m in _IDEOGRAPHIC_INDENT.finditer(text):
-        line, col = _line_col(text, m.end() - 1)
-        found.append(
-            (
-                "ideographic-space",
-                "缩进中有全角空格（U+3000，中文输入法）；缩进只能用半角空格，请删除后用空格重新缩进",
-                line,
-                col,
+    if "\u3000" in text:
+        for m in _IDEOGRAPHIC_INDENT.finditer(text):
+            line, col = _line_col(text, m.end() - 1)
+            found.append(
+                (
+                    "ideographic-space",
+                    "缩进中有全角空格（U+3000，中文输入法）；缩进只能用半角空格，请删除后用空格重新缩进",
+                    line,
+                    col,
+                )
             )
-        )
-    for m in _TAB_INDENT.finditer(text):
-        line, col = _line_col(text, m.end() - 1)
-        found.append(("tab-indent", "缩进中有制表符（Tab）；YAML 缩进只能用空格，请把 Tab 换成空格", line, col))
-    for m in _NO_SPACE_AFTER_COLON.finditer(text):
-        line, col = _line_col(text, m.end() - 1)
-        found.append(
-            (
-                "colon-without-space",
-                f"键“{m[2]}”的冒号后面缺少空格，YAML 会把整行当成一段文字；请写成“{m[2]}: 值”",
-                line,
-                col,
+    if "\t" in text:
+        for m in _TAB_INDENT.finditer(text):
+            line, col = _line_col(text, m.end() - 1)
+            found.append(("tab-indent", "缩进中有制表符（Tab）；YAML 缩进只能用空格，请把 Tab 换成空格", line, col))
+    if _COLON_GLUED.search(text):
+        for m in _NO_SPACE_AFTER_COLON.finditer(text):
+            line, col = _line_col(text, m.end() - 1)
+            found.append(
+                (
+                    "colon-without-space",
+                    f"键“{m[2]}”的冒号后面缺少空格，YAML 会把整行当成一段文字；请写成“{m[2]}: 值”",
+                    line,
+                    col,
+                )
             )
-        )
-    deep = _DEEP_FLOW.search(text)
-    if deep:
-        line, col = _line_col(text, deep.start())
-        found.append(("too-deep", f"嵌套层数超过 {MAX_DEPTH} 层；数据文件不需要这么深的结构", line, col))
+    if _NESTED_FLOW.search(text):
+        deep = _DEEP_FLOW.search(text)
+        if deep:
+            line, col = _line_col(text, deep.start())
+            found.append(("too-deep", f"嵌套层数超过 {MAX_DEPTH} 层；数据文件不需要这么深的结构", line, col))
     found.sort(key=lambda f: (f[2], f[3]))
     return found
 
@@ -228,7 +236,7 @@ def _check_traps(text: str) -> list[tuple[str, str, int, int]]:
 # --- YAML's own errors, in Chinese ---------------------------------------------------------
 
 _PROBLEMS = [
-    ("mapping values are not allowed here", "此处不能出现“: ”；如果值里本身含有冒号加空格，请给整个值加引号，或检查上一行的缩进"),
+    ("mapping values are not allowed", "此处不能出现“: ”；如果值里本身含有冒号加空格，请给整个值加引号，或检查上一行的缩进"),
     ("could not find expected ':'", "找不到应有的冒号“:”；请检查这一行是否写成了“键: 值”"),
     ("did not find expected key", "缩进不一致：这一行与同级的键没有对齐"),
     ("did not find expected '-' indicator", "列表项缩进不一致：这一行与同级的“- ”没有对齐"),
@@ -270,7 +278,7 @@ def _to_data(node: Node, path: tuple, depth: int, words: list) -> Any:
             col,
         )
     if isinstance(node, ScalarNode):
-        if node.style is None and node.value in YAML11_BOOLEANS:
+        if not node.style and node.value in YAML11_BOOLEANS:
             words.append((node.start_mark.line + 1, node.start_mark.column + 1, node.value))
         return _scalar(node)
     if isinstance(node, SequenceNode):
