@@ -7,6 +7,7 @@ read or does not fit its model is kept (with ``model=None``) so that other files
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -114,6 +115,7 @@ def _load(root: Path, path: Path, model: type[M], max_bytes: int, pure: bool) ->
         except ValidationError as exc:
             loaded.diagnostics.extend(diagnostics_from(exc, loaded, model))
         else:
+            loaded.data = None  # the model holds it now; the plain copy would only cost memory
             # The model took them as text (a boolean field would have refused them): say so.
             for line, column, word in loaded.yaml11_words:
                 loaded.diagnostics.append(
@@ -127,6 +129,18 @@ def _load(root: Path, path: Path, model: type[M], max_bytes: int, pure: bool) ->
 
 
 def load_repository(root: Path, max_bytes: int = DEFAULT_MAX_BYTES, pure: bool = False) -> Repository:
+    # Loading allocates millions of small acyclic objects that all stay alive: the cyclic garbage
+    # collector would rescan them again and again for nothing (3× the parse time on 10,000 points).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_repository(root, max_bytes, pure)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _load_repository(root: Path, max_bytes: int, pure: bool) -> Repository:
     repo = Repository(root=root, settings=Settings())
     settings_path = root / SETTINGS_FILE
     if settings_path.is_file():

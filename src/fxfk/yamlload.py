@@ -109,18 +109,35 @@ def _scalar(node: ScalarNode) -> Any:
 
 @dataclass
 class LoadedYaml:
-    """A parsed file: its data (None when it could not be read) and its node tree for locations."""
+    """A parsed file: its data (None when it could not be read) and a way back to positions.
+
+    The node tree is not kept after a successful load (it costs far more memory than the data and
+    slows the garbage collector on big repositories); ``root`` composes it again from the text the
+    first time a position is asked for, which only happens when there is something to report.
+    """
 
     rel: str
     data: Any = None
-    root: Node | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # (line, column, word) of plain yes/no/on/off values kept as text, for a warning
     yaml11_words: list[tuple[int, int, str]] = field(default_factory=list)
+    text: str | None = field(default=None, repr=False)
+    pure: bool = False
+    _root: Node | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
         return self.data is not None and not any(d.severity == "error" for d in self.diagnostics)
+
+    @property
+    def root(self) -> Node | None:
+        if self._root is None and self.text is not None:
+            loader = loader_class(self.pure)(self.text)
+            try:
+                self._root = loader.get_single_node()
+            finally:
+                loader.dispose()
+        return self._root
 
     def locate(self, loc: tuple, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the node at ``loc``, or of the deepest ancestor that exists.
@@ -406,7 +423,7 @@ def load_text(text: str, rel: str, pure: bool = False) -> LoadedYaml:
 
     if root is None:
         return fail("empty-file", "文件是空的；应至少包含所需的字段（见 data-format.md）", 1, 1)
-    result.root = root
+    result._root = root
     if not isinstance(root, MappingNode):
         line, column = _pos(root.start_mark)
         return fail("not-a-mapping", "文件顶层必须是“键: 值”的映射，而不是列表或单个值", line, column)
@@ -416,6 +433,8 @@ def load_text(text: str, rel: str, pure: bool = False) -> LoadedYaml:
         return fail(p.code, p.message, p.line, p.column, p.path)
     except RecursionError:
         return fail("too-deep", f"嵌套层数过深；数据文件不需要超过 {MAX_DEPTH} 层的结构", 1, 1)
+    # Safe to compose again on demand: no anchors, no tags, a single mapping document.
+    result.text, result.pure, result._root = text, pure, None
     return result
 
 
