@@ -171,35 +171,46 @@ def _umask() -> int:
     return mask
 
 
-def check_output_folder(out: Path, root: Path) -> None:
+def check_output_folder(out: Path, root: Path, marker: str = MARKER, what: str = "公开清单", command: str = "fxfk publish") -> None:
     if out.exists() and not out.is_dir():
         raise FxfkError(f"输出位置“{out}”是一个文件，不是目录")
     resolved = out.resolve()
     if resolved == root.resolve() or root.resolve().is_relative_to(resolved) or resolved.is_relative_to(root.resolve() / "data"):
-        raise FxfkError(f"不能把公开清单写到“{out}”：它是数据仓库本身或其中的 data/ 目录")
+        raise FxfkError(f"不能把{what}写到“{out}”：它是数据仓库本身或其中的 data/ 目录")
     # The whole folder is replaced on every run: never do that to a folder fxfk did not make.
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+    if out.is_dir() and any(out.iterdir()) and not (out / marker).is_file():
         raise FxfkError(
-            f"输出目录“{out}”已存在且不是 fxfk publish 生成的（缺少 {MARKER}）；"
-            "发布会整体替换输出目录，请换一个目录或先清空它"
+            f"输出目录“{out}”已存在且不是 {command} 生成的（缺少 {marker}）；"
+            f"{command} 会整体替换输出目录，请换一个目录或先清空它"
         )
 
 
-def publish(root: Path, out: Path, date: dt.date, offices: list[str] | None, formats: list[str]) -> PublishResult:
-    built = prepare(root, date, offices)
-    view = built.view
-    check_output_folder(out, root)
+def write_atomically(out: Path, root: Path, fill, marker: str = MARKER, marker_text: str = MARKER_TEXT,
+                     what: str = "公开清单", command: str = "fxfk publish"):
+    """Run ``fill(folder)`` on a temporary folder next to ``out``, then swap it in as ``out``.
+
+    ``out`` must be empty, absent or made by the same command (``marker``). Any failure leaves the
+    previous ``out`` as it was. Returns what ``fill`` returns.
+    """
+    check_output_folder(out, root, marker, what, command)
     parent = out.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
     try:
         os.chmod(tmp, 0o777 & ~_umask())
-        files = render_all(tmp, root, view, formats)
-        (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        result = fill(tmp)
+        (tmp / marker).write_text(marker_text, encoding="utf-8")
         _swap(tmp, out.absolute())
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    return result
+
+
+def publish(root: Path, out: Path, date: dt.date, offices: list[str] | None, formats: list[str]) -> PublishResult:
+    built = prepare(root, date, offices)
+    view = built.view
+    files = write_atomically(out, root, lambda tmp: render_all(tmp, root, view, formats))
     return PublishResult(out, files, len(view.offices), len(view.risks), len(view.no_penalty))
 
 

@@ -97,7 +97,7 @@ def _cell_text(cell, text: str, bold: bool = False, center: bool = False) -> Non
         _set_fonts(p.add_run(line), BODY_FONT, 10.5, bold or None)
 
 
-def _paragraph(doc, text: str, font: str, size: float, center: bool = False, bold: bool = False):
+def paragraph(doc, text: str, font: str, size: float, center: bool = False, bold: bool = False):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     p = doc.add_paragraph()
@@ -107,7 +107,7 @@ def _paragraph(doc, text: str, font: str, size: float, center: bool = False, bol
     return p
 
 
-def _table(doc, header: tuple[str, ...], rows: list[list], widths_cm: tuple[float, ...]) -> None:
+def table(doc, header: tuple[str, ...], rows: list[list], widths_cm: tuple[float, ...]) -> None:
     from docx.shared import Cm
 
     table = doc.add_table(rows=1, cols=len(header))
@@ -129,25 +129,31 @@ RISK_WIDTHS_CM = (1.3, 4.5, 1.8, 9.0, 6.6, 2.8)
 NO_PENALTY_WIDTHS_CM = (1.3, 4.5, 7.5, 6.0, 6.7)
 
 
-def _new_document(title: str, view: PublicView):
+def new_document(title: str, date, organization: str | None, landscape: bool = True):
+    """An A4 document in the official look, its only timestamp midnight of ``date`` (shared with fxfk report)."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
 
     doc = Document()
     section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.left_margin = section.right_margin = Mm(20)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.top_margin = section.bottom_margin = Mm(25)
-    section.left_margin = section.right_margin = Mm(20)
     _set_fonts(doc.styles["Normal"], BODY_FONT, 16)
     _font_table_alternates(doc)
     _page_number_footer(section)
     props = doc.core_properties
-    stamp = fixed_time(view.date)
+    stamp = fixed_time(date)
     props.title = title
-    props.author = view.organization or "fxfk"
-    props.last_modified_by = view.organization or "fxfk"
+    props.author = organization or "fxfk"
+    props.last_modified_by = organization or "fxfk"
     props.revision = 1
     props.created = stamp
     props.modified = stamp
@@ -156,53 +162,61 @@ def _new_document(title: str, view: PublicView):
     return doc
 
 
-def _save(doc, view: PublicView) -> bytes:
+def save_document(doc, date) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
-    return normalize_zip(buf.getvalue(), view.date)
+    return normalize_zip(buf.getvalue(), date)
+
+
+def _new_document(title: str, view: PublicView):
+    return new_document(title, view.date, view.organization)
+
+
+def _save(doc, view: PublicView) -> bytes:
+    return save_document(doc, view.date)
 
 
 def risk_list_docx(view: PublicView, title: str, issuer: str, offices, meta_lines: list[str]) -> bytes:
     doc = _new_document(title, view)
-    _paragraph(doc, title, TITLE_FONT, 22, center=True)
+    paragraph(doc, title, TITLE_FONT, 22, center=True)
     for line in [f"发布单位：{issuer}", *meta_lines]:
-        _paragraph(doc, line, BODY_FONT, 14, center=True)
+        paragraph(doc, line, BODY_FONT, 14, center=True)
     multiple = len(offices) > 1
     for office in offices:
         if multiple:
-            _paragraph(doc, office.name + (f"（咨询电话：{office.phone}）" if office.phone else ""), HEADING_FONT, 16)
+            paragraph(doc, office.name + (f"（咨询电话：{office.phone}）" if office.phone else ""), HEADING_FONT, 16)
         if not office.batches:
-            _paragraph(doc, f"截至{chinese_date(view.date)}，本单位尚未公布违法风险点。", BODY_FONT, 14)
+            paragraph(doc, f"截至{chinese_date(view.date)}，本单位尚未公布违法风险点。", BODY_FONT, 14)
         for b in office.batches:
             doc_no = f"，{b.document}" if b.document else ""
-            _paragraph(doc, f"{b.label}（{chinese_date(b.date)}公布{doc_no}）", HEADING_FONT if not multiple else BODY_FONT, 16 if not multiple else 14, bold=multiple)
+            paragraph(doc, f"{b.label}（{chinese_date(b.date)}公布{doc_no}）", HEADING_FONT if not multiple else BODY_FONT, 16 if not multiple else 14, bold=multiple)
             if b.risks:
-                _table(doc, plain.RISK_COLUMNS, [plain.risk_row(r) for r in b.risks], RISK_WIDTHS_CM)
+                table(doc, plain.RISK_COLUMNS, [plain.risk_row(r) for r in b.risks], RISK_WIDTHS_CM)
             else:
-                _paragraph(doc, "本批风险点均已撤销。", BODY_FONT, 14)
+                paragraph(doc, "本批风险点均已撤销。", BODY_FONT, 14)
             if not b.is_first or b.withdrawn:
-                _paragraph(doc, "与上一批相比的变化", BODY_FONT, 14, bold=True)
+                paragraph(doc, "与上一批相比的变化", BODY_FONT, 14, bold=True)
                 if not b.is_first:
                     added = "：" + "；".join(b.added) if b.added else ""
-                    _paragraph(doc, f"新增 {len(b.added)} 项{added}", BODY_FONT, 14)
+                    paragraph(doc, f"新增 {len(b.added)} 项{added}", BODY_FONT, 14)
                 if b.withdrawn:
                     gone = "；".join(f"{w.title}（{w.level}，原列入{w.batch}）" for w in b.withdrawn)
-                    _paragraph(doc, f"撤销 {len(b.withdrawn)} 项：{gone}", BODY_FONT, 14)
+                    paragraph(doc, f"撤销 {len(b.withdrawn)} 项：{gone}", BODY_FONT, 14)
                 elif not b.is_first:
-                    _paragraph(doc, "撤销：无", BODY_FONT, 14)
+                    paragraph(doc, "撤销：无", BODY_FONT, 14)
     return _save(doc, view)
 
 
 def no_penalty_docx(view: PublicView, title: str, issuer: str, items, meta_lines: list[str], city: bool) -> bytes:
     doc = _new_document(title, view)
-    _paragraph(doc, title, TITLE_FONT, 22, center=True)
+    paragraph(doc, title, TITLE_FONT, 22, center=True)
     for line in [f"发布单位：{issuer}", *meta_lines]:
-        _paragraph(doc, line, BODY_FONT, 14, center=True)
+        paragraph(doc, line, BODY_FONT, 14, center=True)
     if items:
         header = plain.NO_PENALTY_COLUMNS + (("公布单位",) if city else ())
         rows = [plain.no_penalty_row(i, k) + ([i.office] if city else []) for k, i in enumerate(items, 1)]
         widths = NO_PENALTY_WIDTHS_CM + ((3.0,) if city else ())
-        _table(doc, header, rows, widths)
+        table(doc, header, rows, widths)
     else:
-        _paragraph(doc, f"截至{chinese_date(view.date)}，没有列入免罚清单的事项。", BODY_FONT, 14)
+        paragraph(doc, f"截至{chinese_date(view.date)}，没有列入免罚清单的事项。", BODY_FONT, 14)
     return _save(doc, view)

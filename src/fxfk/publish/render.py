@@ -28,12 +28,13 @@ def md_cell(value) -> str:
     return "<br>".join(part.strip() for part in text.split("\n"))
 
 
-def environment(root: Path):
+def environment(root: Path, folder: str = "publish"):
+    """Templates of ``fxfk/templates/<folder>/``, overridden by the repository's ``templates/<folder>/``."""
     import jinja2
 
-    builtin = jinja2.PackageLoader("fxfk", TEMPLATE_DIR)
+    builtin = jinja2.PackageLoader("fxfk", f"templates/{folder}")
     loaders = []
-    user = root / "templates" / "publish"
+    user = root / "templates" / folder
     if user.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(user)))
     loaders.append(builtin)
@@ -58,7 +59,7 @@ def environment(root: Path):
     return env
 
 
-def render(env, name: str, **context) -> str:
+def render(env, name: str, hint: str = "公开清单只提供公开字段", **context) -> str:
     import jinja2
 
     try:
@@ -68,6 +69,6 @@ def render(env, name: str, **context) -> str:
     except jinja2.TemplateNotFound as exc:
         raise FxfkError(f"找不到模板“{exc.name}”（渲染 {name} 时）") from None
     except jinja2.UndefinedError as exc:
-        raise FxfkError(f"模板 {name} 使用了不存在的变量或字段：{exc.message}；公开清单只提供公开字段") from None
+        raise FxfkError(f"模板 {name} 使用了不存在的变量或字段：{exc.message}；{hint}") from None
     except jinja2.TemplateError as exc:
         raise FxfkError(f"模板 {name} 渲染失败：{exc}") from None
