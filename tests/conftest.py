@@ -14,6 +14,7 @@ import pytest
 
 TESTS = Path(__file__).parent
 CORPUS = TESTS / "corpus"
+CASES_DIR = TESTS / "cases"
 REPO = TESTS.parent
 
 

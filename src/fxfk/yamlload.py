@@ -123,6 +123,8 @@ class LoadedYaml:
     yaml11_words: list[tuple[int, int, str]] = field(default_factory=list)
     text: str | None = field(default=None, repr=False)
     pure: bool = False
+    # Set when the file parsed cleanly: the text is then re-read from here instead of kept.
+    path: Path | None = field(default=None, repr=False)
     _root: Node | None = field(default=None, repr=False)
 
     @property
@@ -131,8 +133,14 @@ class LoadedYaml:
 
     @property
     def root(self) -> Node | None:
-        if self._root is None and self.text is not None:
-            loader = loader_class(self.pure)(self.text)
+        text = self.text
+        if self._root is None and text is None and self.path is not None:
+            try:
+                text, _ = decode(self.path.read_bytes(), self.rel)
+            except OSError:
+                text = None
+        if self._root is None and text is not None:
+            loader = loader_class(self.pure)(text)
             try:
                 self._root = loader.get_single_node()
             finally:
@@ -438,28 +446,44 @@ def load_text(text: str, rel: str, pure: bool = False) -> LoadedYaml:
     return result
 
 
-def load_file(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES, pure: bool = False) -> LoadedYaml:
-    """Load one data file; problems come back as diagnostics, never as exceptions."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            result = LoadedYaml(rel)
-            result.diagnostics.append(
-                Diagnostic(
-                    rel, 1, 1, "file-too-large", "error", "",
-                    f"文件有 {size / 1024 / 1024:.1f} MB，超过上限 {max_bytes / 1024 / 1024:.1f} MB，未解析；"
-                    "请把登记册拆分，或确认文件没有误存入其他内容",
-                )
-            )
-            return result
-        raw = path.read_bytes()
-    except OSError as exc:
-        result = LoadedYaml(rel)
-        result.diagnostics.append(Diagnostic(rel, 1, 1, "unreadable", "error", "", f"无法读取文件：{exc.strerror}"))
-        return result
+def load_bytes(raw: bytes, rel: str, path: Path | None = None, pure: bool = False) -> LoadedYaml:
+    """Decode and load; with ``path`` the text is not kept but re-read if positions are needed."""
     text, problems = decode(raw, rel)
     if text is None:
         result = LoadedYaml(rel)
         result.diagnostics.extend(problems)
         return result
-    return load_text(text, rel, pure=pure)
+    result = load_text(text, rel, pure=pure)
+    if path is not None and result.text is not None:
+        result.text, result.path = None, path
+    return result
+
+
+def too_large(rel: str, size: int, max_bytes: int) -> LoadedYaml:
+    result = LoadedYaml(rel)
+    result.diagnostics.append(
+        Diagnostic(
+            rel, 1, 1, "file-too-large", "error", "",
+            f"文件有 {size / 1024 / 1024:.1f} MB，超过上限 {max_bytes / 1024 / 1024:.1f} MB，未解析；"
+            "请把登记册拆分，或确认文件没有误存入其他内容",
+        )
+    )
+    return result
+
+
+def unreadable(rel: str, exc: OSError) -> LoadedYaml:
+    result = LoadedYaml(rel)
+    result.diagnostics.append(Diagnostic(rel, 1, 1, "unreadable", "error", "", f"无法读取文件：{exc.strerror}"))
+    return result
+
+
+def load_file(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES, pure: bool = False) -> LoadedYaml:
+    """Load one data file; problems come back as diagnostics, never as exceptions."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:  # refused before reading: a 2 GB file must not be read at all
+            return too_large(rel, size, max_bytes)
+        raw = path.read_bytes()
+    except OSError as exc:
+        return unreadable(rel, exc)
+    return load_bytes(raw, rel, path=path, pure=pure)

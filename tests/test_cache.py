@@ -1,0 +1,124 @@
+"""The per-file cache (.fxfk-cache/) and parallel parsing give exactly what a plain parse gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fxfk import cache, repository
+from fxfk.validation import validate
+
+from conftest import CASES_DIR, CORPUS, run_fxfk
+
+
+@pytest.fixture(autouse=True)
+def private_cache_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("FXFK_NO_CACHE", raising=False)
+    cache._key.cache_clear()
+    yield
+    cache._key.cache_clear()
+
+
+def _as_dicts(result):
+    return [d.as_dict() for d in result.diagnostics]
+
+
+def _no_parsing(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("parsed although the cache holds this file")
+
+    monkeypatch.setattr(repository, "_parse", refuse)
+
+
+def test_second_run_reads_unchanged_files_from_the_cache(base_repo, monkeypatch):
+    first = validate(base_repo)
+    assert (base_repo / ".fxfk-cache").is_dir()
+    _no_parsing(monkeypatch)
+    second = validate(base_repo)
+    assert _as_dicts(second) == _as_dicts(first)
+    assert [f.model for f in second.repo.registers] == [f.model for f in first.repo.registers]
+
+
+def test_changed_file_is_parsed_again(base_repo):
+    validate(base_repo)
+    alpha = base_repo / "data/risks/alpha.yaml"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace("comments: 12", "comments: 1"), encoding="utf-8")
+    codes = [d.code for d in validate(base_repo).diagnostics]
+    assert codes == ["adopted-exceeds-comments"]
+
+
+def test_cached_warnings_keep_their_positions(base_repo):
+    beta = base_repo / "data/risks/beta.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8").replace("name: 市场体系建设处", "name: on"), encoding="utf-8")
+    first = _as_dicts(validate(base_repo))
+    assert [d["code"] for d in first] == ["yaml11-boolean-word"]
+    assert _as_dicts(validate(base_repo)) == first
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage"])
+def test_corrupt_cache_entries_are_ignored(base_repo, damage, monkeypatch):
+    expected = _as_dicts(validate(base_repo))
+    entries = [p for p in (base_repo / ".fxfk-cache").rglob("*.pickle")]
+    assert entries
+    for entry in entries:
+        blob = entry.read_bytes()
+        if damage == "truncate":
+            entry.write_bytes(blob[: len(blob) // 2])
+        elif damage == "flip":
+            entry.write_bytes(blob[:40] + bytes([blob[40] ^ 0xFF]) + blob[41:])
+        else:
+            entry.write_bytes(b"\x80\x04not a pickle at all")
+    parsed = []
+    original = repository._parse
+
+    def counting(*args, **kwargs):
+        parsed.append(args[0])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(repository, "_parse", counting)
+    assert _as_dicts(validate(base_repo)) == expected
+    assert len(parsed) == len(entries)
+
+
+def test_a_cache_made_with_another_key_is_never_trusted(base_repo, tmp_path, monkeypatch):
+    """A .fxfk-cache committed by someone else (another key) is not unpickled."""
+    validate(base_repo)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-machine"))
+    cache._key.cache_clear()
+    parsed = []
+    original = repository._parse
+    monkeypatch.setattr(repository, "_parse", lambda *a, **k: parsed.append(a[0]) or original(*a, **k))
+    validate(base_repo)
+    assert parsed  # everything parsed again
+
+
+def test_no_cache_when_disabled(base_repo):
+    run = run_fxfk("validate", cwd=base_repo, env={"FXFK_NO_CACHE": "1"})
+    assert run.code == 0
+    assert not (base_repo / ".fxfk-cache").exists()
+
+
+def test_read_only_checkout_still_validates(base_repo):
+    (base_repo / ".fxfk-cache").write_text("not a folder", encoding="utf-8")
+    assert validate(base_repo).errors == 0
+
+
+def test_parallel_parsing_gives_the_same_diagnostics(tmp_path, monkeypatch):
+    """Every case folder's registers side by side, parsed in worker processes and serially."""
+    repo = tmp_path / "repo"
+    shutil.copytree(CORPUS / "base", repo)
+    for case in sorted(p for p in CASES_DIR.iterdir() if (p / "files" / "data" / "risks").is_dir()):
+        for path in (case / "files" / "data" / "risks").glob("*.yaml"):
+            shutil.copy(path, repo / "data" / "risks" / f"{case.name}.yaml")
+    monkeypatch.setenv("FXFK_NO_CACHE", "1")
+    monkeypatch.setattr(repository, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(repository, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setenv("FXFK_JOBS", "2")
+    parallel = _as_dicts(validate(repo))
+    monkeypatch.setenv("FXFK_JOBS", "1")
+    serial = _as_dicts(validate(repo))
+    assert parallel == serial
+    assert len(serial) > 20
