@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Iterator
 from fxfk.deadline import DeadlineError, parse_deadline
 from fxfk.diagnostics import Diagnostic, Severity, format_path
 from fxfk.hotspots import check_hotspot_early_warning, check_level_consistency_across_offices
+from fxfk.laws import LAW_CHECKS
 from fxfk.levels import explain
 from fxfk.models import ActivityKind, BasisRole, Level, OfficeKind, Status
 from fxfk.repository import Repository, SourceFile
@@ -300,6 +301,7 @@ CHECKS: list[Check] = [
     check_scoring_offices_exist,
     check_hotspot_early_warning,
     check_level_consistency_across_offices,
+    *LAW_CHECKS,  # data/laws.yaml: cited laws in the catalogue, in force, right number and rank
 ]
 
 

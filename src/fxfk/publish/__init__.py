@@ -41,27 +41,28 @@ class PublishResult:
     no_penalty: int = 0
 
 
-def parse_formats(values: list[str] | None) -> list[str]:
-    """``html,md`` or repeated options; default all formats, in a fixed order."""
+def parse_formats(values: list[str] | None, formats: tuple[str, ...] = FORMATS) -> list[str]:
+    """``html,md`` or repeated options; default all ``formats``, in their fixed order."""
     if not values:
-        return list(FORMATS)
+        return list(formats)
     chosen: set[str] = set()
     for value in values:
         for part in value.split(","):
             name = part.strip().lower()
             if not name:
                 continue
-            if name not in FORMATS:
-                raise FxfkError(f"未知的格式“{name}”；可用的格式：{','.join(FORMATS)}")
+            if name not in formats:
+                raise FxfkError(f"未知的格式“{name}”；可用的格式：{','.join(formats)}")
             chosen.add(name)
     if not chosen:
-        raise FxfkError(f"没有指定格式；可用的格式：{','.join(FORMATS)}")
-    return [f for f in FORMATS if f in chosen]
+        raise FxfkError(f"没有指定格式；可用的格式：{','.join(formats)}")
+    return [f for f in formats if f in chosen]
 
 
 def prepare(root: Path, date: dt.date, offices: list[str] | None = None):
     """Everything up to the public view, with every refusal; returns the BuiltView."""
-    from fxfk.publish.safety import laws_not_in_force, scan_personal_data
+    from fxfk.laws import laws_not_in_force
+    from fxfk.publish.safety import scan_personal_data
     from fxfk.publish.view import build_view
     from fxfk.validation import validate
 

@@ -1,18 +1,16 @@
-"""What must never be published: personal numbers in free text, and laws not in force.
+"""What must never be published: personal numbers in free text (laws not in force: ``fxfk.laws``).
 
-Both checks return diagnostics located at the field that holds the problem, so the user can jump
+The check returns diagnostics located at the field that holds the problem, so the user can jump
 there; ``fxfk publish`` refuses to write anything while there are any.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Iterable, Iterator
 
 from fxfk.diagnostics import Diagnostic, format_path
-from fxfk.models import LawCatalogue
-from fxfk.publish.view import PublicText, strip_title_marks
+from fxfk.publish.view import PublicText
 from fxfk.repository import SourceFile
 
 # Resident ID card (GB 11643): 6-digit area, birth date 18xx–20xx, 3-digit sequence, check digit.
@@ -51,31 +49,3 @@ def scan_personal_data(texts: Iterable[PublicText]) -> Iterator[Diagnostic]:
                     item.source.rel, line, column, code, "error", format_path(item.loc),
                     f"公开内容中含有疑似{what}（{_mask(m.group())}）；公开清单不得披露个人信息，请删除或改写后再公布",
                 )
-
-
-def laws_not_in_force(
-    citations: Iterable[tuple[SourceFile, tuple, str, str]], catalogue: LawCatalogue | None, date: dt.date
-) -> Iterator[Diagnostic]:
-    """A public list may only cite laws in force on its publication date (data/laws.yaml).
-
-    Laws missing from the catalogue are not judged here; completeness is the validator's business.
-    """
-    if catalogue is None:
-        return
-    by_name = {strip_title_marks(law.name): law for law in catalogue.laws}
-    for source, loc, name, _number in citations:
-        law = by_name.get(name)
-        if law is None:
-            continue
-        line, column = source.locate(*loc)
-        if law.repealed is not None and law.repealed <= date:
-            successor = f"，已由《{strip_title_marks(law.replaced_by)}》取代" if law.replaced_by else ""
-            yield Diagnostic(
-                source.rel, line, column, "law-repealed", "error", format_path(loc),
-                f"《{name}》已于 {law.repealed} 废止{successor}；公布日期 {date} 的清单不能引用已失效的法规",
-            )
-        elif law.effective is not None and law.effective > date:
-            yield Diagnostic(
-                source.rel, line, column, "law-not-yet-effective", "error", format_path(loc),
-                f"《{name}》自 {law.effective} 起施行，公布日期 {date} 时尚未生效；不能作为公开清单的依据",
-            )
