@@ -45,12 +45,14 @@ def _register() -> None:
     from fxfk.cli import publish
     from fxfk.cli import classify
     from fxfk.cli import deadlines
+    from fxfk.cli import laws
 
     app.command("validate")(validate.validate_command)
     app.command("schema")(schema.schema_command)
     app.command("publish")(publish.publish_command)
     app.command("classify")(classify.classify_command)
     app.command("deadlines")(deadlines.deadlines_command)
+    app.command("laws")(laws.laws_command)
 
 
 _register()
