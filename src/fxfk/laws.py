@@ -72,7 +72,7 @@ def display_name(name: str) -> str:
 
 def closest(query: str, names: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
     """The names most like ``query``, best first: same loose key, then containment, then difflib."""
-    names = list(dict.fromkeys(names))
+    names = list({law_key(n): n for n in reversed(list(names))}.values())[::-1]  # one per law, first kept
     q = loose_key(query)
     by_loose: dict[str, list[str]] = {}
     for name in names:
@@ -248,7 +248,7 @@ def check_law_catalogue_dates(repo: Repository) -> Iterator[Diagnostic]:
             if (law.effective is not None and day <= law.effective) or (law.repealed is not None and day >= law.repealed):
                 yield _diag(repo.laws, ("laws", i, "amended", k), "law-amended-outside-validity", "warning",
                             f"《{display_name(law.name)}》的修订日期 {day} 不在其施行期间内"
-                            f"（{law.effective or '?'} 至 {law.repealed or '今'}）；请核对")
+                            f"（{law.effective or '?'} 至 {law.repealed or '今'}）；请核对".replace("至 今", "至今"))
 
 
 def check_law_successor_known(repo: Repository) -> Iterator[Diagnostic]:
@@ -274,8 +274,9 @@ def check_basis_law_in_catalogue(repo: Repository) -> Iterator[Diagnostic]:
         by_number = catalogue.find_number(use.basis.number) if use.basis.number else None
         if by_number is not None and by_number.name not in near:
             near.insert(0, by_number.name)
-        hint = (f"；最接近的目录名称：{_names(near)}（名称比较时忽略书名号、空格和全角/半角，但不忽略“（试行）”）"
-                if near else "；目录中没有相近的名称，请把它加入 data/laws.yaml")
+        hint = f"；最接近的目录名称：{_names(near)}" if near else "；目录中没有相近的名称，请把它加入 data/laws.yaml"
+        if any(loose_key(n) == loose_key(use.basis.law) for n in near):
+            hint += "（只差“（试行）”或“中华人民共和国”的名称是不同的写法或不同的法规，请按目录的写法引用，或在目录中补上这一部）"
         yield _diag(use.source, use.loc + ("law",), "unknown-law", "warning",
                     f"《{display_name(use.basis.law)}》不在法规目录 data/laws.yaml 中，无法核对其效力{hint}")
 
