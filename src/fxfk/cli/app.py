@@ -45,6 +45,7 @@ def _register() -> None:
     from fxfk.cli import publish
     from fxfk.cli import classify
     from fxfk.cli import deadlines
+    from fxfk.cli import report
     from fxfk.cli import laws
 
     app.command("validate")(validate.validate_command)
@@ -52,6 +53,7 @@ def _register() -> None:
     app.command("publish")(publish.publish_command)
     app.command("classify")(classify.classify_command)
     app.command("deadlines")(deadlines.deadlines_command)
+    app.command("report")(report.report_command)
     app.command("laws")(laws.laws_command)
 
 

@@ -1,0 +1,108 @@
+"""`fxfk report` as a library call: the progress and evaluation report for the city bureau.
+
+Steps: refuse while validation finds errors (figures on broken data would mislead leadership) →
+compute the figures (:mod:`fxfk.report.figures`) and charts (:mod:`fxfk.report.charts`) → render
+HTML and Markdown from templates (``templates/report/``) and DOCX (:mod:`fxfk.report.docx`) into a
+temporary folder → swap it in as the output folder, like ``fxfk publish``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from fxfk.errors import FxfkError
+
+FORMATS = ("html", "md", "docx")
+NAME = "report"  # report.html, report.md, report.docx
+MARKER = ".fxfk-report"
+MARKER_TEXT = "此目录由 fxfk report 生成，每次生成报告会整体替换。\n"
+
+
+class ReportRefused(FxfkError):
+    """The data has errors; ``result`` is the validation result to show."""
+
+    def __init__(self, result):
+        super().__init__(f"数据中有 {result.errors} 个错误，已拒绝生成报告；请先用 fxfk validate 检查并修正", exit_code=1)
+        self.result = result
+
+
+@dataclass
+class ReportResult:
+    out: Path
+    report: object
+    files: list[str] = field(default_factory=list)
+
+
+def parse_formats(values: list[str] | None) -> list[str]:
+    """``html,md`` or repeated options; default all three, in a fixed order."""
+    from fxfk import publish
+
+    return publish.parse_formats(values, FORMATS)
+
+
+def prepare(root: Path, date: dt.date, year: int | None = None, offices: Sequence[str] | None = None):
+    """Validate, then compute every figure; returns the Report."""
+    from fxfk.report.figures import build_report
+    from fxfk.validation import validate
+
+    result = validate(root)
+    if result.errors:
+        raise ReportRefused(result)
+    names = [n.strip() for item in offices or () for n in item.split(",") if n.strip()] or None
+    return build_report(result.repo, date, year, names)
+
+
+def title_of(report) -> str:
+    org = report.organization
+    scope = "" if report.all_offices else "（所选单位）"
+    return f"{org}{report.year}年行政相对人法律风险防控工作进展与评估报告{scope}"
+
+
+def render_all(folder: Path, root: Path, report, formats: list[str]) -> list[str]:
+    from fxfk.progress import describe_days
+    from fxfk.publish import tidy_markdown
+    from fxfk.publish.render import environment, render
+    from fxfk.report import figures
+    from fxfk.report.charts import all_charts
+
+    charts = all_charts(report)
+    title = title_of(report)
+    written = []
+    if "html" in formats or "md" in formats:
+        env = environment(root, "report")
+        env.globals.update(F=figures, ActivityKind=figures.ActivityKind, Status=figures.Status,
+                           definitions=figures.DEFINITIONS, describe_days=describe_days)
+        env.filters["num"] = figures.number
+        env.filters["signed"] = figures.signed
+        for fmt in ("html", "md"):
+            if fmt in formats:
+                text = render(env, f"report.{fmt}.j2", hint="报告模板只能使用报告中的数据", report=report, charts=charts, title=title)
+                if fmt == "md":
+                    text = tidy_markdown(text)
+                (folder / f"{NAME}.{fmt}").write_bytes(text.encode("utf-8"))
+                written.append(f"{NAME}.{fmt}")
+    if "html" in formats:
+        # The same pictures as files, for slides and documents (the HTML inlines its own copies).
+        (folder / "charts").mkdir()
+        for key, chart in charts.items():
+            (folder / "charts" / f"{key}.svg").write_bytes(chart.svg.encode("utf-8"))
+            written.append(f"charts/{key}.svg")
+    if "docx" in formats:
+        from fxfk.report.docx import report_docx
+
+        (folder / f"{NAME}.docx").write_bytes(report_docx(report, charts, title))
+        written.append(f"{NAME}.docx")
+    return written
+
+
+def write_report(root: Path, out: Path, date: dt.date, year: int | None, offices: Sequence[str] | None,
+                 formats: list[str]) -> ReportResult:
+    from fxfk.publish import write_atomically
+
+    report = prepare(root, date, year, offices)
+    files = write_atomically(out, root, lambda tmp: render_all(tmp, root, report, formats),
+                             MARKER, MARKER_TEXT, what="报告", command="fxfk report")
+    return ReportResult(out, report, files)

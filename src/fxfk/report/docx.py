@@ -1,0 +1,128 @@
+"""The report as DOCX for the leadership's files: A4 portrait, the publish look (fonts, page numbers,
+repeated table headers), the same sections and tables as the HTML; each chart is given as its text
+equivalent (Word cannot show inline SVG reliably, and a picture there would need a rasteriser)."""
+
+from __future__ import annotations
+
+from fxfk.models import ActivityKind, Status
+from fxfk.progress import describe_days
+from fxfk.publish.docx_writer import BODY_FONT, HEADING_FONT, TITLE_FONT, new_document, paragraph, save_document, table
+from fxfk.publish.view import chinese_date
+from fxfk.report.figures import DEFINITIONS, FUNNEL_STAGES, TYPICAL_CASES, Report, number, signed
+
+TEXT_WIDTH_CM = 15.6  # A4 portrait between the margins of new_document(landscape=False)
+
+
+def _widths(first: float, n: int, last: float | None = None) -> tuple[float, ...]:
+    """``first`` for the name column, the rest shared out evenly (``last`` for a wide final column)."""
+    rest = TEXT_WIDTH_CM - first - (last or 0)
+    k = n - 1 - (1 if last else 0)
+    return (first, *([round(rest / k, 2)] * k), *((last,) if last else ()))
+
+
+def _points_line(points) -> str:
+    return "；".join(
+        f"{p.risk_id} {p.title}（{p.office}，{p.before_year}年 {p.before} 件 → 公布后年均 {number(p.after_mean)} 件，{signed(p.change)}）"
+        for p in points
+    )
+
+
+def report_docx(report: Report, charts: dict, title: str) -> bytes:
+    doc = new_document(title, report.date, report.organization, landscape=False)
+    ev = report.evaluation
+
+    def h(text: str) -> None:
+        paragraph(doc, text, HEADING_FONT, 16)
+
+    def p(text: str) -> None:
+        paragraph(doc, text, BODY_FONT, 14)
+
+    def chart(key: str) -> None:
+        c = charts[key]
+        paragraph(doc, f"图（文字版）：{c.title}。{c.summary}", BODY_FONT, 12)
+
+    paragraph(doc, title, TITLE_FONT, 22, center=True)
+    doc_no = f"（{report.task_document}）" if report.task_document else ""
+    paragraph(doc, f"数据截至{chinese_date(report.date)}　任务表：{report.task_title}{doc_no}", BODY_FONT, 14, center=True)
+
+    h("一、总体情况")
+    levels = "，".join(f"{lv.label}风险 {n} 个" for lv, n in zip(report.levels, report.level_totals))
+    p(f"{report.offices} 个单位共登记违法风险点 {report.risk_total} 个（含已废止 {report.retired_total} 个）；未废止的按风险等级：{levels}。")
+    chart("levels")
+    header = ("单位", *(lv.label for lv in report.levels), *(s.label for s in Status), "合计")
+    rows = [[o.name, *o.by_level, *o.by_status, o.total] for o in report.overview]
+    rows.append(["合计", *report.level_totals, *report.status_totals, report.risk_total])
+    table(doc, header, rows, _widths(3.4, len(header)))
+
+    h("二、工作进度：梳理 → 征求意见 → 审定 → 公布")
+    cf = report.city_funnel
+    p(f"已梳理（未废止）的风险点 {cf.identified} 个，其中进入征求意见 {cf.consulting} 个、已审定 {cf.approved} 个、"
+      f"已公布 {cf.published} 个，公布率 {cf.share.text}。")
+    chart("funnel")
+    rows = [[f.name, *f.stages, f.share.text] for f in (*report.funnel, cf)]
+    table(doc, ("单位", *FUNNEL_STAGES, "公布率"), rows, _widths(3.6, 6, 3.4))
+
+    h(f"三、年度任务完成情况（{report.task_title}）")
+    p("截至报告日期：" + "，".join(f"{s.label} {n} 项" for s, n in report.task_counts) + "。逾期事项排在最前。")
+    chart("tasks")
+    columns = [tid for tid, _ in report.task_columns]
+    rows = [[name, *(t.status.label if t else "—" for t in cells)] for name, cells in report.task_matrix()]
+    table(doc, ("单位", *columns), rows, _widths(3.4, len(columns) + 1))
+    p("任务：" + "；".join(f"{tid} {content}" for tid, content in report.task_columns) + "。")
+    p("未按期完成或尚未完成的事项（已逾期在前）：" if report.open_tasks else "全部任务均已按期完成。")
+    rows = [
+        [t.status.label, t.task_id, t.content, t.office_name, t.deadline + (f"（{t.due.isoformat()}）" if t.due else ""),
+         f"{t.done}/{t.target or 1}",
+         f"{t.completed_on.isoformat()} 完成" if t.completed_on else describe_days(t.status, t.working_days_left)]
+        for t in report.open_tasks
+    ]
+    table(doc, ("状态", "序号", "工作内容", "单位", "完成时限", "进度", "说明"), rows, (1.6, 1.0, 4.0, 2.6, 2.4, 1.2, 2.8))
+
+    h(f"四、工作开展情况（{report.year}年）")
+    header = ("单位", *(k.label for k in ActivityKind), "合计")
+    rows = [[a.name, *a.counts, a.total] for a in report.activities]
+    rows.append(["合计", *report.activity_totals, sum(report.activity_totals)])
+    table(doc, header, rows, _widths(3.0, len(header)))
+    silent = report.silent_offices
+    p(f"未记录任何工作的单位（{len(silent)} 个）：{'、'.join(silent)}。" if silent else "所有单位在本年度都有工作记录。")
+
+    h("五、分析评估")
+    p(f"法律遵从度：{ev.compliance.text}；社会公众满意度：{ev.satisfaction.text}。")
+    chart("cases")
+    rows = [
+        [d.domain, d.points, d.evaluable,
+         *((d.before, number(d.after), signed(d.change), f"{d.rising}/{d.falling}") if d.evaluable else ("无数据",) * 4),
+         d.compliance.text]
+        for d in ev.domains
+    ]
+    table(doc, ("行业/领域", "已公布", "可评估", "公布前一年", "公布后年均", "增减", "升/降", "法律遵从度"), rows, _widths(3.0, 8, 2.6))
+    rows = []
+    for pt in ev.points:
+        after = "；".join(f"{y}年 {n}" for y, n in pt.after) or "无数据"
+        verdict = "建议修订完善" if pt.rising else "典型案例候选" if pt in ev.typical else pt.verdict
+        before = f"{pt.before_year}年 {pt.before}" if pt.before is not None else f"{pt.before_year}年无数据"
+        rows.append([pt.risk_id, pt.title, pt.office, before, after,
+                     "无数据" if pt.change is None else signed(pt.change), pt.compliance.text, verdict])
+    table(doc, ("编号", "违法风险点", "单位", "公布前一年", "公布后", "增减", "法律遵从度", "结论"), rows, (2.2, 3.6, 2.0, 1.7, 1.8, 1.1, 1.9, 1.3))
+    p(f"建议修订完善（{len(ev.to_revise)} 个）：" + (_points_line(ev.to_revise) + "。" if ev.to_revise else "无。"))
+    p(f"典型案例候选（降幅最大的 {TYPICAL_CASES} 个以内）：" + (_points_line(ev.typical) + "。" if ev.typical else "无。"))
+    if ev.unknown:
+        p(f"无法评估（{len(ev.unknown)} 个）：" + "、".join(x.risk_id for x in ev.unknown) + "。")
+    rows = [[o.name, o.compliance.text, o.satisfaction.text] for o in ev.offices]
+    rows.append(["合计", ev.compliance.text, ev.satisfaction.text])
+    table(doc, ("单位", "法律遵从度", "社会公众满意度"), rows, (4.0, 5.8, 5.8))
+
+    h("六、考核加减分")
+    rows = [
+        [a.name, signed(a.bonus), signed(a.deduction), signed(a.total),
+         "\n".join(f"{i.date.isoformat()} {signed(i.points)}分：{i.reason}" for i in a.items) or "无加减分"]
+        for a in report.assessment
+    ]
+    rows.append(["合计", signed(sum(a.bonus for a in report.assessment)), signed(sum(a.deduction for a in report.assessment)),
+                 signed(report.score_total), ""])
+    table(doc, ("单位", "加分", "扣分", "合计", "事由"), rows, (3.0, 1.3, 1.3, 1.3, 8.7))
+
+    h("统计口径")
+    for term, text in DEFINITIONS:
+        paragraph(doc, f"{term}：{text}", BODY_FONT, 12)
+    return save_document(doc, report.date)

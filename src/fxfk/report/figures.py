@@ -1,0 +1,482 @@
+"""The figures of the progress and evaluation report, as plain dataclasses (nothing here renders).
+
+Definitions (the README repeats them for the reader; the notice is silent on all of them):
+
+* **Offices**: every register, or those chosen with ``--office`` (ids or kinds, as in deadlines).
+* **Overview**: risk points by status (all points), and by level (points not retired).
+* **Funnel** (附件1 二(一)–(四)): *identified* = every point not retired (drafts included: it has
+  been 梳理'd); *consulting* = status consulting, approved or published; *approved* = approved or
+  published; *published* = public on the report date (status published and its batch dated on or
+  before the date — the public list's rule). A point published in a batch still to come counts as
+  approved. Each stage contains the next; share published = published / identified.
+* **Tasks**: :func:`fxfk.progress.task_statuses` of the year's table, worst state first.
+* **Activities**: sum of ``count`` per office and kind, for activities dated in the report year up
+  to the report date.
+* **Evaluation** (附件1 二(六)), for every point public on the report date: *before* = its cases in
+  the year before its batch's publication year; *after* = the mean yearly cases over the recorded
+  years from the publication year through the report date's year. Change = after − before; a point
+  whose cases rose (change > 0) is flagged 「建议修订完善」; the largest falls are the candidate
+  典型案例. A point without a record for the year before, or without any record after, is 无数据.
+  Per domain: the sums of before and after over its evaluable points.
+  法律遵从度 = corrected / counterparts of guidance activities (in the report year up to the date)
+  that name the point (a per-domain figure counts an activity once); 满意度 = satisfied /
+  respondents of surveys. A zero denominator is 无数据, never 0%.
+* **Assessment** (附件2 row 5): the year's ``scoring`` entries dated on or before the report date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+from fxfk.models import Activity, ActivityKind, Level, OfficeKind, Register, Risk, Status
+from fxfk.progress import TaskState, TaskStatus, default_year, select_offices, task_statuses
+from fxfk.publish.view import is_public
+from fxfk.repository import Repository
+
+NO_DATA = "无数据"
+TYPICAL_CASES = 3  # how many of the largest falls are proposed as 典型案例
+
+
+def number(value: int | Fraction) -> str:
+    """An integer as is; a mean with one decimal (exact arithmetic, rounded half up)."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    tenths = (abs(value) * 10 + Fraction(1, 2)).__floor__()
+    sign = "-" if value < 0 else ""
+    return f"{sign}{tenths // 10}.{tenths % 10}"
+
+
+def signed(value: int | Fraction) -> str:
+    return ("+" if value > 0 else "") + number(value)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """``num / den``; with a zero denominator there is no figure at all (无数据)."""
+
+    num: int
+    den: int
+
+    @property
+    def known(self) -> bool:
+        return self.den > 0
+
+    @property
+    def percent(self) -> str:
+        if not self.known:
+            return NO_DATA
+        # always one decimal, so a column of shares lines up: 90.0%, 88.6%, 100.0%
+        text = number(Fraction(100 * self.num, self.den))
+        return (text if "." in text else text + ".0") + "%"
+
+    @property
+    def text(self) -> str:
+        return f"{self.percent}（{self.num}/{self.den}）" if self.known else NO_DATA
+
+    def __add__(self, other: "Ratio") -> "Ratio":
+        return Ratio(self.num + other.num, self.den + other.den)
+
+
+# --- overview and funnel ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficeOverview:
+    office_id: str
+    name: str
+    kind: str
+    by_level: tuple[int, ...]  # in the order of Report.levels, retired points left out
+    by_status: tuple[int, ...]  # in Status order, all points
+    total: int  # all points, retired included
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    name: str
+    identified: int
+    consulting: int
+    approved: int
+    published: int
+
+    @property
+    def stages(self) -> tuple[int, int, int, int]:
+        return (self.identified, self.consulting, self.approved, self.published)
+
+    @property
+    def share(self) -> Ratio:
+        return Ratio(self.published, self.identified)
+
+
+FUNNEL_STAGES = ("已梳理", "征求意见", "已审定", "已公布")
+
+
+def funnel_stage(risk: Risk, batches: dict, date: dt.date) -> int:
+    """How far along the funnel a point got: -1 retired, 0 identified … 3 published on ``date``."""
+    if risk.status is Status.retired:
+        return -1
+    if is_public(risk, batches, date):
+        return 3
+    return {Status.draft: 0, Status.consulting: 1}.get(risk.status, 2)
+
+
+# --- activities ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    office_id: str
+    name: str
+    counts: tuple[int, ...]  # in ActivityKind order
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+# --- evaluation ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PointEvaluation:
+    risk_id: str
+    title: str
+    office: str
+    domain: str
+    level: str
+    published: dt.date
+    before_year: int
+    before: int | None  # None: no record for the year before publication
+    after: tuple[tuple[int, int], ...]  # (year, cases) from the publication year on
+    compliance: Ratio
+
+    @property
+    def after_mean(self) -> Fraction | None:
+        if not self.after:
+            return None
+        return Fraction(sum(n for _, n in self.after), len(self.after))
+
+    @property
+    def change(self) -> Fraction | None:
+        if self.before is None or self.after_mean is None:
+            return None
+        return self.after_mean - self.before
+
+    @property
+    def verdict(self) -> str:
+        c = self.change
+        if c is None:
+            return NO_DATA
+        return "上升" if c > 0 else "下降" if c < 0 else "持平"
+
+    @property
+    def rising(self) -> bool:
+        return self.change is not None and self.change > 0
+
+    @property
+    def after_years(self) -> str:
+        if not self.after:
+            return NO_DATA
+        first, last = self.after[0][0], self.after[-1][0]
+        return str(first) if first == last else f"{first}–{last}"
+
+
+@dataclass(frozen=True)
+class DomainEvaluation:
+    domain: str
+    points: int  # public points in the domain
+    evaluable: int  # of them, with figures before and after
+    before: int
+    after: Fraction
+    rising: int
+    falling: int
+    compliance: Ratio
+
+    @property
+    def change(self) -> Fraction | None:
+        return self.after - self.before if self.evaluable else None
+
+
+@dataclass(frozen=True)
+class OfficeEvaluation:
+    name: str
+    compliance: Ratio
+    satisfaction: Ratio
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    points: tuple[PointEvaluation, ...]
+    domains: tuple[DomainEvaluation, ...]
+    offices: tuple[OfficeEvaluation, ...]
+    compliance: Ratio  # all selected offices
+    satisfaction: Ratio
+
+    @property
+    def to_revise(self) -> tuple[PointEvaluation, ...]:
+        """Rising cases after publication: 对不适宜的及时修订完善 (附件1 二(六)); biggest rise first."""
+        return tuple(sorted((p for p in self.points if p.rising), key=lambda p: (-p.change, p.risk_id)))
+
+    @property
+    def typical(self) -> tuple[PointEvaluation, ...]:
+        """The largest falls: 对成效明显的编制典型案例 (附件1 二(六))."""
+        falls = sorted((p for p in self.points if p.change is not None and p.change < 0), key=lambda p: (p.change, p.risk_id))
+        return tuple(falls[:TYPICAL_CASES])
+
+    @property
+    def unknown(self) -> tuple[PointEvaluation, ...]:
+        return tuple(p for p in self.points if p.change is None)
+
+
+# --- assessment ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    date: dt.date
+    points: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class OfficeAssessment:
+    office_id: str
+    name: str
+    items: tuple[ScoreItem, ...]
+
+    @property
+    def bonus(self) -> int:
+        return sum(i.points for i in self.items if i.points > 0)
+
+    @property
+    def deduction(self) -> int:
+        return sum(i.points for i in self.items if i.points < 0)
+
+    @property
+    def total(self) -> int:
+        return self.bonus + self.deduction
+
+
+# --- the whole report ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    organization: str
+    date: dt.date
+    year: int
+    task_title: str
+    task_document: str | None
+    all_offices: bool
+    levels: tuple[Level, ...]
+    overview: tuple[OfficeOverview, ...]
+    funnel: tuple[FunnelRow, ...]
+    city_funnel: FunnelRow
+    tasks: tuple[TaskStatus, ...]  # worst state first
+    task_columns: tuple[tuple[str, str], ...]  # (id, content) in the table's order
+    activities: tuple[ActivityRow, ...]
+    evaluation: Evaluation
+    assessment: tuple[OfficeAssessment, ...]
+
+    @property
+    def offices(self) -> int:
+        return len(self.overview)
+
+    @property
+    def level_totals(self) -> tuple[int, ...]:
+        return tuple(sum(o.by_level[i] for o in self.overview) for i in range(len(self.levels)))
+
+    @property
+    def status_totals(self) -> tuple[int, ...]:
+        return tuple(sum(o.by_status[i] for o in self.overview) for i in range(len(Status)))
+
+    @property
+    def retired_total(self) -> int:
+        return sum(o.by_status[list(Status).index(Status.retired)] for o in self.overview)
+
+    @property
+    def risk_total(self) -> int:
+        return sum(o.total for o in self.overview)
+
+    @property
+    def activity_totals(self) -> tuple[int, ...]:
+        return tuple(sum(a.counts[i] for a in self.activities) for i in range(len(ActivityKind)))
+
+    @property
+    def silent_offices(self) -> tuple[str, ...]:
+        """Offices that logged no activity in the report year up to the date."""
+        return tuple(a.name for a in self.activities if a.total == 0)
+
+    @property
+    def task_counts(self) -> tuple[tuple[TaskState, int], ...]:
+        return tuple((s, sum(1 for t in self.tasks if t.status is s)) for s in TASK_STATE_ORDER)
+
+    @property
+    def open_tasks(self) -> tuple[TaskStatus, ...]:
+        """Everything but 已完成 (done late included: the assessment wants to see it), worst first."""
+        return tuple(t for t in self.tasks if t.status is not TaskState.done)
+
+    def task_matrix(self) -> tuple[tuple[str, tuple[TaskStatus | None, ...]], ...]:
+        """Per office, its status for each task of the table (None: the task does not apply)."""
+        cells = {(t.office_id, t.task_id): t for t in self.tasks}
+        return tuple(
+            (o.name, tuple(cells.get((o.office_id, tid)) for tid, _ in self.task_columns)) for o in self.overview
+        )
+
+    def office_task_counts(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        out = []
+        for o in self.overview:
+            rows = [t for t in self.tasks if t.office_id == o.office_id]
+            out.append((o.name, tuple(sum(1 for t in rows if t.status is s) for s in TASK_STATE_ORDER)))
+        return tuple(out)
+
+    @property
+    def score_total(self) -> int:
+        return sum(a.total for a in self.assessment)
+
+
+DEFINITIONS = (
+    ("范围", "全部单位，或用 --office 选定的单位（单位标识或类型）；“合计”只合计所选单位。"),
+    ("总体情况", "按状态统计全部风险点（含已废止）；按风险等级只统计未废止的风险点。"),
+    ("已梳理", "未废止的全部风险点（含草稿）。工作漏斗每一阶段包含其后各阶段："
+              "征求意见 = 状态为征求意见、已审定或已公布；已审定 = 已审定或已公布；"
+              "已公布 = 状态为已公布且所属批次的公布日期不晚于报告日期（与公开清单口径相同），"
+              "批次日期未到的计入已审定。公布率 = 已公布 / 已梳理。"),
+    ("年度任务", "与 fxfk deadlines 相同：由工作记录计算各单位每项任务在报告日期的状态，已逾期、即将到期排在前面。"),
+    ("工作开展情况", "报告年度内、不晚于报告日期的工作记录，按单位和类型把 count（缺省 1）相加；"
+                "合计为 0 的单位列为“未记录任何工作的单位”。"),
+    ("公布前一年 / 公布后", "只评估报告日期已公布的风险点。公布年度 = 所属批次公布日期的年份；"
+                      "公布前一年 = 公布年度 − 1 年的办结案件数（cases）；公布后 = 从公布年度起至报告日期所在年度、"
+                      "有记录的各年案件数的年平均数。增减 = 公布后年均 − 公布前一年。缺少任一方的为“无数据”，不参与按行业汇总。"),
+    ("建议修订完善", "公布后年均案件数高于公布前一年（增减 > 0）的风险点，按附件1 二（六）“对不适宜的及时修订完善”。"),
+    ("典型案例候选", f"公布后年均案件数低于公布前一年、降幅最大的 {TYPICAL_CASES} 个以内的风险点（降幅相同按编号），"
+                "按附件1 二（六）“对成效明显的编制典型案例”。"),
+    ("按行业/领域", "该领域可评估风险点的公布前一年案件数之和与公布后年均案件数之和。"),
+    ("法律遵从度", "报告年度内、不晚于报告日期的行政指导记录中，已纠正（corrected）之和 / 接受指导的行政相对人"
+               "（counterparts）之和；逐个风险点只计列出该风险点的记录，按领域时一条记录只计一次。"),
+    ("社会公众满意度", "同期调查记录中，满意（satisfied）之和 / 调查对象（respondents）之和。"),
+    ("无数据", "比例的分母为 0，或缺少案件数时，写“无数据”，不写 0%。"),
+    ("考核加减分", "报告年度任务表中 scoring 里日期不晚于报告日期的各条，加分、扣分分别相加，合计 = 加分 + 扣分。"),
+)
+
+# Worst first: the order of the task table and of the status chart.
+TASK_STATE_ORDER = tuple(sorted(TaskState, key=lambda s: -s.severity))
+
+
+def _counted(activity: Activity, year: int, date: dt.date) -> bool:
+    return activity.date.year == year and activity.date <= date
+
+
+def _guidance_ratio(activities) -> Ratio:
+    acts = [a for a in activities if a.kind is ActivityKind.guidance and a.counterparts is not None]
+    return Ratio(sum(a.corrected or 0 for a in acts), sum(a.counterparts for a in acts))
+
+
+def _survey_ratio(activities) -> Ratio:
+    acts = [a for a in activities if a.kind is ActivityKind.survey and a.respondents is not None]
+    return Ratio(sum(a.satisfied or 0 for a in acts), sum(a.respondents for a in acts))
+
+
+def _overview(reg: Register, levels: tuple[Level, ...]) -> OfficeOverview:
+    live = [r for r in reg.risks if r.status is not Status.retired]
+    return OfficeOverview(
+        office_id=reg.office.id, name=reg.office.name, kind=reg.office.kind.label,
+        by_level=tuple(sum(1 for r in live if r.level is lv) for lv in levels),
+        by_status=tuple(sum(1 for r in reg.risks if r.status is st) for st in Status),
+        total=len(reg.risks),
+    )
+
+
+def _funnel(name: str, stages: list[int]) -> FunnelRow:
+    return FunnelRow(name, *(sum(1 for s in stages if s >= k) for k in range(4)))
+
+
+def _evaluate_point(risk: Risk, reg: Register, batch_date: dt.date, date: dt.date, acts: list[Activity]) -> PointEvaluation:
+    year = batch_date.year
+    after = tuple(sorted((y, n) for y, n in risk.cases.items() if year <= y <= date.year))
+    return PointEvaluation(
+        risk_id=risk.id, title=risk.title, office=reg.office.name, domain=risk.domain,
+        level=risk.level.label, published=batch_date, before_year=year - 1,
+        before=risk.cases.get(year - 1), after=after,
+        compliance=_guidance_ratio(a for a in acts if risk.id in a.risks),
+    )
+
+
+def _evaluate_domains(points: list[PointEvaluation], acts: list[Activity]) -> tuple[DomainEvaluation, ...]:
+    out = []
+    for domain in sorted({p.domain for p in points}):
+        mine = [p for p in points if p.domain == domain]
+        known = [p for p in mine if p.change is not None]
+        ids = {p.risk_id for p in mine}
+        out.append(
+            DomainEvaluation(
+                domain=domain, points=len(mine), evaluable=len(known),
+                before=sum(p.before for p in known), after=sum((p.after_mean for p in known), Fraction(0)),
+                rising=sum(1 for p in known if p.change > 0), falling=sum(1 for p in known if p.change < 0),
+                # an activity naming two points of the domain counts once
+                compliance=_guidance_ratio(a for a in acts if ids.intersection(a.risks)),
+            )
+        )
+    return tuple(out)
+
+
+def build_report(repo: Repository, date: dt.date, year: int | None = None, offices: Sequence[str] | None = None) -> Report:
+    """Every figure of the report for ``date``; ``year`` picks the task table (default as deadlines)."""
+    year = year if year is not None else default_year(repo, date)
+    chosen = select_offices(repo, offices)
+    order = {o.id: k for k, o in enumerate(chosen)}
+    registers: list[Register] = sorted(
+        (s.model for s in repo.valid_registers() if s.model.office.id in order), key=lambda r: order[r.office.id]
+    )
+    levels = tuple(lv for lv in Level if repo.settings.levels == 3 or lv is not Level.medium)
+    statuses = task_statuses(repo, year, date, offices)
+    # worst first; within a state the earliest deadline first; ties keep the table's order
+    statuses = sorted(statuses, key=lambda t: (-t.status.severity, t.due or dt.date.max))
+    table = repo.task_table(year)
+
+    overview, funnel, activities, all_stages, points, office_evals, year_acts = [], [], [], [], [], [], []
+    for reg in registers:
+        overview.append(_overview(reg, levels))
+        batches = {b.id: b for b in reg.batches}
+        stages = [funnel_stage(r, batches, date) for r in reg.risks]
+        all_stages += stages
+        funnel.append(_funnel(reg.office.name, stages))
+        acts = [a for a in reg.activities if _counted(a, year, date)]
+        year_acts += acts
+        activities.append(
+            ActivityRow(reg.office.id, reg.office.name, tuple(sum(a.count for a in acts if a.kind is k) for k in ActivityKind))
+        )
+        office_evals.append(OfficeEvaluation(reg.office.name, _guidance_ratio(acts), _survey_ratio(acts)))
+        for risk in reg.risks:
+            if is_public(risk, batches, date):
+                points.append(_evaluate_point(risk, reg, batches[risk.batch].date, date, acts))
+
+    scores = [s for s in (table.scoring if table else ()) if s.date <= date]
+    assessment = tuple(
+        OfficeAssessment(
+            reg.office.id, reg.office.name,
+            tuple(ScoreItem(s.date, s.points, s.reason) for s in sorted(scores, key=lambda s: s.date) if s.office == reg.office.id),
+        )
+        for reg in registers
+    )
+    evaluation = Evaluation(
+        points=tuple(points), domains=_evaluate_domains(points, year_acts), offices=tuple(office_evals),
+        compliance=_guidance_ratio(year_acts), satisfaction=_survey_ratio(year_acts),
+    )
+    return Report(
+        organization=repo.settings.organization or "", date=date, year=year,
+        task_title=table.title, task_document=table.document,
+        task_columns=tuple((t.id, t.content) for t in table.tasks),
+        all_offices=not offices, levels=levels, overview=tuple(overview), funnel=tuple(funnel),
+        city_funnel=_funnel("合计", all_stages), tasks=tuple(statuses), activities=tuple(activities),
+        evaluation=evaluation, assessment=assessment,
+    )
+
+
+__all__ = [
+    "ActivityKind", "Evaluation", "FUNNEL_STAGES", "NO_DATA", "OfficeKind", "Ratio", "Report", "Status",
+    "TASK_STATE_ORDER", "build_report", "number", "signed",
+]
