@@ -47,6 +47,7 @@ def _register() -> None:
     from fxfk.cli import deadlines
     from fxfk.cli import report
     from fxfk.cli import laws
+    from fxfk.cli import diff, init, new
 
     app.command("validate")(validate.validate_command)
     app.command("schema")(schema.schema_command)
@@ -55,6 +56,9 @@ def _register() -> None:
     app.command("deadlines")(deadlines.deadlines_command)
     app.command("report")(report.report_command)
     app.command("laws")(laws.laws_command)
+    app.command("diff")(diff.diff_command)
+    app.command("init")(init.init_command)
+    app.add_typer(new.app, name="new")
 
 
 _register()
