@@ -1,4 +1,4 @@
-"""Turn a ValidationResult into text, JSON or GitHub Actions annotations.
+"""Turn a ValidationResult into text, JSON, GitHub Actions annotations or JUnit XML.
 
 A small registry (``REPORTERS``) of functions over one result object; none of them prints.
 """
@@ -119,8 +119,61 @@ def github_workspace_prefix(root: str) -> str:
     return rel.replace(os.sep, "/") + "/"
 
 
+def _junit_files(result: ValidationResult) -> list[str]:
+    # With paths selected, result.files counts only those: then only files with findings are known
+    # to be in the selection, and files without findings are left out rather than guessed.
+    files = {d.file for d in result.diagnostics}
+    if result.files == len(result.repo.files):
+        files |= {f.rel for f in result.repo.files}
+    return sorted(files)
+
+
+def render_junit(result: ValidationResult, strict: bool = False) -> str:
+    """JUnit XML for Jenkins and GitLab: one testsuite per file, one testcase per rule that fired
+    in it (a file without findings has one passing testcase). Errors — and warnings under
+    ``strict`` — are failures carrying ``file:line:col`` and the message; other warnings go to
+    ``system-out``. No timestamps or durations: the same data gives the same bytes.
+    """
+    from xml.etree import ElementTree as ET
+
+    by_file: dict[str, dict[str, list[Diagnostic]]] = {}
+    for d in result.diagnostics:
+        by_file.setdefault(d.file, {}).setdefault(d.code, []).append(d)
+    root = ET.Element("testsuites", name="fxfk validate")
+    total_tests = total_failures = 0
+    for rel in _junit_files(result):
+        suite = ET.SubElement(root, "testsuite", name=rel)
+        codes = by_file.get(rel, {})
+        tests = failures = 0
+        for code in sorted(codes) or [None]:
+            tests += 1
+            case = ET.SubElement(suite, "testcase", classname=rel, name=code or "全部规则", file=rel)
+            found = codes.get(code, []) if code else []
+            failing = [d for d in found if d.severity == "error" or strict]
+            if failing:
+                failures += 1
+                first = failing[0]
+                failure = ET.SubElement(case, "failure", type=code, message=f"{first.location()}: {first.message}")
+                failure.text = "\n".join(diagnostic_line(d) for d in failing)
+            rest = [d for d in found if d not in failing]
+            if rest:
+                ET.SubElement(case, "system-out").text = "\n".join(diagnostic_line(d) for d in rest)
+        suite.set("tests", str(tests))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        suite.set("skipped", "0")
+        total_tests += tests
+        total_failures += failures
+    root.set("tests", str(total_tests))
+    root.set("failures", str(total_failures))
+    root.set("errors", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
 REPORTERS: dict[str, Callable[..., str]] = {
     "text": render_text,
     "json": render_json,
     "github": render_github,
+    "junit": render_junit,
 }

@@ -16,13 +16,14 @@ class ValidateFormat(str, Enum):
     text = "text"
     json = "json"
     github = "github"
+    junit = "junit"
 
 
 def validate_command(
     paths: Optional[List[Path]] = typer.Argument(None, help="只报告这些文件或目录中的问题（跨文件规则仍检查全部数据）。", show_default=False),
     root: Optional[Path] = RootOption,
     format: Optional[ValidateFormat] = typer.Option(
-        None, "--format", "-f", help="输出格式：text、json 或 github（GITHUB_ACTIONS=true 时自动选 github）。", show_default=False
+        None, "--format", "-f", help="输出格式：text、json、github 或 junit（JUnit XML，供 Jenkins、GitLab 显示）；GITHUB_ACTIONS=true 时缺省为 github。", show_default=False
     ),
     strict: bool = typer.Option(False, "--strict", help="有警告也以退出码 1 结束。"),
 ) -> None:
@@ -46,6 +47,8 @@ def validate_command(
         output = reporters.render_text(result, color=use_color())
     elif chosen == "json":
         output = reporters.render_json(result)
+    elif chosen == "junit":
+        output = reporters.render_junit(result, strict)
     else:
         output = reporters.render_github(result, reporters.github_workspace_prefix(str(data_root)))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
