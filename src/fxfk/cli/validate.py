@@ -26,6 +26,7 @@ def validate_command(
         None, "--format", "-f", help="输出格式：text、json、github 或 junit（JUnit XML，供 Jenkins、GitLab 显示）；GITHUB_ACTIONS=true 时缺省为 github。", show_default=False
     ),
     strict: bool = typer.Option(False, "--strict", help="有警告也以退出码 1 结束。"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不读也不写 .fxfk-cache/（逐个文件重新解析）。"),
 ) -> None:
     """检查所有登记册、任务表和设置是否正确，错误定位到“文件:行:列”。
 
@@ -38,10 +39,14 @@ def validate_command(
         fxfk validate data/risks/jinshui.yaml --format json
     """
     from fxfk import reporters
+    from fxfk.cli.progress import progress_bar
     from fxfk.validation import validate
 
+    if no_cache:
+        os.environ["FXFK_NO_CACHE"] = "1"  # also seen by worker processes
     data_root = resolve_root(root)
-    result = validate(data_root, paths or None)
+    with progress_bar("解析登记册") as progress:
+        result = validate(data_root, paths or None, progress=progress)
     chosen = format.value if format else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if chosen == "text":
         output = reporters.render_text(result, color=use_color())
