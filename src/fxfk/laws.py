@@ -16,12 +16,13 @@ on its repeal date a law is already out of force — the successor usually takes
 skipped — they never appear on a public list again):
 
 * a basis whose law is not in the catalogue: warning with the closest names;
-* the batch date of a *published* point outside its law's validity: error; for a point not yet
-  published (draft, consulting, approved): warning — against its batch date when it has one, else
-  whenever the law has a repeal date at all, since any list published on or after it cannot cite it;
+* the batch date of a *public* point (published, batch dated on or before the day validate runs)
+  outside its law's validity: error; for a point not yet public (a scheduled batch, or draft,
+  consulting, approved): warning — against its batch date when it has one, else whenever the law has
+  a repeal date at all, since any list published on or after it cannot cite it;
 * a published point whose law is repealed after its batch date: warning (the public list then cites
   a repealed law; `fxfk laws` lists them by day);
-* ``basis.number`` not the catalogue's number: the same error/warning scheme;
+* ``basis.number`` not the catalogue's number (compared by :func:`number_key`): the same error/warning scheme;
 * a ``coercion`` basis below 行政法规 (:func:`check_coercion_basis_rank` explains 行政强制法 第十条);
 * the catalogue itself: duplicate names, repealed on or before effective, amendments outside the
   validity, ``replaced_by`` naming a law not in the catalogue.
@@ -211,6 +212,12 @@ def laws_not_in_force(
 # --- fxfk validate ------------------------------------------------------------------------------
 
 
+def _today() -> dt.date:
+    """The day that separates public batches from scheduled ones (data-format: a batch dated in the
+    future is not public yet). ``fxfk validate`` has no date option, so it is the day it runs."""
+    return dt.date.today()
+
+
 def _diag(source: SourceFile, loc: tuple, code: str, severity: Severity, message: str) -> Diagnostic:
     line, column = source.locate(*loc)
     return Diagnostic(source.rel, line, column, code, severity, format_path(loc), message)
@@ -286,6 +293,7 @@ def check_basis_law_in_force(repo: Repository) -> Iterator[Diagnostic]:
     catalogue = Catalogue.of(repo)
     if catalogue is None:
         return
+    today = _today()
     for use in uses(repo):
         law = catalogue.find(use.basis.law)
         if law is None:
@@ -296,14 +304,14 @@ def check_basis_law_in_force(repo: Repository) -> Iterator[Diagnostic]:
             reason = not_in_force_reason(law, use.batch_date)
             if reason is not None:
                 code, why = reason
-                if use.published:
+                if use.public_on(today):
                     yield _diag(use.source, loc, code, "error",
                                 f"{name}{why}；本风险点第{use.risk.batch}批的公布日期是 {use.batch_date}，"
                                 "公开清单不能引用公布日不在施行期内的法规；请改引现行有效的依据，或调整批次")
                 else:
                     yield _diag(use.source, loc, code, "warning",
-                                f"{name}{why}；本风险点尚未公布，计划批次的日期是 {use.batch_date}，"
-                                "公布前请改引届时有效的依据")
+                                f"{name}{why}；本风险点尚未公开，计划在第{use.risk.batch}批（{use.batch_date}）公布，"
+                                "公布前请改引届时有效的依据，否则 fxfk publish 将拒绝公布")
                 continue
             if use.published and law.repealed is not None:
                 yield _diag(use.source, loc, "law-repealed-after-publication", "warning",
@@ -320,6 +328,7 @@ def check_basis_number_matches(repo: Repository) -> Iterator[Diagnostic]:
     catalogue = Catalogue.of(repo)
     if catalogue is None:
         return
+    today = _today()
     for use in uses(repo):
         law = catalogue.find(use.basis.law)
         number = use.basis.number
@@ -329,10 +338,10 @@ def check_basis_number_matches(repo: Repository) -> Iterator[Diagnostic]:
             continue
         other = catalogue.find_number(number)
         whose = f"（该文号在目录中属于《{display_name(other.name)}》）" if other is not None else ""
-        severity: Severity = "error" if use.published else "warning"
-        yield _diag(use.source, use.loc + ("number",), "law-number-mismatch", severity,
+        public = use.public_on(today)
+        yield _diag(use.source, use.loc + ("number",), "law-number-mismatch", "error" if public else "warning",
                     f"文号“{number.strip()}”与法规目录中《{display_name(law.name)}》的文号“{law.number}”不一致{whose}；"
-                    + ("公开清单上的文号必须准确" if use.published else "公布前请核对"))
+                    + ("公开清单上的文号必须准确" if public else "本风险点尚未公开，公布前请核对"))
 
 
 # 行政强制法 第十条 (措施) and 第十三条 (执行): what may set a coercive measure or compulsory enforcement.
@@ -478,8 +487,10 @@ def match_laws(query: str, names: list[str]) -> list[str]:
     q = loose_key(query)
     found = [n for n in names if q and (q == loose_key(n) or q in loose_key(n))]
     if not found:
-        looser = {loose_key(n): n for n in reversed(names)}
-        found = [looser[k] for k in difflib.get_close_matches(q, list(looser), n=len(looser), cutoff=0.75)]
+        # A typo: the names nearly as close as the closest one (a near-miss far behind it is no match).
+        scored = [(difflib.SequenceMatcher(None, q, loose_key(n)).ratio(), n) for n in names]
+        best = max((score for score, _ in scored), default=0.0)
+        found = [n for score, n in scored if score >= 0.75 and score >= best - 0.1]
     return list(dict.fromkeys(found))
 
 
@@ -627,7 +638,7 @@ def _articles(p: PointRef) -> str:
 def _point_line(p: PointRef, day: dt.date) -> str:
     when = ""
     if p.batch_date:
-        planned = "" if p.public_on(day) or not p.published else "计划"
+        planned = "" if p.public_on(day) or not p.published else "计划于 "
         when = f"，{planned}{p.batch_date} 第{p.batch}批"
     return f"{p.office} {p.risk}（{p.status.label}{when}）{_articles(p)}"
 
