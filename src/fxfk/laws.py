@@ -35,6 +35,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from fxfk.diagnostics import Diagnostic, Severity, format_path
@@ -47,6 +48,7 @@ _PRC = "中华人民共和国"
 _NUMBER_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕"})
 
 
+@lru_cache(maxsize=4096)  # a few dozen names, cited thousands of times
 def law_key(name: str) -> str:
     """The equality key of a law name (see the module docstring for what it ignores and why)."""
     return _MARKS.sub("", unicodedata.normalize("NFKC", name))
@@ -288,16 +290,21 @@ def check_basis_law_in_catalogue(repo: Repository) -> Iterator[Diagnostic]:
                     f"《{display_name(use.basis.law)}》不在法规目录 data/laws.yaml 中，无法核对其效力{hint}")
 
 
-def check_basis_law_in_force(repo: Repository) -> Iterator[Diagnostic]:
-    """A published point's batch date must fall within its laws' validity (error; warning before publication)."""
+def _catalogued_uses(repo: Repository) -> Iterator[tuple[Use, Law]]:
+    """Every (basis use, its catalogue entry); nothing without a catalogue or for uncatalogued laws."""
     catalogue = Catalogue.of(repo)
     if catalogue is None:
         return
-    today = _today()
     for use in uses(repo):
         law = catalogue.find(use.basis.law)
-        if law is None:
-            continue
+        if law is not None:
+            yield use, law
+
+
+def check_basis_law_in_force(repo: Repository) -> Iterator[Diagnostic]:
+    """A published point's batch date must fall within its laws' validity (error; warning before publication)."""
+    today = _today()
+    for use, law in _catalogued_uses(repo):
         name = f"《{display_name(use.basis.law)}》"
         loc = use.loc + ("law",)
         if use.batch_date is not None:
@@ -326,15 +333,10 @@ def check_basis_law_in_force(repo: Repository) -> Iterator[Diagnostic]:
 
 def check_basis_number_matches(repo: Repository) -> Iterator[Diagnostic]:
     catalogue = Catalogue.of(repo)
-    if catalogue is None:
-        return
     today = _today()
-    for use in uses(repo):
-        law = catalogue.find(use.basis.law)
+    for use, law in _catalogued_uses(repo):
         number = use.basis.number
-        if law is None or not law.number or not number or not number.strip():
-            continue
-        if number_key(number) == number_key(law.number):
+        if not law.number or not number or not number.strip() or number_key(number) == number_key(law.number):
             continue
         other = catalogue.find_number(number)
         whose = f"（该文号在目录中属于《{display_name(other.name)}》）" if other is not None else ""
@@ -359,14 +361,8 @@ def check_coercion_basis_rank(repo: Repository) -> Iterator[Diagnostic]:
     地方性法规 can be, but only for 查封、扣押 on a local matter not covered by a law or regulation, and
     never for 强制执行 — which the data cannot tell apart: warning, asking the officer to confirm.
     """
-    catalogue = Catalogue.of(repo)
-    if catalogue is None:
-        return
-    for use in uses(repo):
+    for use, law in _catalogued_uses(repo):
         if use.basis.role is not BasisRole.coercion:
-            continue
-        law = catalogue.find(use.basis.law)
-        if law is None:
             continue
         name = f"《{display_name(use.basis.law)}》"
         if law.rank in COERCION_RANKS_BELOW:
