@@ -303,10 +303,11 @@ def insert_risk(text: str, lines: list[str], rel: str) -> tuple[str, int]:
                             "fxfk new risk 只能在“- ”列表中追加；请改为每项一行“- ”的写法")
         # risks: []  →  risks:  (keeping any comment on that line) + the new item below it
         start, end = value.start_mark.index, value.end_mark.index
-        head = text[:start].rstrip(" ")
+        head = text[:start]
         eol = _after_line(text, end)
         rest = text[end:eol].rstrip("\r\n")
-        rest = (" " + rest.strip()) if rest.strip() else ""
+        if not rest.strip():  # nothing after the brackets: drop the space before them too
+            head, rest = head.rstrip(" "), ""
         ending = text[eol - len(nl):eol] if text[eol - len(nl):eol] == nl else nl
         indent = key.start_mark.column + 2
         new = head + rest + ending + block(indent) + text[eol:]

@@ -18,7 +18,7 @@ app = typer.Typer(
 
 @app.command("risk")
 def new_risk_command(
-    office: str = typer.Argument(..., help="单位标识（data/risks/<单位标识>.yaml）。"),
+    office: str = typer.Argument(..., metavar="OFFICE", help="单位标识（data/risks/<单位标识>.yaml）。"),
     title: Optional[str] = typer.Option(None, "--title", help="违法风险点；缺省写“待填写：违法风险点”。", show_default=False),
     domain: Optional[str] = typer.Option(None, "--domain", help="行业/领域；也决定编号前缀（沿用本单位该领域已有的前缀）。", show_default=False),
     prefix: Optional[str] = typer.Option(None, "--prefix", help="编号前缀，如 JS-YFK；缺省按下面的规则推定。", show_default=False),
