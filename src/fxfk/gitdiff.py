@@ -30,8 +30,6 @@ from fxfk.models.types import LEVEL_ORDER, Status
 from fxfk.repository import SETTINGS_FILE, YAML_SUFFIXES, Repository, SourceFile
 from fxfk.yamlload import decode, load_text
 
-WORKTREE = None  # the HEAD side "working tree" is written as None
-FAIL_RULES = ("level-down", "unpublish")
 
 
 # --- git --------------------------------------------------------------------------------------

@@ -8,9 +8,7 @@ rest of the file stays byte for byte as it was, comments included — the file i
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,6 +17,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from fxfk import __version__
 from fxfk.errors import FxfkError
+from fxfk.level_writer import _atomic_write
 from fxfk.levels import explain
 from fxfk.models import Factors, OfficeKind, Register
 from fxfk.models.register import OFFICE_ID_PATTERN
@@ -152,7 +151,8 @@ def new_office(root: Path, office_id: str, name: str, kind: str) -> Path:
     text = new_office_text(office_id, name, kind)
     _check_register(text, path.relative_to(root).as_posix())
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(path, text.encode("utf-8"))
+    with open(path, "x", encoding="utf-8", newline="\n") as fh:  # "x": never replaces a file
+        fh.write(text)
     return path
 
 
@@ -328,20 +328,6 @@ def insert_risk(text: str, lines: list[str], rel: str) -> tuple[str, int]:
     return new, new.count("\n", 0, at + len(prefix)) + 1
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def new_risk(root: Path, office: str, title: str | None = None, domain: str | None = None,
              prefix: str | None = None) -> NewRisk:
     repo = load_repository(root)
@@ -367,7 +353,7 @@ def new_risk(root: Path, office: str, title: str | None = None, domain: str | No
         raise FxfkError(problems[0].message)
     new, line = insert_risk(text, lines, source.rel)
     _check_register(new, source.rel)
-    _write_atomic(source.path, bom + new.encode("utf-8"))
+    _atomic_write(source.path, bom + new.encode("utf-8"))
     return NewRisk(source.path, rid, line)
 
 
