@@ -10,7 +10,12 @@ import typer
 from fxfk.cli.options import RootOption, resolve_root
 
 app = typer.Typer(
-    help="新建风险点或单位登记册的骨架（只追加文字，文件其余部分一字不改）。",
+    help=(
+        "新建风险点或单位登记册的骨架（只追加文字，文件其余部分一字不改）。\n\n"
+        "示例：\n\n"
+        "    fxfk new office jinshui --name 金水区商务局 --kind county\n\n"
+        "    fxfk new risk jinshui --title 发卡企业未按规定报送业务信息 --domain 单用途商业预付卡"
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
