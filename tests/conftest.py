@@ -46,7 +46,7 @@ def run_fxfk(*args: str, cwd: Path | None = None, env: dict | None = None) -> Ru
 def base_repo(tmp_path: Path) -> Path:
     """A copy of tests/corpus/base (valid: two offices, a 2019 task table) to modify freely."""
     target = tmp_path / "repo"
-    shutil.copytree(CORPUS / "base", target)
+    shutil.copytree(CORPUS / "base", target, ignore=shutil.ignore_patterns(".fxfk-cache"))
     return target
 
 

@@ -69,6 +69,10 @@ def _key() -> bytes | None:
         return None  # no writable home: run without a cache
 
 
+def dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class FileCache:
     def __init__(self, root: Path, flavour: str):
         self.folder = root / CACHE_DIR / tool_fingerprint()
@@ -95,12 +99,19 @@ class FileCache:
             return None
 
     def put(self, content: bytes, value: Any) -> None:
+        self.put_payload(content, dumps(value))
+
+    def put_payload(self, content: bytes, payload: bytes) -> None:
+        """Store an already pickled value (worker processes pickle once for the cache and the parent)."""
         if self.key is None:
             return
         try:
-            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             entry = self._entry(content)
-            entry.parent.mkdir(parents=True, exist_ok=True)
+            if not entry.parent.is_dir():
+                entry.parent.mkdir(parents=True, exist_ok=True)
+                marker = self.folder.parent / ".gitignore"
+                if not marker.exists():  # never committed by accident, whatever the repo's .gitignore says
+                    marker.write_text("# made by fxfk: the cache is local to this machine\n*\n", encoding="utf-8")
             fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(hmac.new(self.key, payload, "sha256").digest())

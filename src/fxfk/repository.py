@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from fxfk.errors import FxfkError
 from fxfk.model_errors import diagnostics_from
 from fxfk.models import LawCatalogue, Register, Settings, TaskTable
 from fxfk.cache import FileCache
+from fxfk.cache import dumps as cache_dumps
 from fxfk.cache import enabled as cache_enabled
 from fxfk.yamlload import DEFAULT_MAX_BYTES, LoadedYaml, load_bytes, too_large, unreadable
 
@@ -138,13 +140,28 @@ def _parse(rel: str, path: Path, raw: bytes, model: type[M], pure: bool) -> Sour
 
 
 def _parse_in_worker(job: tuple) -> tuple:
-    """Runs in a worker process: parse one file, give back what the parent needs (picklable)."""
-    rel, path, model, pure = job
+    """Runs in a worker process: parse one file and give back what the parent needs.
+
+    A clean result is pickled once, as ``(model, diagnostics)``: the same bytes go into the cache
+    and back to the parent. A file with errors goes back whole (its plain data is still needed).
+    """
+    rel, path, model, pure, cache = job
     gc.disable()
     raw = path.read_bytes()
     source = _parse(rel, path, raw, model, pure)
-    source.loaded._root = None  # node trees are rebuilt on demand from the file
-    return source.loaded, source.model
+    if source.model is None:
+        source.loaded._root = None  # node trees are rebuilt on demand from the file
+        return "failed", (source.loaded, source.model)
+    payload = cache_dumps((source.model, source.loaded.diagnostics))
+    if cache is not None:
+        cache.put_payload(raw, payload)
+    return "clean", payload
+
+
+def _from_cached(job: "_Job", value: tuple, pure: bool) -> SourceFile:
+    model_value, diagnostics = value
+    loaded = LoadedYaml(job.rel, diagnostics=[replace(d, file=job.rel) for d in diagnostics], path=job.path, pure=pure)
+    return SourceFile(job.rel, job.path, loaded, model_value)
 
 
 Progress = Callable[[int, int], None]
@@ -193,9 +210,7 @@ def _load_all(
         if job.raw is not None and cache is not None:
             hit = cache.get(job.raw)
             if hit is not None:
-                model_value, diagnostics = hit
-                loaded = LoadedYaml(job.rel, diagnostics=[replace(d, file=job.rel) for d in diagnostics], path=job.path, pure=pure)
-                job.source = SourceFile(job.rel, job.path, loaded, model_value)
+                job.source = _from_cached(job, hit, pure)
         if job.source is not None:
             done += 1
             if progress:
@@ -207,23 +222,24 @@ def _load_all(
     if workers > 1 and len(misses) >= PARALLEL_MIN_FILES and sum(len(j.raw) for j in misses) >= PARALLEL_MIN_BYTES:
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = pool.map(_parse_in_worker, [(j.rel, j.path, model, pure) for j in misses], chunksize=4)
-            for job, (loaded, model_value) in zip(misses, results):
-                job.source = SourceFile(job.rel, job.path, loaded, model_value)
+            results = pool.map(_parse_in_worker, [(j.rel, j.path, model, pure, cache) for j in misses], chunksize=4)
+            for job, (kind, value) in zip(misses, results):
+                if kind == "clean":
+                    job.source = _from_cached(job, pickle.loads(value), pure)
+                else:
+                    loaded, model_value = value
+                    job.source = SourceFile(job.rel, job.path, loaded, model_value)
                 done += 1
                 if progress:
                     progress(done, len(jobs))
     else:
         for job in misses:
             job.source = _parse(job.rel, job.path, job.raw, model, pure)
+            if cache is not None and job.source.model is not None:  # only clean parses are kept
+                cache.put(job.raw, (job.source.model, job.source.loaded.diagnostics))
             done += 1
             if progress:
                 progress(done, len(jobs))
-
-    if cache is not None:
-        for job in misses:
-            if job.source.model is not None:  # only clean parses are worth keeping
-                cache.put(job.raw, (job.source.model, job.source.loaded.diagnostics))
     return [job.source for job in jobs]
 
 

@@ -18,6 +18,7 @@ diagnostics (the tests run both).
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from dataclasses import dataclass, field
@@ -140,11 +141,16 @@ class LoadedYaml:
             except OSError:
                 text = None
         if self._root is None and text is not None:
+            # Node trees are many small acyclic objects: collecting while building them only costs.
+            gc_was_enabled = gc.isenabled()
+            gc.disable()
             loader = loader_class(self.pure)(text)
             try:
                 self._root = loader.get_single_node()
             finally:
                 loader.dispose()
+                if gc_was_enabled:
+                    gc.enable()
         return self._root
 
     def locate(self, loc: tuple, key: bool = False) -> tuple[int, int]:
