@@ -200,3 +200,20 @@ def test_repository_data_validates_clean():
     assert doc["errors"] == 0, run.out
     assert run.code == 0
     assert doc["files"] >= 8
+
+
+def test_date_option_decides_what_is_public(base_repo):
+    """A repealed law is an error on a public list, only a warning while the batch is scheduled."""
+    (base_repo / "data/laws.yaml").write_text(
+        "laws:\n"
+        "  - name: 单用途商业预付卡管理办法（试行）\n    number: 商务部令2012年第9号\n    rank: department_rule\n"
+        "    effective: 2012-11-01\n    repealed: 2019-09-01\n"
+        "  - name: 洗染业管理办法\n    number: 商务部、工商总局、环境保护总局令2007年第5号\n    rank: department_rule\n"
+        "    effective: 2007-07-01\n",
+        encoding="utf-8",
+    )
+    before = run_fxfk("validate", "-f", "json", "--date", "2019-09-15", cwd=base_repo).json()
+    after = run_fxfk("validate", "-f", "json", "--date", "2019-12-31", cwd=base_repo).json()
+    assert {(d["severity"], d["code"]) for d in before["diagnostics"]} == {("warning", "law-repealed")}
+    assert {(d["severity"], d["code"]) for d in after["diagnostics"]} == {("error", "law-repealed")}
+    assert run_fxfk("validate", "--date", "2019-02-30", cwd=base_repo).code == 2

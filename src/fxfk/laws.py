@@ -214,12 +214,6 @@ def laws_not_in_force(
 # --- fxfk validate ------------------------------------------------------------------------------
 
 
-def _today() -> dt.date:
-    """The day that separates public batches from scheduled ones (data-format: a batch dated in the
-    future is not public yet). ``fxfk validate`` has no date option, so it is the day it runs."""
-    return dt.date.today()
-
-
 def _diag(source: SourceFile, loc: tuple, code: str, severity: Severity, message: str) -> Diagnostic:
     line, column = source.locate(*loc)
     return Diagnostic(source.rel, line, column, code, severity, format_path(loc), message)
@@ -303,7 +297,8 @@ def _catalogued_uses(repo: Repository) -> Iterator[tuple[Use, Law]]:
 
 def check_basis_law_in_force(repo: Repository) -> Iterator[Diagnostic]:
     """A published point's batch date must fall within its laws' validity (error; warning before publication)."""
-    today = _today()
+    # A batch dated after this day is scheduled, not public (data-format); `validate --date`.
+    today = repo.today
     for use, law in _catalogued_uses(repo):
         name = f"《{display_name(use.basis.law)}》"
         loc = use.loc + ("law",)
@@ -333,7 +328,8 @@ def check_basis_law_in_force(repo: Repository) -> Iterator[Diagnostic]:
 
 def check_basis_number_matches(repo: Repository) -> Iterator[Diagnostic]:
     catalogue = Catalogue.of(repo)
-    today = _today()
+    # A batch dated after this day is scheduled, not public (data-format); `validate --date`.
+    today = repo.today
     for use, law in _catalogued_uses(repo):
         number = use.basis.number
         if not law.number or not number or not number.strip() or number_key(number) == number_key(law.number):

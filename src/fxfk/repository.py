@@ -7,6 +7,7 @@ read or does not fit its model is kept (with ``model=None``) so that other files
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import multiprocessing
 import os
@@ -57,6 +58,8 @@ class Repository:
     task_tables: list[SourceFile[TaskTable]] = field(default_factory=list)
     laws: SourceFile[LawCatalogue] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # The day that separates public batches from scheduled ones in checks (``validate --date``).
+    today: dt.date = field(default_factory=dt.date.today)
 
     @property
     def files(self) -> list[SourceFile]:

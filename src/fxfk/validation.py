@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,8 +46,10 @@ def validate_repository(repo: Repository, only: list[str] | None = None) -> Vali
     return ValidationResult(repo, files, diagnostics)
 
 
-def validate(root: Path, paths: list[Path] | None = None, **load_options) -> ValidationResult:
+def validate(root: Path, paths: list[Path] | None = None, today: dt.date | None = None, **load_options) -> ValidationResult:
     repo = load_repository(root, **load_options)
+    if today is not None:
+        repo.today = today
     if not repo.files:
         raise FxfkError(f"“{root}”中没有找到数据文件（fxfk.yaml、data/risks/*.yaml、data/tasks/*.yaml）")
     only = None

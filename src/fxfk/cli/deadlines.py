@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, resolve_root, use_color
+from fxfk.cli.options import RootOption, parse_day, resolve_root, use_color
 
 
 class DeadlinesFormat(str, Enum):
@@ -21,18 +20,6 @@ class DeadlinesFormat(str, Enum):
 class FailOn(str, Enum):
     overdue = "overdue"
     due_soon = "due_soon"
-
-
-def parse_today(value: Optional[str]) -> dt.date:
-    from fxfk.errors import FxfkError
-    from fxfk.models.types import parse_iso_date
-
-    if value is None:
-        return dt.date.today()
-    try:
-        return parse_iso_date(value)
-    except Exception:  # pydantic's error: re-say it as a usage error
-        raise FxfkError(f"--today“{value}”不是有效日期；应写成 YYYY-MM-DD，例如 2019-09-10") from None
 
 
 def deadlines_command(
@@ -68,7 +55,7 @@ def deadlines_command(
     from fxfk.validation import validate
 
     data_root = resolve_root(root)
-    day = parse_today(today)
+    day = parse_day(today, "--today")
     names = [n.strip() for item in office or () for n in item.split(",") if n.strip()] or None
 
     result = validate(data_root)

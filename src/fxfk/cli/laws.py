@@ -47,11 +47,11 @@ def laws_command(
     """
     from fxfk import laws as core
     from fxfk import reporters
-    from fxfk.cli.publish import _parse_date
+    from fxfk.cli.options import parse_day
     from fxfk.validation import ValidationResult, validate
 
     data_root = resolve_root(root)
-    day = _parse_date(date)
+    day = parse_day(date)
     result = validate(data_root)
     broken = [f.rel for f in result.repo.files if f.model is None]
     if broken:

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, resolve_root
-
-
-def _parse_date(value: Optional[str]) -> dt.date:
-    from fxfk.errors import FxfkError
-    from fxfk.models.types import parse_iso_date
-
-    if value is None:
-        return dt.date.today()
-    try:
-        return parse_iso_date(value)
-    except Exception:  # pydantic's error type; the message below says what is expected
-        raise FxfkError(f"--date “{value}”不是有效日期；应写成 YYYY-MM-DD，例如 2019-09-16") from None
+from fxfk.cli.options import RootOption, parse_day, resolve_root
 
 
 def publish_command(
@@ -50,7 +37,7 @@ def publish_command(
 
     data_root = resolve_root(root)
     formats = parse_formats(format)
-    day = _parse_date(date)
+    day = parse_day(date)
     try:
         result = publish(data_root, out, day, office or None, formats)
     except PublishRefused as exc:

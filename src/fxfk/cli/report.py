@@ -34,12 +34,12 @@ def report_command(
         fxfk report --date 2019-12-31 --office county --format html,docx --out reports
     """
     from fxfk import reporters
-    from fxfk.cli.publish import _parse_date  # the same --date option and message as publish
+    from fxfk.cli.options import parse_day
     from fxfk.report import ReportRefused, parse_formats, write_report
 
     data_root = resolve_root(root)
     formats = parse_formats(format)
-    day = _parse_date(date)
+    day = parse_day(date)
     try:
         result = write_report(data_root, out, day, year, office, formats)
     except ReportRefused as exc:

@@ -9,7 +9,7 @@ from typing import List, Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, resolve_root, use_color
+from fxfk.cli.options import RootOption, parse_day, resolve_root, use_color
 
 
 class ValidateFormat(str, Enum):
@@ -27,6 +27,9 @@ def validate_command(
     ),
     strict: bool = typer.Option(False, "--strict", help="有警告也以退出码 1 结束。"),
     no_cache: bool = typer.Option(False, "--no-cache", help="不读也不写 .fxfk-cache/（逐个文件重新解析）。"),
+    date: Optional[str] = typer.Option(
+        None, "--date", help="按哪一天区分已公开和计划中的批次（YYYY-MM-DD），缺省为今天；固定它可得到可重复的结果。", show_default=False
+    ),
 ) -> None:
     """检查所有登记册、任务表和设置是否正确，错误定位到“文件:行:列”。
 
@@ -44,9 +47,10 @@ def validate_command(
 
     if no_cache:
         os.environ["FXFK_NO_CACHE"] = "1"  # also seen by worker processes
+    day = parse_day(date)
     data_root = resolve_root(root)
     with progress_bar("解析登记册") as progress:
-        result = validate(data_root, paths or None, progress=progress)
+        result = validate(data_root, paths or None, today=day, progress=progress)
     chosen = format.value if format else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if chosen == "text":
         output = reporters.render_text(result, color=use_color())
