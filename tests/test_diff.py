@@ -216,7 +216,7 @@ def test_data_root_below_the_top_folder(tmp_path: Path):
     [
         (("no-such-branch",), "git 仓库中找不到版本“no-such-branch”"),
         (("main", "deadbeef"), "git 仓库中找不到版本“deadbeef”"),
-        (("--date", "2019-13-01"), "--date“2019-13-01”不是有效日期"),
+        (("--date", "2019-13-01"), "“2019-13-01”不是有效日期"),
         (("--fail-on", "everything"), "everything"),
     ],
 )

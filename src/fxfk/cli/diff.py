@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, resolve_root
+from fxfk.cli.options import RootOption, parse_day, resolve_root
 
 
 class DiffFormat(str, Enum):
@@ -50,13 +50,8 @@ def diff_command(
         fxfk diff origin/main HEAD --fail-on level-down --fail-on unpublish
     """
     from fxfk import gitdiff
-    from fxfk.cli.deadlines import parse_today
-    from fxfk.errors import FxfkError
 
-    try:
-        day = parse_today(date)
-    except FxfkError:
-        raise FxfkError(f"--date“{date}”不是有效日期；应写成 YYYY-MM-DD，例如 2019-09-16") from None
+    day = parse_day(date, "--date")
     rules = [r.value for r in fail_on or ()]
     report = gitdiff.run_diff(resolve_root(root), base, head, day, rules)
     typer.echo(gitdiff.RENDERERS[format.value](report), nl=False)
