@@ -64,3 +64,16 @@ def test_no_bar_when_redirected(big_repo):
     proc = subprocess.run([shutil.which("fxfk"), "validate", "--root", str(big_repo)], capture_output=True, text=True, env=_env())
     assert proc.returncode == 0
     assert "解析登记册" not in proc.stdout + proc.stderr
+
+
+def test_publish_shows_offices_rendered_on_a_terminal(big_repo, tmp_path):
+    out = tmp_path / "public"
+    code, screen = _run_on_terminal(
+        ["publish", "--root", str(big_repo), "--date", "2019-12-31", "--format", "md,csv", "--out", str(out)], _env()
+    )
+    assert code == 0, screen
+    assert "生成公开清单" in screen
+    code, screen = _run_on_terminal(
+        ["publish", "--root", str(big_repo), "--date", "2019-12-31", "--format", "md", "--out", str(out)], _env(CI="1")
+    )
+    assert code == 0 and "生成公开清单" not in screen

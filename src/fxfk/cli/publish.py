@@ -38,8 +38,11 @@ def publish_command(
     data_root = resolve_root(root)
     formats = parse_formats(format)
     day = parse_day(date)
+    from fxfk.cli.progress import progress_bar
+
     try:
-        result = publish(data_root, out, day, office or None, formats)
+        with progress_bar("生成公开清单") as progress:
+            result = publish(data_root, out, day, office or None, formats, progress)
     except PublishRefused as exc:
         for d in exc.diagnostics:
             typer.echo(diagnostic_line(d), err=True)

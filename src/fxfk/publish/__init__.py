@@ -99,8 +99,11 @@ def _titles(view) -> tuple[str, str]:
     return f"{org}（所选单位）" if org else "所选单位", "所选单位合并清单"
 
 
-def render_all(folder: Path, root: Path, view, formats: list[str]) -> list[str]:
-    """Write every requested file into ``folder``; returns their names in writing order."""
+def render_all(folder: Path, root: Path, view, formats: list[str], progress=None) -> list[str]:
+    """Write every requested file into ``folder``; returns their names in writing order.
+
+    ``progress(done, total)`` is told about each office list rendered (per format).
+    """
     from fxfk.publish import tabular
     from fxfk.publish.render import environment, render
     from fxfk.publish.view import chinese_date
@@ -127,6 +130,15 @@ def render_all(folder: Path, root: Path, view, formats: list[str]) -> list[str]:
                       o.organization, (o,), o.no_penalty, o.phone, False))
 
     env = environment(root) if ("html" in formats or "md" in formats) else None
+    total = len(pages) * sum(1 for f in formats if f != "xlsx")
+    rendered = 0
+
+    def tick() -> None:
+        nonlocal rendered
+        rendered += 1
+        if progress:
+            progress(rendered, total)
+
     for fmt in formats:
         if fmt in ("html", "md"):
             ext = fmt
@@ -138,10 +150,13 @@ def render_all(folder: Path, root: Path, view, formats: list[str]) -> list[str]:
                                             offices=offices, city=city))
                 put(f"{stem}.no-penalty.{ext}", render(env, f"no_penalty.{ext}.j2", view=view, title=np_title,
                                                        issuer=issuer, items=items, city=city, phone=phone))
+                tick()
         elif fmt == "csv":
             written += [p.name for p in tabular.write_csv(folder, CITY, view.risks, view.no_penalty, True)]
+            tick()
             for o in view.offices:
                 written += [p.name for p in tabular.write_csv(folder, o.id, o.risks, o.no_penalty, False)]
+                tick()
         elif fmt == "xlsx":
             put(XLSX_NAME, tabular.xlsx_bytes(view, city_prefix))
         elif fmt == "docx":
@@ -156,6 +171,7 @@ def render_all(folder: Path, root: Path, view, formats: list[str]) -> list[str]:
                     meta.append(f"咨询电话：{phone}")
                 put(f"{stem}.docx", docx_writer.risk_list_docx(view, title, issuer, offices, meta))
                 put(f"{stem}.no-penalty.docx", docx_writer.no_penalty_docx(view, np_title, issuer, items, meta, city))
+                tick()
     return written
 
 
@@ -208,10 +224,10 @@ def write_atomically(out: Path, root: Path, fill, marker: str = MARKER, marker_t
     return result
 
 
-def publish(root: Path, out: Path, date: dt.date, offices: list[str] | None, formats: list[str]) -> PublishResult:
+def publish(root: Path, out: Path, date: dt.date, offices: list[str] | None, formats: list[str], progress=None) -> PublishResult:
     built = prepare(root, date, offices)
     view = built.view
-    files = write_atomically(out, root, lambda tmp: render_all(tmp, root, view, formats))
+    files = write_atomically(out, root, lambda tmp: render_all(tmp, root, view, formats, progress))
     return PublishResult(out, files, len(view.offices), len(view.risks), len(view.no_penalty))
 
 
