@@ -164,11 +164,12 @@ def _source(rel: str, raw: bytes, model: type[BaseModel]) -> SourceFile:
     return source
 
 
-def build_side(label: str, commit: str | None, files: dict[str, bytes]) -> Side:
+def build_side(label: str, commit: str | None, files: dict[str, bytes], day: dt.date) -> Side:
     """Load a side's files into a Repository and run every check on it, as fxfk validate does."""
     from fxfk.checks import run_checks
 
     repo = Repository(root=Path("."), settings=Settings())
+    repo.today = day  # checks that depend on the day (scheduled batches) use the diff's --date
     for rel in sorted(files):
         raw = files[rel]
         if rel == SETTINGS_FILE:
@@ -187,9 +188,9 @@ def build_side(label: str, commit: str | None, files: dict[str, bytes]) -> Side:
     return Side(label, commit, repo, diagnostics)
 
 
-def load_side(git: GitRepo, data_root: Path, label: str, commit: str | None) -> Side:
+def load_side(git: GitRepo, data_root: Path, label: str, commit: str | None, day: dt.date) -> Side:
     files = _worktree_files(data_root) if commit is None else _revision_files(git, commit)
-    return build_side(label, commit, files)
+    return build_side(label, commit, files, day)
 
 
 # --- the comparison --------------------------------------------------------------------------------
@@ -627,6 +628,6 @@ def run_diff(data_root: Path, base: str | None, head: str | None, day: dt.date, 
         base_label, base_commit = base, resolve_revision(git, base)
     head_commit = None if head is None else resolve_revision(git, head)
     head_label = "工作区" if head is None else head
-    base_side = load_side(git, data_root, base_label, base_commit)
-    head_side = load_side(git, data_root, head_label, head_commit)
+    base_side = load_side(git, data_root, base_label, base_commit, day)
+    head_side = load_side(git, data_root, head_label, head_commit, day)
     return compare(base_side, head_side, day, fail_on)
