@@ -429,6 +429,8 @@ def load_text(text: str, rel: str, pure: bool = False) -> LoadedYaml:
                 line,
                 column,
             )
+        if exc.problem and "nesting depth" in exc.problem:  # libyaml ≥ 0.2.5's own limit
+            return fail("too-deep", f"嵌套层数过深；数据文件不需要超过 {MAX_DEPTH} 层的结构", line, column)
         return fail("yaml-syntax", _translate(exc.problem, exc.context), line, column)
     except YAMLError as exc:  # pragma: no cover - other parser errors carry no mark
         return fail("yaml-syntax", f"YAML 语法错误：{exc}", 1, 1)
