@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from fxfk.diagnostics import Diagnostic, format_path
+from fxfk.models.types import show_value
 from fxfk.yamlload import LoadedYaml
 
 _TAGS = ("discretion-text", "discretion-tiers")
@@ -17,18 +18,6 @@ _TAGS = ("discretion-text", "discretion-tiers")
 def _data_loc(loc: tuple) -> tuple:
     """Drop pydantic's union tags and "[key]" markers, which do not name data."""
     return tuple(p for p in loc if p not in _TAGS and p != "[key]")
-
-
-def _show(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "（空）"
-    if isinstance(value, (dict, list)):
-        return "映射" if isinstance(value, dict) else "列表"
-    return str(value)
 
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
@@ -94,24 +83,24 @@ def message_for(error: dict, model: type[BaseModel]) -> str:
         if value is None:
             return "值为空；这里需要填写文字"
         if isinstance(value, (bool, int)):
-            return f"这里需要文字，但 YAML 把 {_show(value)} 读成了{'布尔值' if isinstance(value, bool) else '数字'}；请加引号，例如 \"{_show(value)}\""
-        return f"这里需要文字，实际是{_show(value)}"
+            return f"这里需要文字，但 YAML 把 {show_value(value)} 读成了{'布尔值' if isinstance(value, bool) else '数字'}；请加引号，例如 \"{show_value(value)}\""
+        return f"这里需要文字，实际是{show_value(value)}"
     if kind in ("int_type", "int_parsing"):
         if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
             return f"“{value}”以 0 开头，不按数字读取（YAML 1.1 会把它当成八进制）；请写成不带前导 0 的整数，如 {int(value)}"
-        return f"这里需要整数，实际是“{_show(value)}”"
+        return f"这里需要整数，实际是“{show_value(value)}”"
     if kind in ("bool_type", "bool_parsing"):
         if isinstance(value, str) and value.strip().lower() in {"yes", "no", "on", "off", "y", "n", "是", "否"}:
             return f"这里需要 true 或 false；“{value}”在不同的 YAML 版本中含义不同，请改写为 true 或 false"
-        return f"这里需要 true 或 false，实际是“{_show(value)}”"
+        return f"这里需要 true 或 false，实际是“{show_value(value)}”"
     if kind == "list_type":
-        return f"这里需要列表（每项一行，以“- ”开头），实际是{_show(value)}"
+        return f"这里需要列表（每项一行，以“- ”开头），实际是{show_value(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"这里需要映射（若干行“键: 值”），实际是“{_show(value)}”"
+        return f"这里需要映射（若干行“键: 值”），实际是“{show_value(value)}”"
     if kind == "greater_than_equal":
-        return f"应不小于 {ctx.get('ge')}，实际是 {_show(value)}"
+        return f"应不小于 {ctx.get('ge')}，实际是 {show_value(value)}"
     if kind == "less_than_equal":
-        return f"应不大于 {ctx.get('le')}，实际是 {_show(value)}"
+        return f"应不大于 {ctx.get('le')}，实际是 {show_value(value)}"
     if kind == "too_short":
         return f"至少需要 {ctx.get('min_length')} 项"
     if kind == "string_too_short":
@@ -123,10 +112,10 @@ def message_for(error: dict, model: type[BaseModel]) -> str:
         return f"“{value}”格式不对；{hint}" if hint else f"“{value}”格式不对，应符合 {ctx.get('pattern')}"
     if kind == "literal_error":
         if name == "schema_version":
-            return f"不认识的数据格式版本 {_show(value)}；本工具认识的版本：1"
-        return f"“{_show(value)}”无效；可用的值：{ctx.get('expected')}"
+            return f"不认识的数据格式版本 {show_value(value)}；本工具认识的版本：1"
+        return f"“{show_value(value)}”无效；可用的值：{ctx.get('expected')}"
     if kind in ("float_type", "float_parsing"):
-        return f"这里需要数字，实际是“{_show(value)}”"
+        return f"这里需要数字，实际是“{show_value(value)}”"
     # Our own PydanticCustomError messages are already Chinese.
     return error["msg"]
 

@@ -68,7 +68,7 @@ def _enum_field(enum: type[LabelledEnum], what: str):
         raise PydanticCustomError(
             "enum_value",
             "“{value}”不是有效的{what}；可用的值：{choices}",
-            {"value": _show(value), "what": what, "choices": enum.describe()},
+            {"value": show_value(value), "what": what, "choices": enum.describe()},
         )
 
     return Annotated[enum, BeforeValidator(parse), WithJsonSchema(_enum_schema(enum, what))]
@@ -83,13 +83,16 @@ def _enum_schema(enum: type[LabelledEnum], what: str) -> dict:
     }
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A value as the user wrote it in YAML, for messages."""
     if value is True:
         return "true"
     if value is False:
         return "false"
     if value is None:
-        return "null"
+        return "（空）"
+    if isinstance(value, (dict, list)):
+        return "映射" if isinstance(value, dict) else "列表"
     return str(value)
 
 
@@ -188,7 +191,7 @@ def parse_iso_date(value: Any) -> Any:
     raise PydanticCustomError(
         "date_format",
         "“{value}”不是日期；应写成 YYYY-MM-DD，例如 2019-09-16",
-        {"value": _show(value)},
+        {"value": show_value(value)},
     )
 
 
