@@ -41,24 +41,19 @@ def _main(
 
 
 def _register() -> None:
-    from fxfk.cli import schema, validate
-    from fxfk.cli import publish
-    from fxfk.cli import classify
-    from fxfk.cli import deadlines
-    from fxfk.cli import report
-    from fxfk.cli import laws
-    from fxfk.cli import diff, init, new
+    from fxfk.cli import classify, deadlines, diff, init, laws, new, publish, report, schema, validate
 
+    # In the order of the work: check, grade, track, publish, evaluate; then the git helpers.
     app.command("validate")(validate.validate_command)
-    app.command("schema")(schema.schema_command)
-    app.command("publish")(publish.publish_command)
     app.command("classify")(classify.classify_command)
     app.command("deadlines")(deadlines.deadlines_command)
+    app.command("publish")(publish.publish_command)
     app.command("report")(report.report_command)
     app.command("laws")(laws.laws_command)
     app.command("diff")(diff.diff_command)
     app.command("init")(init.init_command)
     app.add_typer(new.app, name="new")
+    app.command("schema")(schema.schema_command)
 
 
 _register()
