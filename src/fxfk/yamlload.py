@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,23 @@ def _scalar(node: ScalarNode) -> Any:
     return value
 
 
+_RECENT_ROOTS: OrderedDict = OrderedDict()
+_RECENT_LIMIT = 8
+
+
+def _compose(text: str, pure: bool) -> Node | None:
+    # Node trees are many small acyclic objects: collecting while building them only costs.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    loader = loader_class(pure)(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+        if gc_was_enabled:
+            gc.enable()
+
+
 @dataclass
 class LoadedYaml:
     """A parsed file: its data (None when it could not be read) and a way back to positions.
@@ -134,24 +152,31 @@ class LoadedYaml:
 
     @property
     def root(self) -> Node | None:
-        text = self.text
-        if self._root is None and text is None and self.path is not None:
+        if self._root is not None:
+            return self._root
+        if self.text is not None:
+            self._root = _compose(self.text, self.pure)
+            return self._root
+        if self.path is None:
+            return None
+        # Re-read from the file: keep only the last few trees, not one per file of the repository
+        # (commands that locate every point of 3,000 files would otherwise hold gigabytes of nodes).
+        key = (self.path, id(self))
+        root = _RECENT_ROOTS.get(key)
+        if root is None:
             try:
                 text, _ = decode(self.path.read_bytes(), self.rel)
             except OSError:
                 text = None
-        if self._root is None and text is not None:
-            # Node trees are many small acyclic objects: collecting while building them only costs.
-            gc_was_enabled = gc.isenabled()
-            gc.disable()
-            loader = loader_class(self.pure)(text)
-            try:
-                self._root = loader.get_single_node()
-            finally:
-                loader.dispose()
-                if gc_was_enabled:
-                    gc.enable()
-        return self._root
+            if text is None:
+                return None
+            root = _compose(text, self.pure)
+            _RECENT_ROOTS[key] = root
+            while len(_RECENT_ROOTS) > _RECENT_LIMIT:
+                _RECENT_ROOTS.popitem(last=False)
+        else:
+            _RECENT_ROOTS.move_to_end(key)
+        return root
 
     def locate(self, loc: tuple, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the node at ``loc``, or of the deepest ancestor that exists.

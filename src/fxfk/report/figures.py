@@ -27,6 +27,7 @@ Definitions (the README repeats them for the reader; the notice is silent on all
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
@@ -61,11 +62,11 @@ class Ratio:
     num: int
     den: int
 
-    @property
+    @cached_property
     def known(self) -> bool:
         return self.den > 0
 
-    @property
+    @cached_property
     def percent(self) -> str:
         if not self.known:
             return NO_DATA
@@ -73,7 +74,7 @@ class Ratio:
         text = number(Fraction(100 * self.num, self.den))
         return (text if "." in text else text + ".0") + "%"
 
-    @property
+    @cached_property
     def text(self) -> str:
         return f"{self.percent}（{self.num}/{self.den}）" if self.known else NO_DATA
 
@@ -102,11 +103,11 @@ class FunnelRow:
     approved: int
     published: int
 
-    @property
+    @cached_property
     def stages(self) -> tuple[int, int, int, int]:
         return (self.identified, self.consulting, self.approved, self.published)
 
-    @property
+    @cached_property
     def share(self) -> Ratio:
         return Ratio(self.published, self.identified)
 
@@ -132,7 +133,7 @@ class ActivityRow:
     name: str
     counts: tuple[int, ...]  # in ActivityKind order
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(self.counts)
 
@@ -153,30 +154,30 @@ class PointEvaluation:
     after: tuple[tuple[int, int], ...]  # (year, cases) from the publication year on
     compliance: Ratio
 
-    @property
+    @cached_property
     def after_mean(self) -> Fraction | None:
         if not self.after:
             return None
         return Fraction(sum(n for _, n in self.after), len(self.after))
 
-    @property
+    @cached_property
     def change(self) -> Fraction | None:
         if self.before is None or self.after_mean is None:
             return None
         return self.after_mean - self.before
 
-    @property
+    @cached_property
     def verdict(self) -> str:
         c = self.change
         if c is None:
             return NO_DATA
         return "上升" if c > 0 else "下降" if c < 0 else "持平"
 
-    @property
+    @cached_property
     def rising(self) -> bool:
         return self.change is not None and self.change > 0
 
-    @property
+    @cached_property
     def after_years(self) -> str:
         if not self.after:
             return NO_DATA
@@ -195,7 +196,7 @@ class DomainEvaluation:
     falling: int
     compliance: Ratio
 
-    @property
+    @cached_property
     def change(self) -> Fraction | None:
         return self.after - self.before if self.evaluable else None
 
@@ -215,18 +216,18 @@ class Evaluation:
     compliance: Ratio  # all selected offices
     satisfaction: Ratio
 
-    @property
+    @cached_property
     def to_revise(self) -> tuple[PointEvaluation, ...]:
         """Rising cases after publication: 对不适宜的及时修订完善 (附件1 二(六)); biggest rise first."""
         return tuple(sorted((p for p in self.points if p.rising), key=lambda p: (-p.change, p.risk_id)))
 
-    @property
+    @cached_property
     def typical(self) -> tuple[PointEvaluation, ...]:
         """The largest falls: 对成效明显的编制典型案例 (附件1 二(六))."""
         falls = sorted((p for p in self.points if p.change is not None and p.change < 0), key=lambda p: (p.change, p.risk_id))
         return tuple(falls[:TYPICAL_CASES])
 
-    @property
+    @cached_property
     def unknown(self) -> tuple[PointEvaluation, ...]:
         return tuple(p for p in self.points if p.change is None)
 
@@ -247,15 +248,15 @@ class OfficeAssessment:
     name: str
     items: tuple[ScoreItem, ...]
 
-    @property
+    @cached_property
     def bonus(self) -> int:
         return sum(i.points for i in self.items if i.points > 0)
 
-    @property
+    @cached_property
     def deduction(self) -> int:
         return sum(i.points for i in self.items if i.points < 0)
 
-    @property
+    @cached_property
     def total(self) -> int:
         return self.bonus + self.deduction
 
@@ -281,40 +282,40 @@ class Report:
     evaluation: Evaluation
     assessment: tuple[OfficeAssessment, ...]
 
-    @property
+    @cached_property
     def offices(self) -> int:
         return len(self.overview)
 
-    @property
+    @cached_property
     def level_totals(self) -> tuple[int, ...]:
         return tuple(sum(o.by_level[i] for o in self.overview) for i in range(len(self.levels)))
 
-    @property
+    @cached_property
     def status_totals(self) -> tuple[int, ...]:
         return tuple(sum(o.by_status[i] for o in self.overview) for i in range(len(Status)))
 
-    @property
+    @cached_property
     def retired_total(self) -> int:
         return sum(o.by_status[list(Status).index(Status.retired)] for o in self.overview)
 
-    @property
+    @cached_property
     def risk_total(self) -> int:
         return sum(o.total for o in self.overview)
 
-    @property
+    @cached_property
     def activity_totals(self) -> tuple[int, ...]:
         return tuple(sum(a.counts[i] for a in self.activities) for i in range(len(ActivityKind)))
 
-    @property
+    @cached_property
     def silent_offices(self) -> tuple[str, ...]:
         """Offices that logged no activity in the report year up to the date."""
         return tuple(a.name for a in self.activities if a.total == 0)
 
-    @property
+    @cached_property
     def task_counts(self) -> tuple[tuple[TaskState, int], ...]:
         return tuple((s, sum(1 for t in self.tasks if t.status is s)) for s in TASK_STATE_ORDER)
 
-    @property
+    @cached_property
     def open_tasks(self) -> tuple[TaskStatus, ...]:
         """Everything but 已完成 (done late included: the assessment wants to see it), worst first."""
         return tuple(t for t in self.tasks if t.status is not TaskState.done)
@@ -327,13 +328,16 @@ class Report:
         )
 
     def office_task_counts(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        by_office: dict[str, list[TaskStatus]] = {}
+        for t in self.tasks:  # one pass: offices × tasks is millions at province scale
+            by_office.setdefault(t.office_id, []).append(t)
         out = []
         for o in self.overview:
-            rows = [t for t in self.tasks if t.office_id == o.office_id]
+            rows = by_office.get(o.office_id, [])
             out.append((o.name, tuple(sum(1 for t in rows if t.status is s) for s in TASK_STATE_ORDER)))
         return tuple(out)
 
-    @property
+    @cached_property
     def score_total(self) -> int:
         return sum(a.total for a in self.assessment)
 
