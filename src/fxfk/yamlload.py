@@ -35,7 +35,7 @@ from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from fxfk.diagnostics import Diagnostic
+from fxfk.diagnostics import Diagnostic, format_path
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Deeper than any data file can legitimately be; protects the recursive walk (and libyaml's).
@@ -355,17 +355,11 @@ def _to_data(node: Node, path: tuple, depth: int, words: list) -> Any:
                 f"键“{key_node.value}”重复（第 {first_seen[key]} 行已有）；同一层里每个键只能出现一次，请合并或删除一个",
                 line,
                 col,
-                _format(path + (key,)),
+                format_path(path + (key,)),
             )
         first_seen[key] = key_node.start_mark.line + 1
         result[key] = _to_data(value_node, path + (key,), depth + 1, words)
     return result
-
-
-def _format(loc: tuple) -> str:
-    from fxfk.diagnostics import format_path
-
-    return format_path(loc)
 
 
 # --- entry points ---------------------------------------------------------------------------
