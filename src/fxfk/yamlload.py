@@ -240,46 +240,27 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
+# (cheap pre-filter, pattern, code, message from the match): traps YAML itself does not name.
+# Each regex runs only when its pre-filter says it can match, since this runs on every file.
+_TRAPS = (
+    (lambda t: "：" in t, _FULLWIDTH_COLON, "fullwidth-colon",
+     lambda m: f"键“{m[2]}”后面是全角冒号“：”（中文输入法）；YAML 只认半角冒号，请改为“{m[2]}: ”（半角冒号加一个空格）"),
+    (lambda t: "\u3000" in t, _IDEOGRAPHIC_INDENT, "ideographic-space",
+     lambda m: "缩进中有全角空格（U+3000，中文输入法）；缩进只能用半角空格，请删除后用空格重新缩进"),
+    (lambda t: "\t" in t, _TAB_INDENT, "tab-indent",
+     lambda m: "缩进中有制表符（Tab）；YAML 缩进只能用空格，请把 Tab 换成空格"),
+    (_COLON_GLUED.search, _NO_SPACE_AFTER_COLON, "colon-without-space",
+     lambda m: f"键“{m[2]}”的冒号后面缺少空格，YAML 会把整行当成一段文字；请写成“{m[2]}: 值”"),
+)
+
+
 def _check_traps(text: str) -> list[tuple[str, str, int, int]]:
-    # Each regex runs only when a cheap substring test says it can match: this runs on every file.
     found: list[tuple[str, str, int, int]] = []
-    if "：" in text:
-        for m in _FULLWIDTH_COLON.finditer(text):
-            line, col = _line_col(text, m.end() - 1)
-            found.append(
-                (
-                    "fullwidth-colon",
-                    f"键“{m[2]}”后面是全角冒号“：”（中文输入法）；YAML 只认半角冒号，请改为“{m[2]}: ”（半角冒号加一个空格）",
-                    line,
-                    col,
-                )
-            )
-    if "\u3000" in text:
-        for m in _IDEOGRAPHIC_INDENT.finditer(text):
-            line, col = _line_col(text, m.end() - 1)
-            found.append(
-                (
-                    "ideographic-space",
-                    "缩进中有全角空格（U+3000，中文输入法）；缩进只能用半角空格，请删除后用空格重新缩进",
-                    line,
-                    col,
-                )
-            )
-    if "\t" in text:
-        for m in _TAB_INDENT.finditer(text):
-            line, col = _line_col(text, m.end() - 1)
-            found.append(("tab-indent", "缩进中有制表符（Tab）；YAML 缩进只能用空格，请把 Tab 换成空格", line, col))
-    if _COLON_GLUED.search(text):
-        for m in _NO_SPACE_AFTER_COLON.finditer(text):
-            line, col = _line_col(text, m.end() - 1)
-            found.append(
-                (
-                    "colon-without-space",
-                    f"键“{m[2]}”的冒号后面缺少空格，YAML 会把整行当成一段文字；请写成“{m[2]}: 值”",
-                    line,
-                    col,
-                )
-            )
+    for guard, pattern, code, message in _TRAPS:
+        if guard(text):
+            for m in pattern.finditer(text):
+                line, col = _line_col(text, m.end() - 1)
+                found.append((code, message(m), line, col))
     if _NESTED_FLOW.search(text):
         deep = _DEEP_FLOW.search(text)
         if deep:
