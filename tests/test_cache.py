@@ -61,16 +61,17 @@ def test_cached_warnings_keep_their_positions(base_repo):
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage"])
 def test_corrupt_cache_entries_are_ignored(base_repo, damage, monkeypatch):
     expected = _as_dicts(validate(base_repo))
-    entries = [p for p in (base_repo / ".fxfk-cache").rglob("*.pickle")]
-    assert entries
+    entries = [p for p in (base_repo / ".fxfk-cache").rglob("*") if p.suffix in (".s", ".d")]
+    assert len(entries) == 2 * len(list((base_repo).rglob("*.yaml")))
     for entry in entries:
         blob = entry.read_bytes()
         if damage == "truncate":
             entry.write_bytes(blob[: len(blob) // 2])
         elif damage == "flip":
-            entry.write_bytes(blob[:40] + bytes([blob[40] ^ 0xFF]) + blob[41:])
+            at = len(blob) - 1  # the last byte of the payload
+            entry.write_bytes(blob[:at] + bytes([blob[at] ^ 0xFF]))
         else:
-            entry.write_bytes(b"\x80\x04not a pickle at all")
+            entry.write_bytes(b"\x80\x04not marshal at all")
     parsed = []
     original = repository._parse
 
@@ -80,7 +81,7 @@ def test_corrupt_cache_entries_are_ignored(base_repo, damage, monkeypatch):
 
     monkeypatch.setattr(repository, "_parse", counting)
     assert _as_dicts(validate(base_repo)) == expected
-    assert len(parsed) == len(entries)
+    assert len(parsed) == len(entries) // 2
 
 
 def test_a_cache_made_with_another_key_is_never_trusted(base_repo, tmp_path, monkeypatch):
@@ -122,3 +123,43 @@ def test_parallel_parsing_gives_the_same_diagnostics(tmp_path, monkeypatch):
     serial = _as_dicts(validate(repo))
     assert parallel == serial
     assert len(serial) > 20
+
+
+def test_validate_reads_only_the_facts_part(base_repo, monkeypatch):
+    """`fxfk validate` rebuilds no full model from the cache: the data parts may even be gone."""
+    first = _as_dicts(validate(base_repo, full_models=False))
+    for entry in (base_repo / ".fxfk-cache").rglob("*.d"):
+        entry.unlink()
+    parsed = []
+    original = repository._parse
+    monkeypatch.setattr(repository, "_parse", lambda *a, **k: parsed.append(a[0]) or original(*a, **k))
+    second = validate(base_repo, full_models=False)
+    # Settings, task tables and the law catalogue are always full models: only they are parsed.
+    assert parsed and not [rel for rel in parsed if rel.startswith("data/risks/")]
+    assert _as_dicts(second) == first
+    assert all(type(f.model).__name__ == "RegisterFacts" for f in second.repo.registers)
+
+
+def test_full_models_come_back_from_the_cache(base_repo, monkeypatch):
+    first = validate(base_repo)
+    _no_parsing(monkeypatch)
+    second = validate(base_repo)
+    assert [f.model for f in second.repo.registers] == [f.model for f in first.repo.registers]
+    assert all(type(f.model).__name__ == "Register" for f in second.repo.registers)
+
+
+def test_settings_are_part_of_the_key(base_repo):
+    """The one-register rules depend on fxfk.yaml (levels: 2): changing it re-checks every register."""
+    assert validate(base_repo).errors == 0
+    settings = base_repo / "fxfk.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "levels: 2\n", encoding="utf-8")
+    assert "medium-in-two-levels" in {d.code for d in validate(base_repo).diagnostics}
+
+
+def test_folders_of_other_tool_versions_are_removed(base_repo):
+    stale = base_repo / ".fxfk-cache" / "0123456789abcdef" / "ab"
+    stale.mkdir(parents=True)
+    (stale / "cd.s").write_bytes(b"old")
+    validate(base_repo)
+    folders = [p.name for p in (base_repo / ".fxfk-cache").iterdir() if p.is_dir()]
+    assert folders == [cache.tool_fingerprint()]

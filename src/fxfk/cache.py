@@ -1,13 +1,18 @@
 """The per-file cache under ``<data root>/.fxfk-cache/``.
 
-Each data file's parsed and checked result (its model and its own diagnostics) is stored under
-the SHA-256 of its bytes plus a fingerprint of the tool, so an unchanged file is not parsed again.
-Cross-file checks are never cached: they always run on everything.
+Each data file's parsed and checked result is stored under the SHA-256 of its bytes (plus what
+else decides the result: the kind of file, the settings) in a folder named by a fingerprint of
+the tool, so an unchanged file is not parsed again. A file has two parts, written by
+:mod:`fxfk.repository`: ``s`` (its facts and its own diagnostics — all ``fxfk validate`` reads)
+and ``d`` (its plain data, from which the other commands rebuild the full model). Cross-file
+checks are never cached: they always run on everything.
 
-A cache entry is a pickle, and unpickling runs code — so an entry is only trusted when its HMAC,
-made with a secret key kept outside the repository (``$XDG_CACHE_HOME/fxfk/cache-key``), verifies.
-A committed, corrupt, truncated or foreign ``.fxfk-cache`` is therefore ignored, never trusted.
-Anything that goes wrong with the cache only costs speed: every error falls back to parsing.
+Parts are :mod:`marshal` blobs, which are fast but must not be read from untrusted bytes — so a
+part is only trusted when its HMAC, made with a secret key kept outside the repository
+(``$XDG_CACHE_HOME/fxfk/cache-key``), verifies. A committed, corrupt, truncated or foreign
+``.fxfk-cache`` is therefore ignored, never trusted. Anything that goes wrong with the cache only
+costs speed: every error falls back to parsing. Folders of other tool fingerprints (an older fxfk,
+an edited checkout) are deleted when a new one is made, so the cache does not grow without end.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import pickle
+import marshal
+import shutil
 import secrets
 import tempfile
 from functools import lru_cache
@@ -70,48 +76,47 @@ def _key() -> bytes | None:
 
 
 def dumps(value: Any) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return marshal.dumps(value)
 
 
 class FileCache:
     def __init__(self, root: Path, flavour: str):
         self.folder = root / CACHE_DIR / tool_fingerprint()
-        self.flavour = flavour  # what else decides the result: model kind, size limit, parser
+        self.flavour = flavour.encode()  # what else decides the result: file kind, size limit, settings
         self.key = _key() if enabled() else None
 
-    def _entry(self, content: bytes) -> Path:
-        digest = hashlib.sha256(self.flavour.encode() + b"\0" + content).hexdigest()
-        return self.folder / digest[:2] / f"{digest[2:]}.pickle"
+    def digest(self, content: bytes) -> str:
+        return hashlib.sha256(self.flavour + b"\0" + content).hexdigest()
 
-    def get(self, content: bytes) -> Any | None:
+    def _entry(self, digest: str, part: str) -> Path:
+        return self.folder / digest[:2] / f"{digest[2:]}.{part}"
+
+    def get(self, digest: str, part: str) -> Any | None:
+        """The value stored for ``digest`` and ``part``, or None (absent, damaged, not ours)."""
         if self.key is None:
             return None
         try:
-            blob = self._entry(content).read_bytes()
+            blob = self._entry(digest, part).read_bytes()
         except OSError:
             return None
         mac, payload = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
         if len(mac) != _MAC_SIZE or not hmac.compare_digest(mac, hmac.new(self.key, payload, "sha256").digest()):
             return None
         try:
-            return pickle.loads(payload)
+            return marshal.loads(payload)
         except Exception:  # noqa: BLE001 - a bad entry only costs a re-parse
             return None
 
-    def put(self, content: bytes, value: Any) -> None:
-        self.put_payload(content, dumps(value))
-
-    def put_payload(self, content: bytes, payload: bytes) -> None:
-        """Store an already pickled value (worker processes pickle once for the cache and the parent)."""
+    def put(self, digest: str, part: str, payload: bytes) -> None:
+        """Store an already marshalled value (workers marshal once, for the cache and the parent)."""
         if self.key is None:
             return
         try:
-            entry = self._entry(content)
+            entry = self._entry(digest, part)
             if not entry.parent.is_dir():
+                if not self.folder.is_dir():
+                    self._new_folder()
                 entry.parent.mkdir(parents=True, exist_ok=True)
-                marker = self.folder.parent / ".gitignore"
-                if not marker.exists():  # never committed by accident, whatever the repo's .gitignore says
-                    marker.write_text("# made by fxfk: the cache is local to this machine\n*\n", encoding="utf-8")
             fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(hmac.new(self.key, payload, "sha256").digest())
@@ -119,3 +124,14 @@ class FileCache:
             os.replace(tmp, entry)
         except Exception:  # noqa: BLE001 - a read-only checkout still validates
             return
+
+    def _new_folder(self) -> None:
+        top = self.folder.parent
+        top.mkdir(parents=True, exist_ok=True)
+        marker = top / ".gitignore"
+        if not marker.exists():  # never committed by accident, whatever the repo's .gitignore says
+            marker.write_text("# made by fxfk: the cache is local to this machine\n*\n", encoding="utf-8")
+        for other in top.iterdir():  # entries of other tool versions can never be read again
+            if other.is_dir() and other.name != self.folder.name:
+                shutil.rmtree(other, ignore_errors=True)
+        self.folder.mkdir(exist_ok=True)

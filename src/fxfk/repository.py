@@ -11,9 +11,9 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
-import pickle
+import marshal
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Generic, TypeVar
 
@@ -26,6 +26,8 @@ from fxfk.models import LawCatalogue, Register, Settings, TaskTable
 from fxfk.cache import FileCache
 from fxfk.cache import dumps as cache_dumps
 from fxfk.cache import enabled as cache_enabled
+from fxfk.facts import facts_from_plain, plain_facts
+from fxfk.file_checks import check_register
 from fxfk.yamlload import DEFAULT_MAX_BYTES, LoadedYaml, load_bytes, too_large, unreadable
 
 M = TypeVar("M", bound=BaseModel)
@@ -39,7 +41,10 @@ class SourceFile(Generic[M]):
     rel: str  # relative to the data root, forward slashes
     path: Path
     loaded: LoadedYaml
+    # The file's model; for registers loaded for `fxfk validate`, their facts (fxfk.facts).
     model: M | None = None
+    # True once the one-register rules (fxfk.file_checks) have run and their findings are in loaded.
+    checked: bool = False
 
     @property
     def stem(self) -> str:
@@ -137,34 +142,77 @@ def _validate(loaded: LoadedYaml, model: type[M]) -> M | None:
     return result
 
 
-def _parse(rel: str, path: Path, raw: bytes, model: type[M], pure: bool) -> SourceFile[M]:
-    loaded = load_bytes(raw, rel, path=path, pure=pure)
-    return SourceFile(rel, path, loaded, _validate(loaded, model))
+@dataclass(frozen=True)
+class _Kind:
+    """What files are loaded as, and everything besides their bytes that decides the result."""
+
+    model: type[BaseModel]
+    max_bytes: int
+    pure: bool
+    # Registers: the settings their one-register rules depend on (None: other kinds of file).
+    settings: Settings | None = None
+    # Registers: build full models (True) or only the facts that cross-file checks need.
+    full: bool = True
+
+    @property
+    def flavour(self) -> str:
+        settings = self.settings.model_dump_json() if self.settings is not None else ""
+        return f"{self.model.__name__}:{self.max_bytes}:{'pure' if self.pure else 'c'}:{settings}"
+
+
+def _parse(rel: str, path: Path, raw: bytes, kind: _Kind) -> tuple[SourceFile, bytes | None, bytes | None]:
+    """Parse, validate and check one file: its SourceFile and, when it is clean, its cache parts.
+
+    The parts are marshalled ``(facts, diagnostics)`` and the plain data (see :mod:`fxfk.cache`);
+    a file whose shape is wrong has no parts: it is parsed again next time, to locate its errors.
+    """
+    loaded = load_bytes(raw, rel, path=path, pure=kind.pure)
+    data = loaded.data
+    source = SourceFile(rel, path, loaded, _validate(loaded, kind.model))
+    if source.model is None:
+        return source, None, None
+    facts = None
+    if kind.settings is not None:
+        loaded.diagnostics.extend(check_register(source, kind.settings))
+        source.checked = True
+        facts = plain_facts(source.model)
+    diagnostics = [(d.line, d.column, d.code, d.severity, d.path, d.message) for d in loaded.diagnostics]
+    return source, cache_dumps((facts, diagnostics)), cache_dumps(data)
 
 
 def _parse_in_worker(job: tuple) -> tuple:
     """Runs in a worker process: parse one file and give back what the parent needs.
 
-    A clean result is pickled once, as ``(model, diagnostics)``: the same bytes go into the cache
-    and back to the parent. A file with errors goes back whole (its plain data is still needed).
+    A clean file goes back as its cache parts (the same bytes go into the cache): the facts and
+    diagnostics, plus the plain data when the parent wants full models. A file with errors goes
+    back as its LoadedYaml (diagnostics, and the plain data its messages may still need).
     """
-    rel, path, model, pure, cache = job
+    rel, path, kind, cache = job
     gc.disable()
     raw = path.read_bytes()
-    source = _parse(rel, path, raw, model, pure)
-    if source.model is None:
+    source, summary, data = _parse(rel, path, raw, kind)
+    if summary is None:
         source.loaded._root = None  # node trees are rebuilt on demand from the file
-        return "failed", (source.loaded, source.model)
-    payload = cache_dumps((source.model, source.loaded.diagnostics))
+        return "failed", source.loaded
     if cache is not None:
-        cache.put_payload(raw, payload)
-    return "clean", payload
+        digest = cache.digest(raw)
+        cache.put(digest, "s", summary)
+        cache.put(digest, "d", data)
+    return "clean", summary, data if kind.full else None
 
 
-def _from_cached(job: "_Job", value: tuple, pure: bool) -> SourceFile:
-    model_value, diagnostics = value
-    loaded = LoadedYaml(job.rel, diagnostics=[replace(d, file=job.rel) for d in diagnostics], path=job.path, pure=pure)
-    return SourceFile(job.rel, job.path, loaded, model_value)
+def _from_parts(job: _Job, summary: tuple, data: object, kind: _Kind) -> SourceFile | None:
+    """A clean file rebuilt from its cache parts (None if they do not fit: then it is parsed)."""
+    facts, diagnostics = summary
+    loaded = LoadedYaml(job.rel, diagnostics=[Diagnostic(job.rel, *d) for d in diagnostics], path=job.path, pure=kind.pure)
+    try:
+        if kind.full:
+            model = kind.model.model_validate(data)
+        else:
+            model = facts_from_plain(facts)
+    except Exception:  # noqa: BLE001 - parts that do not fit only cost a re-parse
+        return None
+    return SourceFile(job.rel, job.path, loaded, model, checked=kind.settings is not None)
 
 
 Progress = Callable[[int, int], None]
@@ -175,6 +223,7 @@ class _Job:
     rel: str
     path: Path
     raw: bytes | None = None
+    digest: str | None = None
     source: SourceFile | None = None
 
 
@@ -193,28 +242,38 @@ def _workers() -> int:
     return max(1, min(available, 8))
 
 
-def _load_all(
-    root: Path, paths: list[Path], model: type[M], max_bytes: int, pure: bool, progress: Progress | None
-) -> list[SourceFile[M]]:
+def _from_cache(job: _Job, cache: FileCache, kind: _Kind) -> SourceFile | None:
+    job.digest = cache.digest(job.raw)
+    summary = cache.get(job.digest, "s")
+    if summary is None:
+        return None
+    data = None
+    if kind.full:
+        data = cache.get(job.digest, "d")
+        if data is None:
+            return None
+    return _from_parts(job, summary, data, kind)
+
+
+def _load_all(root: Path, paths: list[Path], kind: _Kind, progress: Progress | None) -> list[SourceFile]:
     """Load files: from the cache when unchanged, else parse — in parallel when it pays."""
-    cache = FileCache(root, f"{model.__name__}:{max_bytes}:{'pure' if pure else 'c'}") if cache_enabled() else None
+    cache = FileCache(root, kind.flavour) if cache_enabled() else None
     jobs = [_Job(_rel(root, p), p) for p in paths]
     done = 0
     misses: list[_Job] = []
     for job in jobs:
         try:
             size = job.path.stat().st_size
-            if size > max_bytes:  # refused before reading
-                job.source = SourceFile(job.rel, job.path, too_large(job.rel, size, max_bytes))
+            if size > kind.max_bytes:  # refused before reading
+                job.source = SourceFile(job.rel, job.path, too_large(job.rel, size, kind.max_bytes))
             else:
                 job.raw = job.path.read_bytes()
         except OSError as exc:
             job.source = SourceFile(job.rel, job.path, unreadable(job.rel, exc))
         if job.raw is not None and cache is not None:
-            hit = cache.get(job.raw)
-            if hit is not None:
-                job.source = _from_cached(job, hit, pure)
+            job.source = _from_cache(job, cache, kind)
         if job.source is not None:
+            job.raw = None
             done += 1
             if progress:
                 progress(done, len(jobs))
@@ -223,40 +282,55 @@ def _load_all(
 
     workers = _workers()
     if workers > 1 and len(misses) >= PARALLEL_MIN_FILES and sum(len(j.raw) for j in misses) >= PARALLEL_MIN_BYTES:
+        for job in misses:
+            job.raw = None  # workers read the files themselves: cheaper than sending the bytes
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = pool.map(_parse_in_worker, [(j.rel, j.path, model, pure, cache) for j in misses], chunksize=4)
-            for job, (kind, value) in zip(misses, results):
-                if kind == "clean":
-                    job.source = _from_cached(job, pickle.loads(value), pure)
+            results = pool.map(_parse_in_worker, [(j.rel, j.path, kind, cache) for j in misses], chunksize=4)
+            for job, result in zip(misses, results):
+                if result[0] == "clean":
+                    job.source = _from_parts(job, marshal.loads(result[1]), result[2] and marshal.loads(result[2]), kind)
                 else:
-                    loaded, model_value = value
-                    job.source = SourceFile(job.rel, job.path, loaded, model_value)
+                    job.source = SourceFile(job.rel, job.path, result[1])
                 done += 1
                 if progress:
                     progress(done, len(jobs))
     else:
         for job in misses:
-            job.source = _parse(job.rel, job.path, job.raw, model, pure)
-            if cache is not None and job.source.model is not None:  # only clean parses are kept
-                cache.put(job.raw, (job.source.model, job.source.loaded.diagnostics))
+            job.source, summary, data = _parse(job.rel, job.path, job.raw, kind)
+            if cache is not None and summary is not None:  # only clean parses are kept
+                digest = job.digest or cache.digest(job.raw)
+                cache.put(digest, "s", summary)
+                cache.put(digest, "d", data)
+            if not kind.full and job.source.model is not None:
+                job.source.model = facts_from_plain(marshal.loads(summary)[0])
+            job.raw = None
             done += 1
             if progress:
                 progress(done, len(jobs))
     return [job.source for job in jobs]
 
 
-
 def load_repository(
-    root: Path, max_bytes: int = DEFAULT_MAX_BYTES, pure: bool = False, progress: Progress | None = None
+    root: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    pure: bool = False,
+    progress: Progress | None = None,
+    full_models: bool = True,
 ) -> Repository:
-    """Load every file of the data repository. ``progress(done, total)`` is told about each file."""
+    """Load every file of the data repository. ``progress(done, total)`` is told about each file.
+
+    With ``full_models=False`` the registers' ``model`` is their :class:`~fxfk.facts.RegisterFacts`
+    — all that the cross-file checks of ``fxfk validate`` need, at a fraction of the cost; every
+    other command asks for full models. Either way each register has been through the
+    one-register rules (``fxfk.file_checks``), whose findings are among ``repo.diagnostics``.
+    """
     # Loading allocates millions of small acyclic objects that all stay alive: the cyclic garbage
     # collector would rescan them again and again for nothing (3× the parse time on 10,000 points).
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_repository(root, max_bytes, pure, progress)
+        return _load_repository(root, max_bytes, pure, progress, full_models)
     finally:
         # What was loaded lives as long as the command: keep it out of later collections too.
         gc.freeze()
@@ -264,20 +338,21 @@ def load_repository(
             gc.enable()
 
 
-def _load_repository(root: Path, max_bytes: int, pure: bool, progress: Progress | None) -> Repository:
+def _load_repository(root: Path, max_bytes: int, pure: bool, progress: Progress | None, full: bool) -> Repository:
     repo = Repository(root=root, settings=Settings())
     settings_path = root / SETTINGS_FILE
     if settings_path.is_file():
-        repo.settings_file = _load_all(root, [settings_path], Settings, max_bytes, pure, None)[0]
+        repo.settings_file = _load_all(root, [settings_path], _Kind(Settings, max_bytes, pure), None)[0]
         if repo.settings_file.model is not None:
             repo.settings = repo.settings_file.model
 
     data = root / "data"
-    repo.registers = _load_all(root, _yaml_files(data / "risks"), Register, max_bytes, pure, progress)
-    repo.task_tables = _load_all(root, _yaml_files(data / "tasks"), TaskTable, max_bytes, pure, None)
+    registers = _Kind(Register, max_bytes, pure, settings=repo.settings, full=full)
+    repo.registers = _load_all(root, _yaml_files(data / "risks"), registers, progress)
+    repo.task_tables = _load_all(root, _yaml_files(data / "tasks"), _Kind(TaskTable, max_bytes, pure), None)
     for name in ("laws.yaml", "laws.yml"):
         if (data / name).is_file():
-            repo.laws = _load_all(root, [data / name], LawCatalogue, max_bytes, pure, None)[0]
+            repo.laws = _load_all(root, [data / name], _Kind(LawCatalogue, max_bytes, pure), None)[0]
             break
 
     for source in repo.files:

@@ -50,7 +50,8 @@ def validate_command(
     day = parse_day(date)
     data_root = resolve_root(root)
     with progress_bar("解析登记册") as progress:
-        result = validate(data_root, paths or None, today=day, progress=progress)
+        # Cross-file checks need only each register's facts, not its full model (fxfk.facts).
+        result = validate(data_root, paths or None, today=day, progress=progress, full_models=False)
     chosen = format.value if format else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if chosen == "text":
         output = reporters.render_text(result, color=use_color())

@@ -1,0 +1,238 @@
+"""A fast reader for the plain block-style YAML that data files are written in.
+
+libyaml spends most of its time building Python event, node and mark objects (about 14 ms for a
+75 KB register); a province repository has thousands of such files. Almost every line of a data
+file is one of ``key: value``, ``key:``, ``- value`` or ``- key: value`` with a plain, quoted or
+``[a, b]`` value, so this module reads exactly that, line by line, a few times faster.
+
+It is a *fast path*, never a second opinion: :func:`parse` returns the same data the strict loader
+(:func:`fxfk.yamlload.load_text`) would, or ``None`` — "not sure" — for anything outside that
+subset or anything the strict loader would say something about: block scalars (``|``, ``>``),
+multi-line plain values, flow mappings, anchors, tags, quoted keys, escapes, duplicate keys,
+YAML 1.1 words like ``no``, tabs, carriage returns, control characters, document markers. The
+strict loader then reads the file and reports, with positions. ``tests/test_fastyaml.py`` checks
+the agreement on every test file and on hypothesis-mutated registers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Scalars are typed exactly as yamlload._scalar types plain scalars (YAML 1.2 core, minus floats).
+_NULLS = {"null", "Null", "NULL", "~", ""}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_YAML11_WORDS = frozenset("y Y yes Yes YES n N no No NO on On ON off Off OFF".split())
+_SPECIAL_WORDS = _NULLS | _TRUE | _FALSE | _YAML11_WORDS
+
+# Characters that may start a YAML indicator; a plain value starting with one is left to libyaml.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+
+# Anything but LF, printable ASCII and the printable non-ASCII ranges; also tabs, CR, NEL, LS/PS
+# and BOMs, which YAML treats specially.
+_UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_FLOW_UNSAFE = re.compile(r"[\[\]{}#'\":]")
+
+_MAX_DEPTH = 32
+
+
+class _NotSure(Exception):
+    """Raised anywhere the subset ends; :func:`parse` turns it into ``None``."""
+
+
+def _plain(value: str) -> Any:
+    # "-1" and "-abc" are plain; "-", "- x" are not (and never reach here as values).
+    if (value[0] in _INDICATORS and (value[0] != "-" or value[1:2] in ("", " "))) or ": " in value or value[-1] == ":" or value in _YAML11_WORDS:
+        raise _NotSure
+    if value in _NULLS:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT.fullmatch(value):
+        return int(value)
+    return value
+
+
+def _scalar(value: str) -> Any:
+    first = value[0]
+    if first == "'":
+        inner = value[1:-1]
+        if len(value) < 2 or value[-1] != "'" or "'" in inner.replace("''", ""):
+            raise _NotSure
+        return inner.replace("''", "'")
+    if first == '"':
+        inner = value[1:-1]
+        if len(value) < 2 or value[-1] != '"' or '"' in inner or "\\" in inner:
+            raise _NotSure
+        return inner
+    if value == "{}":
+        return {}
+    if first == "[":
+        inner = value[1:-1]
+        if value[-1] != "]" or _FLOW_UNSAFE.search(inner):
+            raise _NotSure
+        if not inner.strip(" "):
+            return []
+        items = [item.strip(" ") for item in inner.split(",")]
+        if "" in items:
+            raise _NotSure
+        return [_plain(item) for item in items]
+    return _plain(value)
+
+
+def _key(name: str) -> Any:
+    if not name.isascii():
+        raise _NotSure
+    if name.isidentifier():
+        if name in _SPECIAL_WORDS:
+            raise _NotSure
+        return name
+    if name.isdigit() and (name[0] != "0" or name == "0"):
+        return int(name)
+    raise _NotSure
+
+
+def _value(rest: str) -> Any:
+    if " #" in rest:  # a comment after the value
+        if "'" in rest or '"' in rest:
+            raise _NotSure  # a quoted " #" is text, not a comment: not worth telling apart here
+        rest = rest[: rest.index(" #")].rstrip(" ")
+        if not rest:
+            return None
+    return _scalar(rest)
+
+
+# A scalar list item the strict loader's trap checks would flag: ``- name：x``, ``- name:x``,
+# ``- \u3000x`` (an input-method slip that YAML would silently take as text).
+_ITEM_TRAP = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:[ \u3000]*：|:[^\s:/])|\u3000")
+
+
+# Keys and scalar values repeat a lot across a register (field names, enumerations, dates, law
+# names): remembering what each raw text means saves most of the per-line work. Only immutable
+# results are kept, and only so many.
+_KEYS: dict[str, Any] = {}
+_VALUES: dict[str, Any] = {}
+_REMEMBER = 200_000
+_MISSING = object()
+
+
+def _typed(rest: str) -> Any:
+    value = _VALUES.get(rest, _MISSING)
+    if value is _MISSING:
+        value = _value(rest)
+        if type(value) not in (list, dict) and len(_VALUES) < _REMEMBER:
+            _VALUES[rest] = value
+    return value
+
+
+def _mapping(lines: list, i: int, indent: int, depth: int) -> tuple[dict, int]:
+    if depth > _MAX_DEPTH:
+        raise _NotSure
+    result: dict = {}
+    end = len(lines)
+    while i < end:
+        at, content = lines[i]
+        if at != indent:
+            if at < indent:
+                break
+            raise _NotSure
+        name, colon, rest = content.partition(": ")
+        if not colon:
+            if content[-1] != ":":
+                raise _NotSure
+            name, rest = content[:-1], ""
+        key = _KEYS.get(name)
+        if key is None:
+            key = _KEYS[name] = _key(name)
+        if key in result:
+            raise _NotSure
+        i += 1
+        nxt = lines[i][0] if i < end else -1
+        if rest and rest[0] == " ":
+            rest = rest.lstrip(" ")
+        if rest and rest[0] != "#":
+            result[key] = _typed(rest)
+            if nxt > indent:
+                raise _NotSure  # continues on the next line: a multi-line value
+        elif nxt > indent:
+            result[key], i = _node(lines, i, depth + 1)
+        elif nxt == indent and lines[i][1][0] == "-":
+            # A sequence may sit at its key's own indentation.
+            result[key], i = _sequence(lines, i, indent, depth + 1)
+        else:
+            result[key] = None
+    return result, i
+
+
+def _node(lines: list, i: int, depth: int) -> tuple[Any, int]:
+    """The block node starting at line ``i`` (which is indented deeper than its parent)."""
+    at, content = lines[i]
+    if content == "-" or content[:2] == "- ":
+        return _sequence(lines, i, at, depth)
+    return _mapping(lines, i, at, depth)
+
+
+def _sequence(lines: list, i: int, indent: int, depth: int) -> tuple[list, int]:
+    if depth > _MAX_DEPTH:
+        raise _NotSure
+    result: list = []
+    end = len(lines)
+    while i < end:
+        at, content = lines[i]
+        if at != indent:
+            if at < indent:
+                break
+            raise _NotSure
+        if content[:2] != "- ":
+            if content != "-":
+                break  # the next key of a mapping whose sequence sat at the key's indentation
+            i += 1
+            if i < end and lines[i][0] > indent:
+                item, i = _node(lines, i, depth + 1)
+                result.append(item)
+            else:
+                result.append(None)
+            continue
+        item = content[2:].lstrip(" ")
+        if item[0] == "-" or item[0] == "#":
+            raise _NotSure  # "- - x", a plain value starting with "-", or a comment
+        key, colon, _ = item.partition(": ")
+        if (colon or item[-1] == ":") and (key if colon else item[:-1]).isidentifier():
+            # The item is a mapping that starts on this line, at the item's own indentation.
+            inner = indent + len(content) - len(item)
+            lines[i] = (inner, item)
+            value, i = _mapping(lines, i, inner, depth + 1)
+            result.append(value)
+            continue
+        if _ITEM_TRAP.match(item):
+            raise _NotSure
+        result.append(_typed(item))
+        i += 1
+        if i < end and lines[i][0] > indent:
+            raise _NotSure
+    return result, i
+
+
+def parse(text: str) -> dict | None:
+    """The data of ``text`` as the strict loader reads it, or None when only the strict loader can tell."""
+    if "\r" in text:  # Windows line ends mean the same as Unix ones; a lone CR is left to libyaml
+        text = text.replace("\r\n", "\n")
+    if _UNUSUAL.search(text):
+        return None
+    # (indent, content) of every line that holds something; comment lines hold nothing.
+    lines = [
+        (len(line) - len(content), content.rstrip(" "))
+        for line in text.split("\n")
+        if (content := line.lstrip(" ")) and content[0] != "#"
+    ]
+    if not lines or lines[0][0] != 0 or any(c[:3] in ("---", "...") for a, c in lines if a == 0):
+        return None
+    try:
+        data, end = _mapping(lines, 0, 0, 1)
+    except _NotSure:
+        return None
+    return data if end == len(lines) else None

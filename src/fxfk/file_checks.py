@@ -1,0 +1,175 @@
+"""Rules that look at one register at a time (data-format.md, 附件1).
+
+They see only their own file and the settings, so their findings are computed where the file is
+parsed (in a worker process, for big repositories) and cached with it. Rules that compare files
+live in :mod:`fxfk.checks`; that module also runs these on registers that were not checked when
+they were loaded.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+from fxfk.diagnostics import Diagnostic, Severity, format_path
+from fxfk.levels import explain
+from fxfk.models import ActivityKind, BasisRole, Level, Register, Settings, Status
+
+if TYPE_CHECKING:
+    from fxfk.repository import SourceFile
+
+
+def diag(source: SourceFile, loc: tuple, code: str, message: str, severity: Severity = "error", key: bool = False) -> Diagnostic:
+    line, column = source.loaded.locate(loc, key=key)
+    return Diagnostic(source.rel, line, column, code, severity, format_path(loc), message)
+
+
+REVIEWED = (Status.approved, Status.published, Status.retired)
+
+
+def check_batch_ids_unique(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
+    seen: dict[int, int] = {}
+    for i, batch in enumerate(src.model.batches):
+        if batch.id in seen:
+            yield diag(src, ("batches", i, "id"), "duplicate-batch-id",
+                       f"批次号 {batch.id} 重复（batches[{seen[batch.id]}] 已使用）；同一文件中批次号必须唯一")
+        else:
+            seen[batch.id] = i
+
+
+def check_published_risk_has_batch(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
+    """A published point names a batch of its own file, dated on or after its consultation end."""
+    batches = {b.id: b for b in src.model.batches}
+    for i, risk in enumerate(src.model.risks):
+        if risk.batch is not None and risk.batch not in batches:
+            known = "、".join(str(b) for b in sorted(batches)) or "（本文件没有定义批次）"
+            yield diag(src, ("risks", i, "batch"), "unknown-batch",
+                       f"批次 {risk.batch} 在本文件的 batches 中不存在；已有批次：{known}")
+            continue
+        if risk.status is Status.published and risk.batch is None:
+            yield diag(src, ("risks", i, "status"), "published-without-batch",
+                       "状态为已公布，但没有写 batch（公布批次）；请填写本文件 batches 中的批次号")
+            continue
+        if risk.batch is not None and risk.consultation is not None:
+            batch = batches[risk.batch]
+            if batch.date < risk.consultation.end:
+                yield diag(
+                    src, ("risks", i, "batch"), "batch-before-consultation",
+                    f"第{risk.batch}批的公布日期 {batch.date} 早于征求意见截止日期 {risk.consultation.end}；"
+                    "应先充分征求意见，再公布（附件1 二（三））",
+                )
+
+
+def check_reviewed_risk_has_consultation_and_measures(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
+    for i, risk in enumerate(src.model.risks):
+        if risk.status not in REVIEWED:
+            continue
+        if risk.consultation is None:
+            yield diag(src, ("risks", i, "status"), "consultation-missing",
+                       f"状态为“{risk.status.label}”，但没有 consultation（征求意见）记录；"
+                       "审定前必须充分征求意见（附件1 二（三））")
+        if not risk.measures:
+            yield diag(src, ("risks", i, "status"), "measures-missing",
+                       f"状态为“{risk.status.label}”，但没有 measures（防控措施）；至少需要一项防控措施（附件1 二（二））")
+
+
+def check_consultation_figures(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
+    for i, risk in enumerate(src.model.risks):
+        c = risk.consultation
+        if c is None:
+            continue
+        if c.end < c.start:
+            yield diag(src, ("risks", i, "consultation", "end"), "consultation-dates",
+                       f"征求意见截止日期 {c.end} 早于开始日期 {c.start}")
+        if c.adopted > c.comments:
+            yield diag(src, ("risks", i, "consultation", "adopted"), "adopted-exceeds-comments",
+                       f"采纳意见数 {c.adopted} 大于收到意见数 {c.comments}")
+
+
+_GUIDANCE_FIELDS = ("counterparts", "corrected")
+
+
+_SURVEY_FIELDS = ("respondents", "satisfied")
+
+
+def check_activity_figures(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
+    for i, act in enumerate(src.model.activities):
+        for name in _GUIDANCE_FIELDS:
+            if getattr(act, name) is not None and act.kind is not ActivityKind.guidance:
+                yield diag(src, ("activities", i, name), "field-for-other-kind",
+                           f"{name} 只用于行政指导（kind: guidance），本条是“{act.kind.label}”")
+        for name in _SURVEY_FIELDS:
+            if getattr(act, name) is not None and act.kind is not ActivityKind.survey:
+                yield diag(src, ("activities", i, name), "field-for-other-kind",
+                           f"{name} 只用于调查（kind: survey），本条是“{act.kind.label}”")
+        if act.corrected is not None:
+            if act.counterparts is None:
+                yield diag(src, ("activities", i, "corrected"), "corrected-without-counterparts",
+                           "写了 corrected（已纠正数），但没有 counterparts（指导的行政相对人数）")
+            elif act.corrected > act.counterparts:
+                yield diag(src, ("activities", i, "corrected"), "corrected-exceeds-counterparts",
+                           f"已纠正数 {act.corrected} 大于指导的行政相对人数 {act.counterparts}")
+        if act.satisfied is not None:
+            if act.respondents is None:
+                yield diag(src, ("activities", i, "satisfied"), "satisfied-without-respondents",
+                           "写了 satisfied（满意数），但没有 respondents（调查对象数）")
+            elif act.satisfied > act.respondents:
+                yield diag(src, ("activities", i, "satisfied"), "satisfied-exceeds-respondents",
+                           f"满意数 {act.satisfied} 大于调查对象数 {act.respondents}")
+
+
+def check_no_penalty_condition(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
+    for i, risk in enumerate(src.model.risks):
+        if risk.no_penalty and not risk.no_penalty_condition.strip():
+            yield diag(src, ("risks", i, "no_penalty"), "no-penalty-condition",
+                       "列入免罚清单（no_penalty: true）时必须写明 no_penalty_condition（免罚适用条件），"
+                       "例如“1. 违法行为轻微；2. 及时改正；3. 没有造成危害后果”")
+
+
+def check_basis_has_penalty_or_coercion(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
+    for i, risk in enumerate(src.model.risks):
+        if risk.factors.unclear_law:
+            continue
+        if not any(b.role in (BasisRole.penalty, BasisRole.coercion) for b in risk.basis):
+            yield diag(src, ("risks", i, "basis"), "basis-without-penalty",
+                       "依据中没有处罚依据（role: penalty）或强制依据（role: coercion）；"
+                       "公开清单须写明行政处罚和行政强制等依据。法律确无明确规定的，请在 factors 中设 unclear_law: true")
+
+
+def check_declared_level(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
+    """附件1 一: the declared level equals the rules' result unless ``level_reason`` says why."""
+    levels = settings.levels
+    for i, risk in enumerate(src.model.risks):
+        if levels == 2 and risk.level is Level.medium:
+            yield diag(src, ("risks", i, "level"), "medium-in-two-levels",
+                       "fxfk.yaml 设定为两级划分（levels: 2，只分高、低），不能使用“中”；请改为 高 或 低")
+            continue
+        if risk.attention is Level.medium and levels == 2:
+            yield diag(src, ("risks", i, "attention"), "medium-in-two-levels",
+                       "fxfk.yaml 设定为两级划分（levels: 2），社会关注度不能使用“中”")
+        why = explain(risk.factors, levels)
+        if risk.level is not why.level and not risk.level_reason.strip():
+            facts = "、".join(f.field for f in why.facts) or "没有设定任何定级事实"
+            yield diag(
+                src, ("risks", i, "level"), "level-mismatch",
+                f"申报等级为“{risk.level.label}”，但按{why.clause.ref}「{why.clause.wording}」应为“{why.level.label}”"
+                f"（定级事实：{facts}）；请改为 {why.level.label}，或在 level_reason 中说明理由",
+            )
+
+
+RegisterCheck = Callable[["SourceFile[Register]", Settings], Iterable[Diagnostic]]
+
+REGISTER_CHECKS: list[RegisterCheck] = [
+    check_batch_ids_unique,
+    check_published_risk_has_batch,
+    check_reviewed_risk_has_consultation_and_measures,
+    check_consultation_figures,
+    check_activity_figures,
+    check_no_penalty_condition,
+    check_basis_has_penalty_or_coercion,
+    check_declared_level,
+]
+
+
+def check_register(source: SourceFile[Register], settings: Settings) -> list[Diagnostic]:
+    """Every one-register rule on a register whose model is valid."""
+    return [d for check in REGISTER_CHECKS for d in check(source, settings)]
