@@ -127,6 +127,42 @@ tasks:
 """
 
 
+# The catalogue the corpus cites, so that the law checks run at scale as they do on real data.
+LAWS = """# yaml-language-server: $schema=../schemas/laws.schema.json
+laws:
+  - name: 单用途商业预付卡管理办法（试行）
+    number: 商务部令2012年第9号
+    rank: department_rule
+    issuer: 商务部
+    effective: 2012-11-01
+  - name: 报废机动车回收管理办法
+    number: 国务院令第715号
+    rank: administrative_regulation
+    issuer: 国务院
+    effective: 2019-06-01
+  - name: 再生资源回收管理办法
+    number: 商务部令2007年第8号
+    rank: department_rule
+    issuer: 商务部等六部门
+    effective: 2007-05-01
+  - name: 洗染业管理办法
+    number: 商务部、国家工商行政管理总局、国家环境保护总局令2007年第5号
+    rank: department_rule
+    issuer: 商务部、国家工商行政管理总局、国家环境保护总局
+    effective: 2007-07-01
+  - name: 美容美发业管理暂行办法
+    number: 商务部令2004年第19号
+    rank: department_rule
+    issuer: 商务部
+    effective: 2005-01-01
+  - name: 拍卖管理办法
+    number: 商务部令2004年第24号
+    rank: department_rule
+    issuer: 商务部
+    effective: 2005-01-01
+"""
+
+
 def generate(out: Path, offices: int, risks: int, seed: int = 2019) -> Path:
     rng = random.Random(seed)
     if out.exists():
@@ -135,6 +171,7 @@ def generate(out: Path, offices: int, risks: int, seed: int = 2019) -> Path:
     (out / "data" / "tasks").mkdir(parents=True)
     (out / "fxfk.yaml").write_text("organization: 基准测试市商务局\n", encoding="utf-8")
     (out / "data" / "tasks" / "2019.yaml").write_text(TASKS, encoding="utf-8")
+    (out / "data" / "laws.yaml").write_text(LAWS, encoding="utf-8")
     for i in range(offices):
         oid, text = _office_file(i, risks, rng)
         (out / "data" / "risks" / f"{oid}.yaml").write_text(text, encoding="utf-8")

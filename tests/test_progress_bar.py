@@ -51,7 +51,7 @@ def test_terminal_shows_a_progress_bar(big_repo):
     code, screen = _run_on_terminal(["validate", "--root", str(big_repo)], _env())
     assert code == 0, screen
     assert "解析登记册" in screen
-    assert "检查了 62 个文件" in screen
+    assert "检查了 63 个文件" in screen
 
 
 def test_no_bar_in_ci(big_repo):

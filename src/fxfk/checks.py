@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator
 from fxfk.deadline import DeadlineError, parse_deadline
 from fxfk.diagnostics import Diagnostic
 from fxfk.file_checks import check_register, diag
+from fxfk.gcpause import gc_paused
 from fxfk.hotspots import check_hotspot_early_warning, check_level_consistency_across_offices
 from fxfk.laws import LAW_CHECKS
 from fxfk.models import OfficeKind
@@ -165,10 +166,13 @@ def run_checks(repo: Repository, checks: list[Check] | None = None) -> list[Diag
     (their findings are already among ``repo.diagnostics``); ones built elsewhere (``fxfk diff``) not.
     """
     out: list[Diagnostic] = []
-    for source in repo.valid_registers():
-        if not source.checked:
-            out.extend(check_register(source, repo.settings))
-    for check in checks or CHECKS:
-        out.extend(check(repo))
+    repo.forget_derived()
+    # Hundreds of thousands of acyclic objects on a province's data, kept with the repository.
+    with gc_paused(keep=True):
+        for source in repo.valid_registers():
+            if not source.checked:
+                out.extend(check_register(source, repo.settings))
+        for check in checks or CHECKS:
+            out.extend(check(repo))
     return out
 

@@ -91,6 +91,30 @@ _STATUSES = {m.value: m for m in Status}
 _ROLES = {m.value: m for m in BasisRole}
 
 
+# The same legal basis is cited by thousands of points: they share one (immutable) object.
+_BASES: dict[tuple, BasisFacts] = {}
+_FACTORS: dict[str, FactorFacts] = {}
+
+
+def _basis(plain: tuple) -> BasisFacts:
+    found = _BASES.get(plain)
+    if found is None:
+        role, law, number, article = plain
+        found = BasisFacts(_ROLES[role], law, number, article)
+        if len(_BASES) < 100_000:
+            _BASES[plain] = found
+    return found
+
+
+def _factors(hotspot: str) -> FactorFacts:
+    found = _FACTORS.get(hotspot)
+    if found is None:
+        found = FactorFacts(hotspot)
+        if len(_FACTORS) < 100_000:
+            _FACTORS[hotspot] = found
+    return found
+
+
 def facts_from_plain(plain: tuple) -> RegisterFacts:
     office, batches, risks, activities = plain
     date, new = dt.date.fromordinal, tuple.__new__
@@ -99,9 +123,7 @@ def facts_from_plain(plain: tuple) -> RegisterFacts:
         tuple(BatchFacts(i, date(d)) for i, d in batches),
         tuple(
             new(RiskFacts, (
-                rid, domain, _LEVELS[level], _STATUSES[status], batch, FactorFacts(hotspot),
-                tuple(new(BasisFacts, (_ROLES[role], law, number, article)) for role, law, number, article in basis),
-                cases,
+                rid, domain, _LEVELS[level], _STATUSES[status], batch, _factors(hotspot), tuple(map(_basis, basis)), cases,
             ))
             for rid, domain, level, status, batch, hotspot, basis, cases in risks
         ),

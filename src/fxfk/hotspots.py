@@ -25,15 +25,16 @@ import bisect
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from fxfk.diagnostics import Diagnostic, format_path
-from fxfk.models import Level, Risk, Status
+from fxfk.models import BasisRole, Level, Risk, Status
 from fxfk.models.settings import Hotspot
 from fxfk.repository import Repository, SourceFile
 
 
-@dataclass(frozen=True, eq=False)  # identity: a point is one place in one file
+@dataclass(eq=False, slots=True)  # identity: a point is one place in one file; not frozen: cheaper
 class Point:
     """One risk point of one register, with the level it declares (None when missing or invalid)."""
 
@@ -59,12 +60,12 @@ class Point:
 
 
 def points_of(repo: Repository) -> list[Point]:
-    """Every point of every register that fits its model, in file order."""
-    return [
+    """Every point of every register that fits its model, in file order (computed once per repository)."""
+    return repo.derived("points", lambda: [
         Point(src, i, risk, risk.level)
         for src in sorted(repo.valid_registers(), key=lambda s: s.rel)
         for i, risk in enumerate(src.model.risks)
-    ]
+    ])
 
 
 def managed(points: Iterable[Point]) -> list[Point]:
@@ -72,8 +73,7 @@ def managed(points: Iterable[Point]) -> list[Point]:
 
 
 def latest_year(points: Iterable[Point]) -> int | None:
-    years = [y for p in points for y in p.risk.cases]
-    return max(years) if years else None
+    return max((max(p.risk.cases) for p in points if p.risk.cases), default=None)
 
 
 # --- hotspot warnings -------------------------------------------------------------------------
@@ -129,8 +129,9 @@ def _min_cases(settings: Hotspot) -> int:
 def ranks(points: list[Point], year: int) -> dict[int, int]:
     """Competition rank (1 = most cases) of every point by its cases in ``year``, keyed by id()."""
     counts = sorted(p.risk.cases.get(year, 0) for p in points)
-    # 1 + how many have strictly more: a binary search keeps big registers fast.
-    return {id(p): 1 + len(counts) - bisect.bisect_right(counts, p.risk.cases.get(year, 0)) for p in points}
+    # 1 + how many have strictly more: one binary search per distinct count keeps big registers fast.
+    rank_of = {n: 1 + len(counts) - bisect.bisect_right(counts, n) for n in set(counts)}
+    return {id(p): rank_of[p.risk.cases.get(year, 0)] for p in points}
 
 
 def is_top(cases: int, rank: int, settings: Hotspot) -> bool:
@@ -153,10 +154,11 @@ def hotspot_warnings(points: list[Point], settings: Hotspot) -> list[HotspotWarn
         return []
     rank = ranks(city, year)
     out: list[HotspotWarning] = []
+    minimum = _min_cases(settings)
     for p in city:
-        if p.risk.factors.hotspot.strip():
-            continue
         n = p.risk.cases.get(year, 0)
+        if n < minimum or p.risk.factors.hotspot.strip():
+            continue  # both rules need min_cases: most points end here
         if is_top(n, rank[id(p)], settings):
             out.append(HotspotWarning(p, "top", year, n, None, rank[id(p)], len(city), settings))
         previous = p.risk.cases.get(year - 1)
@@ -213,12 +215,14 @@ def clusters(points: list[Point], year: int, by: str, settings: Hotspot) -> list
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096)  # a few dozen names, cited by every point
 def law_key(law: str) -> str:
     """Law names as written by different offices: with or without 《》, half- or full-width brackets."""
     name = _SPACES.sub("", law).strip("《》")
     return name.replace("(", "（").replace(")", "）")
 
 
+@lru_cache(maxsize=4096)
 def article_key(article: str) -> str:
     return _SPACES.sub("", article)
 
@@ -247,13 +251,16 @@ def inconsistencies(points: list[Point]) -> list[Inconsistency]:
     """Groups of points sharing a penalty basis (law + article) whose offices declare different levels."""
     groups: dict[tuple[str, str], dict[int, Point]] = {}  # keyed by id(): a point counts once per article
     shown: dict[tuple[str, str], str] = {}
+    keys: dict[int, tuple[str, str]] = {}  # id(basis) → key; every basis stays alive in `points`
     for p in managed(points):
         if p.declared is None:
             continue
         for b in p.risk.basis:
-            if b.role.value != "penalty":
+            if b.role is not BasisRole.penalty:
                 continue
-            key = (law_key(b.law), article_key(b.article))
+            key = keys.get(id(b))  # facts share one object per distinct basis: one key each
+            if key is None:
+                key = keys[id(b)] = (law_key(b.law), article_key(b.article))
             shown.setdefault(key, f"《{key[0]}》{key[1]}")
             groups.setdefault(key, {}).setdefault(id(p), p)
     merged: dict[tuple[int, ...], tuple[list[str], list[Point]]] = {}

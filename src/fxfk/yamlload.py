@@ -20,7 +20,6 @@ else, and the node tree for positions is composed by libyaml only when something
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 from collections import OrderedDict
@@ -39,6 +38,7 @@ from yaml.scanner import Scanner
 
 from fxfk import fastyaml
 from fxfk.diagnostics import Diagnostic, format_path
+from fxfk.gcpause import gc_paused
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Deeper than any data file can legitimately be; protects the recursive walk (and libyaml's).
@@ -118,15 +118,12 @@ _RECENT_LIMIT = 8
 
 def _compose(text: str, pure: bool) -> Node | None:
     # Node trees are many small acyclic objects: collecting while building them only costs.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    loader = loader_class(pure)(text)
-    try:
-        return loader.get_single_node()
-    finally:
-        loader.dispose()
-        if gc_was_enabled:
-            gc.enable()
+    with gc_paused():
+        loader = loader_class(pure)(text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
 
 
 @dataclass

@@ -1,0 +1,82 @@
+"""Facts mirror the model, so cross-file checks find the same on facts as on full models."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fxfk.facts import RegisterFacts, facts_of, mirrored_fields
+from fxfk.models import Register, Status
+from fxfk.repository import load_repository
+from fxfk.validation import validate, validate_repository
+
+from conftest import CASES_DIR, CORPUS, REPO
+
+
+def _mirrors(facts, model, where: str) -> None:
+    fields = mirrored_fields()[type(facts)]
+    for name in fields:
+        mine, theirs = getattr(facts, name), getattr(model, name)
+        if isinstance(mine, tuple) and mine and hasattr(mine[0], "_fields"):
+            assert len(mine) == len(theirs), f"{where}.{name}"
+            for i, (a, b) in enumerate(zip(mine, theirs)):
+                _mirrors(a, b, f"{where}.{name}[{i}]")
+        elif hasattr(mine, "_fields"):
+            _mirrors(mine, theirs, f"{where}.{name}")
+        elif name == "status":
+            assert mine is Status(theirs), where  # an omitted status is the plain default "draft"
+        elif isinstance(mine, tuple):
+            assert list(mine) == list(theirs), f"{where}.{name}"
+        else:
+            assert mine == theirs and type(mine) is type(theirs), f"{where}.{name}: {mine!r} != {theirs!r}"
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "data" / "risks").glob("*.yaml")), ids=lambda p: p.stem)
+def test_facts_mirror_the_model(path: Path):
+    import yaml
+
+    model = Register.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    facts = facts_of(model)
+    assert isinstance(facts, RegisterFacts)
+    _mirrors(facts, model, path.stem)
+
+
+def _case_repos() -> list[str]:
+    return ["base", "data"] + sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir())
+
+
+def _repo_for(case: str, tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    if case == "data":
+        shutil.copytree(REPO / "data", repo / "data")
+        shutil.copy(REPO / "fxfk.yaml", repo / "fxfk.yaml")
+        return repo
+    shutil.copytree(CORPUS / "base", repo, ignore=shutil.ignore_patterns(".fxfk-cache"))
+    if case != "base":
+        shutil.copytree(CASES_DIR / case / "files", repo, dirs_exist_ok=True)
+    return repo
+
+
+@pytest.mark.parametrize("case", _case_repos())
+def test_facts_and_full_models_give_the_same_findings(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("FXFK_NO_CACHE", "1")
+    repo = _repo_for(case, tmp_path)
+    full = validate(repo, today=None, full_models=True)
+    facts = validate(repo, today=None, full_models=False)
+    assert [d.as_dict() for d in facts.diagnostics] == [d.as_dict() for d in full.diagnostics]
+
+
+@pytest.mark.parametrize("case", ["data", "level-mismatch", "no-penalty-condition", "activity-figures"])
+def test_unchecked_registers_are_checked_by_run_checks(case, tmp_path, monkeypatch):
+    """Registers built outside load_repository (fxfk diff) get the one-register rules from run_checks."""
+    monkeypatch.setenv("FXFK_NO_CACHE", "1")
+    repo = _repo_for(case, tmp_path)
+    loaded = load_repository(repo)
+    expected = [d.as_dict() for d in validate_repository(loaded).diagnostics]
+    for source in loaded.registers:
+        source.checked = False
+        source.loaded.diagnostics = [d for d in source.loaded.diagnostics if d.code == "yaml11-boolean-word"]
+    loaded.diagnostics = [d for f in loaded.files for d in f.loaded.diagnostics]
+    assert [d.as_dict() for d in validate_repository(loaded).diagnostics] == expected
