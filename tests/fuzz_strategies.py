@@ -110,3 +110,28 @@ def check_outcome(code: int, out: str, err: str) -> None:
     for d in doc["diagnostics"]:
         assert d["file"] and d["line"] >= 1 and d["column"] >= 1, d
         assert d["message"] and d["code"], d
+
+
+def same(a, b) -> bool:
+    """Equal data with equal types (``True`` is not ``1``), and keys in the same order."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def fast_path_agrees(text: str) -> bool:
+    """True when fastyaml took the text (and then the strict loader agrees), False when it stepped aside."""
+    from fxfk import fastyaml
+    from fxfk.yamlload import load_text
+
+    fast = fastyaml.parse(text)
+    if fast is None:
+        return False
+    strict = load_text(text, "x.yaml", fast=False)
+    assert not strict.diagnostics, (text, strict.diagnostics)
+    assert same(fast, strict.data), (fast, strict.data)
+    return True

@@ -117,8 +117,9 @@ _RECENT_LIMIT = 8
 
 
 def _compose(text: str, pure: bool) -> Node | None:
-    # Node trees are many small acyclic objects: collecting while building them only costs.
-    with gc_paused():
+    # Node trees are many small acyclic objects: collecting while building them, or scanning them
+    # once built (they are freed by reference counting when dropped), only costs.
+    with gc_paused(keep=True):
         loader = loader_class(pure)(text)
         try:
             return loader.get_single_node()
@@ -374,11 +375,12 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
         return None, [Diagnostic(rel, line, column, code, "error", "", message)]
 
 
-def load_text(text: str, rel: str, pure: bool = False) -> LoadedYaml:
+def load_text(text: str, rel: str, pure: bool = False, fast: bool = True) -> LoadedYaml:
+    """Load one document; ``fast=False`` skips the fast reader (to compare the two)."""
     result = LoadedYaml(rel)
     # Most files are plain block YAML that the fast reader takes; it steps aside (None) for
     # anything the strict path below would report or read differently.
-    data = fastyaml.parse(text)
+    data = fastyaml.parse(text) if fast else None
     if data is not None:
         result.data, result.text, result.pure = data, text, pure
         return result
