@@ -130,8 +130,16 @@ def fast_path_agrees(text: str) -> bool:
 
     fast = fastyaml.parse(text)
     if fast is None:
+        assert fastyaml.positions(text) is None
         return False
     strict = load_text(text, "x.yaml", fast=False)
     assert not strict.diagnostics, (text, strict.diagnostics)
     assert same(fast, strict.data), (fast, strict.data)
+    # Every node, and every key, is where libyaml's node tree says it is.
+    positions = fastyaml.positions(text)
+    assert strict.root is not None  # from now on strict.locate walks libyaml's tree
+    for path in positions.paths():
+        for probe in (path, path + ("discretion-tiers",), path + (999,), path + ("no-such-key",)):
+            assert positions.locate(probe) == strict.locate(probe), (text, probe)
+        assert positions.locate(path, key=True) == strict.locate(path, key=True), (text, path)
     return True

@@ -25,7 +25,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from yaml.composer import Composer
@@ -146,6 +146,8 @@ class LoadedYaml:
     # Set when the file parsed cleanly: the text is then re-read from here instead of kept.
     path: Path | None = field(default=None, repr=False)
     _root: Node | None = field(default=None, repr=False)
+    # fastyaml's position index of a kept text (False: the fast reader does not take the file).
+    _positions: Any = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -155,36 +157,54 @@ class LoadedYaml:
     def root(self) -> Node | None:
         if self._root is not None:
             return self._root
+        root = self._again("root", lambda text: _compose(text, self.pure))
         if self.text is not None:
-            self._root = _compose(self.text, self.pure)
-            return self._root
+            self._root = root
+        return root
+
+    def _again(self, what: str, build: Callable[[str], Any]) -> Any:
+        """``build(text)``, for a file whose text was not kept: re-read, and remember only a few.
+
+        Commands that locate every point of 3,000 files would otherwise hold gigabytes of nodes.
+        """
+        if self.text is not None:
+            return build(self.text)
         if self.path is None:
             return None
-        # Re-read from the file: keep only the last few trees, not one per file of the repository
-        # (commands that locate every point of 3,000 files would otherwise hold gigabytes of nodes).
-        key = (self.path, id(self))
-        root = _RECENT_ROOTS.get(key)
-        if root is None:
-            try:
-                text, _ = decode(self.path.read_bytes(), self.rel)
-            except OSError:
-                text = None
-            if text is None:
-                return None
-            root = _compose(text, self.pure)
-            _RECENT_ROOTS[key] = root
-            while len(_RECENT_ROOTS) > _RECENT_LIMIT:
-                _RECENT_ROOTS.popitem(last=False)
-        else:
+        key = (self.path, id(self), what)
+        if key in _RECENT_ROOTS:
             _RECENT_ROOTS.move_to_end(key)
-        return root
+            return _RECENT_ROOTS[key]
+        try:
+            text, _ = decode(self.path.read_bytes(), self.rel)
+        except OSError:
+            text = None
+        value = None if text is None else build(text)
+        _RECENT_ROOTS[key] = value
+        while len(_RECENT_ROOTS) > _RECENT_LIMIT:
+            _RECENT_ROOTS.popitem(last=False)
+        return value
+
+    def _fast_positions(self) -> fastyaml.Positions | None:
+        if self._positions is not None:
+            return self._positions or None
+        with gc_paused(keep=True):  # thousands of small tuples, freed by reference counting
+            positions = self._again("positions", fastyaml.positions)
+        if self.text is not None:
+            self._positions = positions or False
+        return positions
 
     def locate(self, loc: tuple, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the node at ``loc``, or of the deepest ancestor that exists.
 
         With ``key=True`` the position of the last key itself is returned (for unknown keys).
-        Parts of ``loc`` that do not name data (pydantic's union tags) are skipped.
+        Parts of ``loc`` that do not name data (pydantic's union tags) are skipped. Files the fast
+        reader takes are located with its position index; others with libyaml's node tree.
         """
+        if self._root is None:
+            positions = self._fast_positions()
+            if positions is not None:
+                return positions.locate(loc, key)
         node = self.root
         if node is None:
             return (1, 1)
