@@ -19,13 +19,31 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# Scalars are typed exactly as yamlload._scalar types plain scalars (YAML 1.2 core, minus floats).
+# How plain scalars are typed, by both readers: YAML 1.2's core schema, minus floats.
 _NULLS = {"null", "Null", "NULL", "~", ""}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
-_YAML11_WORDS = frozenset("y Y yes Yes YES n N no No NO on On ON off Off OFF".split())
-_SPECIAL_WORDS = _NULLS | _TRUE | _FALSE | _YAML11_WORDS
+# Plain words that YAML 1.1 tools (and older pyyaml users) read as booleans; fxfk keeps them as text.
+YAML11_BOOLEANS = frozenset("y Y yes Yes YES n N no No NO on On ON off Off OFF".split())
+_SPECIAL_WORDS = _NULLS | _TRUE | _FALSE | YAML11_BOOLEANS
+
+
+def plain_value(value: str) -> Any:
+    """What a plain (unquoted) scalar means: null, a boolean, a decimal integer, or the text itself.
+
+    Everything else — floats, dates, ``no``, ``010`` — stays text, for the models to judge.
+    """
+    if value in _NULLS:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT.fullmatch(value):
+        return int(value)
+    return value
+
 
 # Characters that may start a YAML indicator; a plain value starting with one is left to libyaml.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -44,17 +62,9 @@ class _NotSure(Exception):
 
 def _plain(value: str) -> Any:
     # "-1" and "-abc" are plain; "-", "- x" are not (and never reach here as values).
-    if (value[0] in _INDICATORS and (value[0] != "-" or value[1:2] in ("", " "))) or ": " in value or value[-1] == ":" or value in _YAML11_WORDS:
+    if (value[0] in _INDICATORS and (value[0] != "-" or value[1:2] in ("", " "))) or ": " in value or value[-1] == ":" or value in YAML11_BOOLEANS:
         raise _NotSure
-    if value in _NULLS:
-        return None
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    if _INT.fullmatch(value):
-        return int(value)
-    return value
+    return plain_value(value)
 
 
 def _scalar(value: str) -> Any:

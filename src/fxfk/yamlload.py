@@ -37,6 +37,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from fxfk import fastyaml
+from fxfk.fastyaml import YAML11_BOOLEANS
 from fxfk.diagnostics import Diagnostic, format_path
 from fxfk.gcpause import gc_paused
 
@@ -88,28 +89,10 @@ def loader_class(pure: bool = False):
     return _CLoader
 
 
-# YAML 1.2 core schema, minus floats: only these plain scalars get a type.
-_NULLS = {"null", "Null", "NULL", "~", ""}
-_TRUE = {"true", "True", "TRUE"}
-_FALSE = {"false", "False", "FALSE"}
-_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
-# Plain words that YAML 1.1 tools (and older pyyaml users) read as booleans; fxfk keeps them as text.
-YAML11_BOOLEANS = frozenset("y Y yes Yes YES n N no No NO on On ON off Off OFF".split())
-
-
 def _scalar(node: ScalarNode) -> Any:
-    value = node.value
     if node.style:  # quoted or block scalar: always text (plain is None in pyyaml, "" in libyaml)
-        return value
-    if value in _NULLS:
-        return None
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    if _INT.match(value):
-        return int(value)
-    return value
+        return node.value
+    return fastyaml.plain_value(node.value)
 
 
 _RECENT_ROOTS: OrderedDict = OrderedDict()
