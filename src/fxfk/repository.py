@@ -306,6 +306,8 @@ def _load_all(root: Path, paths: list[Path], kind: _Kind, progress: Progress | N
             for job, result in zip(misses, results):
                 if result[0] == "clean":
                     job.source = _from_parts(job, marshal.loads(result[1]), result[2] and marshal.loads(result[2]), kind)
+                    if job.source is None:  # cannot happen unless the worker's model differs: parse here
+                        job.source = _parse(job.rel, job.path, job.path.read_bytes(), kind)[0]
                 else:
                     job.source = SourceFile(job.rel, job.path, result[1])
                 done += 1

@@ -10,7 +10,8 @@ Everything that reads a data file goes through :func:`load_file`. It
   documents, an empty file and a top level that is not a mapping;
 * types only ``true``/``false``, ``null`` and plain decimal integers — everything else, including
   YAML 1.1's ``no``/``on``/``010``/``2019-02-30``, stays text for the models to judge;
-* keeps the node tree, so any model error can be mapped back to ``file:line:column``.
+* maps any finding back to ``file:line:column`` (the fast reader's position index, or libyaml's node
+  tree composed again when asked for).
 
 libyaml (``CParser``) is used where present, the pure-Python parser otherwise; both give the same
 diagnostics (the tests run both). Before either, :mod:`fxfk.fastyaml` reads the plain block style
