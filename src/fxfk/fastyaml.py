@@ -121,12 +121,13 @@ def _value(rest: str) -> Any:
 _ITEM_TRAP = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:[ \u3000]*：|:[^\s:/])|\u3000")
 
 
-# Keys and scalar values repeat a lot across a register (field names, enumerations, dates, law
+# Keys and short values repeat a lot across a register (field names, enumerations, dates, law
 # names): remembering what each raw text means saves most of the per-line work. Only immutable
-# results are kept, and only so many.
+# results of short texts are kept (long ones are mostly unique), and only so many.
 _KEYS: dict[str, Any] = {}
 _VALUES: dict[str, Any] = {}
-_REMEMBER = 200_000
+_REMEMBER = 50_000
+_SHORT = 64
 _MISSING = object()
 
 
@@ -134,7 +135,7 @@ def _typed(rest: str) -> Any:
     value = _VALUES.get(rest, _MISSING)
     if value is _MISSING:
         value = _value(rest)
-        if type(value) not in (list, dict) and len(_VALUES) < _REMEMBER:
+        if len(rest) <= _SHORT and type(value) not in (list, dict) and len(_VALUES) < _REMEMBER:
             _VALUES[rest] = value
     return value
 
