@@ -175,8 +175,9 @@ def test_rise_rule_boundaries():
 
 def test_ties_share_a_rank():
     ps = [make_point("A", {2019: 9}), make_point("B", {2019: 9}), make_point("C", {2019: 7}), make_point("D", {})]
-    r = ranks(ps, 2019)
-    assert [r[id(p)] for p in ps] == [1, 1, 3, 4]
+    counts = [p.risk.cases.get(2019, 0) for p in ps]
+    r = ranks(counts)
+    assert [r[n] for n in counts] == [1, 1, 3, 4]
 
 
 def test_top_n_warns_unmarked_points_only_and_keeps_ties_at_the_boundary():

@@ -86,7 +86,9 @@ class FileCache:
         self.key = _key() if enabled() else None
 
     def digest(self, content: bytes) -> str:
-        return hashlib.sha256(self.flavour + b"\0" + content).hexdigest()
+        digest = hashlib.sha256(self.flavour + b"\0")
+        digest.update(content)  # not flavour + content: that would copy every file once more
+        return digest.hexdigest()
 
     def _entry(self, digest: str, part: str) -> Path:
         return self.folder / digest[:2] / f"{digest[2:]}.{part}"

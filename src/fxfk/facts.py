@@ -91,16 +91,16 @@ _STATUSES = {m.value: m for m in Status}
 _ROLES = {m.value: m for m in BasisRole}
 
 
-# The same legal basis is cited by thousands of points: they share one (immutable) object.
-_BASES: dict[tuple, BasisFacts] = {}
+# The same legal bases are cited by thousands of points: they share one (immutable) tuple, so the
+# checks can work each distinct one out once (see fxfk.hotspots.inconsistencies, fxfk.laws).
+_BASES: dict[tuple, tuple[BasisFacts, ...]] = {}
 _FACTORS: dict[str, FactorFacts] = {}
 
 
-def _basis(plain: tuple) -> BasisFacts:
+def _bases(plain: tuple) -> tuple[BasisFacts, ...]:
     found = _BASES.get(plain)
     if found is None:
-        role, law, number, article = plain
-        found = BasisFacts(_ROLES[role], law, number, article)
+        found = tuple(BasisFacts(_ROLES[role], law, number, article) for role, law, number, article in plain)
         if len(_BASES) < 100_000:
             _BASES[plain] = found
     return found
@@ -123,7 +123,7 @@ def facts_from_plain(plain: tuple) -> RegisterFacts:
         tuple(BatchFacts(i, date(d)) for i, d in batches),
         tuple(
             new(RiskFacts, (
-                rid, domain, _LEVELS[level], _STATUSES[status], batch, _factors(hotspot), tuple(map(_basis, basis)), cases,
+                rid, domain, _LEVELS[level], _STATUSES[status], batch, _factors(hotspot), _bases(basis), cases,
             ))
             for rid, domain, level, status, batch, hotspot, basis, cases in risks
         ),

@@ -126,12 +126,11 @@ def _min_cases(settings: Hotspot) -> int:
     return max(settings.min_cases, 1)
 
 
-def ranks(points: list[Point], year: int) -> dict[int, int]:
-    """Competition rank (1 = most cases) of every point by its cases in ``year``, keyed by id()."""
-    counts = sorted(p.risk.cases.get(year, 0) for p in points)
+def ranks(counts: list[int]) -> dict[int, int]:
+    """Competition rank (1 = most cases) of each distinct case count among ``counts``."""
+    ordered = sorted(counts)
     # 1 + how many have strictly more: one binary search per distinct count keeps big registers fast.
-    rank_of = {n: 1 + len(counts) - bisect.bisect_right(counts, n) for n in set(counts)}
-    return {id(p): rank_of[p.risk.cases.get(year, 0)] for p in points}
+    return {n: 1 + len(ordered) - bisect.bisect_right(ordered, n) for n in set(ordered)}
 
 
 def is_top(cases: int, rank: int, settings: Hotspot) -> bool:
@@ -152,15 +151,15 @@ def hotspot_warnings(points: list[Point], settings: Hotspot) -> list[HotspotWarn
     year = latest_year(city)
     if year is None:
         return []
-    rank = ranks(city, year)
+    counts = [p.risk.cases.get(year, 0) for p in city]
+    rank_of = ranks(counts)
     out: list[HotspotWarning] = []
     minimum = _min_cases(settings)
-    for p in city:
-        n = p.risk.cases.get(year, 0)
+    for p, n in zip(city, counts):
         if n < minimum or p.risk.factors.hotspot.strip():
             continue  # both rules need min_cases: most points end here
-        if is_top(n, rank[id(p)], settings):
-            out.append(HotspotWarning(p, "top", year, n, None, rank[id(p)], len(city), settings))
+        if is_top(n, rank_of[n], settings):
+            out.append(HotspotWarning(p, "top", year, n, None, rank_of[n], len(city), settings))
         previous = p.risk.cases.get(year - 1)
         if is_rise(n, previous, settings):
             out.append(HotspotWarning(p, "rise", year, n, previous, None, len(city), settings))
@@ -249,29 +248,31 @@ class Inconsistency:
 
 def inconsistencies(points: list[Point]) -> list[Inconsistency]:
     """Groups of points sharing a penalty basis (law + article) whose offices declare different levels."""
-    groups: dict[tuple[str, str], dict[int, Point]] = {}  # keyed by id(): a point counts once per article
-    shown: dict[tuple[str, str], str] = {}
-    keys: dict[int, tuple[str, str]] = {}  # id(basis) → key; every basis stays alive in `points`
+    groups: dict[tuple[str, str], list[Point]] = {}
+    # id(basis list) → its distinct penalty keys: facts share one basis tuple among all points that
+    # cite the same things, so on a province's data this is worked out a few hundred times, not
+    # 150,000 (every basis list stays alive in `points`, so ids are not reused meanwhile).
+    penalty_keys: dict[int, tuple[tuple[str, str], ...]] = {}
     for p in managed(points):
         if p.declared is None:
             continue
-        for b in p.risk.basis:
-            if b.role is not BasisRole.penalty:
-                continue
-            key = keys.get(id(b))  # facts share one object per distinct basis: one key each
-            if key is None:
-                key = keys[id(b)] = (law_key(b.law), article_key(b.article))
-            shown.setdefault(key, f"《{key[0]}》{key[1]}")
-            groups.setdefault(key, {}).setdefault(id(p), p)
+        basis = p.risk.basis
+        keys = penalty_keys.get(id(basis))
+        if keys is None:
+            keys = penalty_keys[id(basis)] = tuple(dict.fromkeys(  # a point counts once per article
+                (law_key(b.law), article_key(b.article)) for b in basis if b.role is BasisRole.penalty
+            ))
+        for key in keys:
+            groups.setdefault(key, []).append(p)
     merged: dict[tuple[int, ...], tuple[list[str], list[Point]]] = {}
     for key in sorted(groups):
-        members = list(groups[key].values())
+        members = groups[key]
         # With two offices or more, two different levels always include a pair from different offices.
         if len({p.office_id for p in members}) < 2 or len({p.declared for p in members}) < 2:
             continue
         ordered = sorted(members, key=lambda p: (p.source.rel, p.index))
         ident = tuple(id(p) for p in ordered)
-        merged.setdefault(ident, ([], ordered))[0].append(shown[key])
+        merged.setdefault(ident, ([], ordered))[0].append(f"《{key[0]}》{key[1]}")
     return [Inconsistency(tuple(articles), tuple(members)) for articles, members in merged.values()]
 
 

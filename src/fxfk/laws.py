@@ -271,95 +271,136 @@ def check_law_successor_known(repo: Repository) -> Iterator[Diagnostic]:
                         f"替代法规《{display_name(law.replaced_by)}》不在法规目录中{hint}")
 
 
+@dataclass(eq=False, slots=True)
+class Citation:
+    """Basis entries that cite the same thing (one basis object) in the same situation.
+
+    Every verdict of the checks below depends only on these fields, so it is reached once per
+    citation and then reported at each place. On ``fxfk validate``'s facts, where equal bases are
+    one object, a province's 300,000 basis entries make a few hundred citations.
+    """
+
+    basis: object  # fxfk.models.Basis or fxfk.facts.BasisFacts
+    batch: int | None
+    batch_date: dt.date | None  # the date of the batch, when the register defines it
+    status: object  # Status (or the model's plain default "draft")
+    places: list[tuple[SourceFile, int, int]]  # (register, risk index, basis index)
+
+    @property
+    def published(self) -> bool:
+        return self.status is Status.published and self.batch_date is not None
+
+    def public_on(self, day: dt.date) -> bool:
+        return self.published and self.batch_date <= day
+
+    def at(self, field: str) -> Iterator[tuple[SourceFile, tuple]]:
+        for source, i, j in self.places:
+            yield source, ("risks", i, "basis", j, field)
+
+
+def _citations(repo: Repository) -> list[tuple[Citation, Law | None]]:
+    """Every citation of points not retired, with its catalogue entry (or None); none without a catalogue."""
+
+    def build() -> list[tuple[Citation, Law | None]]:
+        catalogue = Catalogue.of(repo)
+        if catalogue is None:
+            return []
+        groups: dict[tuple, Citation] = {}
+        for src in repo.valid_registers():
+            batches = {b.id: b.date for b in src.model.batches}
+            for i, risk in enumerate(src.model.risks):
+                status, batch = risk.status, risk.batch
+                if status is Status.retired:
+                    continue
+                batch_date = batches.get(batch) if batch is not None else None
+                for j, basis in enumerate(risk.basis):
+                    key = (id(basis), batch, batch_date, status)  # every basis stays alive in repo
+                    citation = groups.get(key)
+                    if citation is None:
+                        citation = groups[key] = Citation(basis, batch, batch_date, status, [])
+                    citation.places.append((src, i, j))
+        found: dict[str, Law | None] = {}  # a few dozen names
+        for citation in groups.values():
+            name = citation.basis.law
+            if name not in found:
+                found[name] = catalogue.find(name)
+        return [(c, found[c.basis.law]) for c in groups.values()]
+
+    return repo.derived("citations", build)
+
+
 def check_basis_law_in_catalogue(repo: Repository) -> Iterator[Diagnostic]:
     catalogue = Catalogue.of(repo)
     if catalogue is None:
         return
-    for use, law in _looked_up_uses(repo):
+    for citation, law in _citations(repo):
         if law is not None:
             continue
-        near = catalogue.suggest(use.basis.law)
-        by_number = catalogue.find_number(use.basis.number) if use.basis.number else None
+        basis = citation.basis
+        near = catalogue.suggest(basis.law)
+        by_number = catalogue.find_number(basis.number) if basis.number else None
         if by_number is not None and by_number.name not in near:
             near.insert(0, by_number.name)
         hint = f"；最接近的目录名称：{_names(near)}" if near else "；目录中没有相近的名称，请把它加入 data/laws.yaml"
-        if any(loose_key(n) == loose_key(use.basis.law) for n in near):
+        if any(loose_key(n) == loose_key(basis.law) for n in near):
             hint += "（只差“（试行）”或“中华人民共和国”的名称是不同的写法或不同的法规，请按目录的写法引用，或在目录中补上这一部）"
-        yield _diag(use.source, use.loc + ("law",), "unknown-law", "warning",
-                    f"《{display_name(use.basis.law)}》不在法规目录 data/laws.yaml 中，无法核对其效力{hint}")
+        message = f"《{display_name(basis.law)}》不在法规目录 data/laws.yaml 中，无法核对其效力{hint}"
+        for source, loc in citation.at("law"):
+            yield _diag(source, loc, "unknown-law", "warning", message)
 
 
-def _looked_up_uses(repo: Repository) -> list[tuple[Use, Law | None]]:
-    """Every (basis use, its catalogue entry or None); nothing without a catalogue."""
-
-    def pairs() -> list[tuple[Use, Law | None]]:
-        catalogue = Catalogue.of(repo)
-        if catalogue is None:
-            return []
-        found: dict[str, Law | None] = {}  # a few dozen names, cited by every point
-        out = []
-        for use in uses(repo):
-            name = use.basis.law
-            law = found.get(name, found)
-            if law is found:
-                law = found[name] = catalogue.find(name)
-            out.append((use, law))
-        return out
-
-    return repo.derived("looked-up-uses", pairs)
-
-
-def _catalogued_uses(repo: Repository) -> list[tuple[Use, Law]]:
-    """Every (basis use, its catalogue entry); nothing without a catalogue or for uncatalogued laws."""
-    return repo.derived("catalogued-uses", lambda: [(use, law) for use, law in _looked_up_uses(repo) if law is not None])
+def _in_force_verdict(citation: Citation, law: Law, today: dt.date) -> tuple[str, Severity, str] | None:
+    """(code, severity, message) when the citation's law is out of force where it matters, else None."""
+    name = f"《{display_name(citation.basis.law)}》"
+    if citation.batch_date is not None:
+        reason = not_in_force_reason(law, citation.batch_date)
+        if reason is not None:
+            code, why = reason
+            if citation.public_on(today):
+                return (code, "error",
+                        f"{name}{why}；本风险点第{citation.batch}批的公布日期是 {citation.batch_date}，"
+                        "公开清单不能引用公布日不在施行期内的法规；请改引现行有效的依据，或调整批次")
+            return (code, "warning",
+                    f"{name}{why}；本风险点尚未公开，计划在第{citation.batch}批（{citation.batch_date}）公布，"
+                    "公布前请改引届时有效的依据，否则 fxfk publish 将拒绝公布")
+        if citation.published and law.repealed is not None:
+            return ("law-repealed-after-publication", "warning",
+                    f"{name}的废止日期为 {law.repealed}{_successor(law)}，晚于本风险点的公布日期 {citation.batch_date}："
+                    "自废止之日起，公开清单上的这条依据已失效；请复核后改引新的依据，或将本风险点废止")
+    elif citation.status is not Status.published and law.repealed is not None:
+        return ("law-repealed", "warning",
+                f"{name}的废止日期为 {law.repealed}{_successor(law)}；本风险点尚未公布，"
+                f"在 {law.repealed} 及以后公布的清单都不能引用它；请改引现行有效的依据")
+    return None
 
 
 def check_basis_law_in_force(repo: Repository) -> Iterator[Diagnostic]:
     """A published point's batch date must fall within its laws' validity (error; warning before publication)."""
     # A batch dated after this day is scheduled, not public (data-format); `validate --date`.
     today = repo.today
-    for use, law in _catalogued_uses(repo):
-        if law.repealed is None and (law.effective is None or use.batch_date is None or law.effective <= use.batch_date):
-            continue  # in force on the batch date and never repealed: the usual case, decided cheaply
-        if use.batch_date is not None:
-            reason = not_in_force_reason(law, use.batch_date)
-            if reason is not None:
-                code, why = reason
-                name = f"《{display_name(use.basis.law)}》"
-                if use.public_on(today):
-                    yield _diag(use.source, use.loc + ("law",), code, "error",
-                                f"{name}{why}；本风险点第{use.risk.batch}批的公布日期是 {use.batch_date}，"
-                                "公开清单不能引用公布日不在施行期内的法规；请改引现行有效的依据，或调整批次")
-                else:
-                    yield _diag(use.source, use.loc + ("law",), code, "warning",
-                                f"{name}{why}；本风险点尚未公开，计划在第{use.risk.batch}批（{use.batch_date}）公布，"
-                                "公布前请改引届时有效的依据，否则 fxfk publish 将拒绝公布")
-                continue
-            if use.published and law.repealed is not None:
-                yield _diag(use.source, use.loc + ("law",), "law-repealed-after-publication", "warning",
-                            f"《{display_name(use.basis.law)}》的废止日期为 {law.repealed}{_successor(law)}，"
-                            f"晚于本风险点的公布日期 {use.batch_date}：自废止之日起，公开清单上的这条依据已失效；"
-                            "请复核后改引新的依据，或将本风险点废止")
-        elif use.risk.status is not Status.published and law.repealed is not None:
-            yield _diag(use.source, use.loc + ("law",), "law-repealed", "warning",
-                        f"《{display_name(use.basis.law)}》的废止日期为 {law.repealed}{_successor(law)}；本风险点尚未公布，"
-                        f"在 {law.repealed} 及以后公布的清单都不能引用它；请改引现行有效的依据")
+    for citation, law in _citations(repo):
+        verdict = _in_force_verdict(citation, law, today) if law is not None else None
+        if verdict is not None:
+            code, severity, message = verdict
+            for source, loc in citation.at("law"):
+                yield _diag(source, loc, code, severity, message)
 
 
 def check_basis_number_matches(repo: Repository) -> Iterator[Diagnostic]:
     catalogue = Catalogue.of(repo)
     # A batch dated after this day is scheduled, not public (data-format); `validate --date`.
     today = repo.today
-    for use, law in _catalogued_uses(repo):
-        number = use.basis.number
-        if number == law.number or not law.number or not number or not number.strip() or number_key(number) == number_key(law.number):
+    for citation, law in _citations(repo):
+        number = citation.basis.number
+        if law is None or not law.number or not number or not number.strip() or number_key(number) == number_key(law.number):
             continue
         other = catalogue.find_number(number)
         whose = f"（该文号在目录中属于《{display_name(other.name)}》）" if other is not None else ""
-        public = use.public_on(today)
-        yield _diag(use.source, use.loc + ("number",), "law-number-mismatch", "error" if public else "warning",
-                    f"文号“{number.strip()}”与法规目录中《{display_name(law.name)}》的文号“{law.number}”不一致{whose}；"
-                    + ("公开清单上的文号必须准确" if public else "本风险点尚未公开，公布前请核对"))
+        public = citation.public_on(today)
+        message = (f"文号“{number.strip()}”与法规目录中《{display_name(law.name)}》的文号“{law.number}”不一致{whose}；"
+                   + ("公开清单上的文号必须准确" if public else "本风险点尚未公开，公布前请核对"))
+        for source, loc in citation.at("number"):
+            yield _diag(source, loc, "law-number-mismatch", "error" if public else "warning", message)
 
 
 # 行政强制法 第十条 (措施) and 第十三条 (执行): what may set a coercive measure or compulsory enforcement.
@@ -377,21 +418,25 @@ def check_coercion_basis_rank(repo: Repository) -> Iterator[Diagnostic]:
     地方性法规 can be, but only for 查封、扣押 on a local matter not covered by a law or regulation, and
     never for 强制执行 — which the data cannot tell apart: warning, asking the officer to confirm.
     """
-    for use, law in _catalogued_uses(repo):
-        if use.basis.role is not BasisRole.coercion:
+    for citation, law in _citations(repo):
+        if law is None or citation.basis.role is not BasisRole.coercion:
             continue
-        name = f"《{display_name(use.basis.law)}》"
+        name = f"《{display_name(citation.basis.law)}》"
         if law.rank in COERCION_RANKS_BELOW:
-            yield _diag(use.source, use.loc + ("role",), "coercion-rank", "error",
-                        f"{name}是{law.rank.label}，不能作为强制依据：按行政强制法第十条，行政强制措施只能由法律设定，"
-                        "法律未规定的由行政法规、地方性法规在其权限内设定，其他规范性文件（含规章）不得设定；"
-                        "第十三条规定行政强制执行由法律设定。请改引设定该强制措施的法律或行政法规，"
-                        "或把这条依据改为 violated/penalty")
+            verdict = ("coercion-rank", "error",
+                       f"{name}是{law.rank.label}，不能作为强制依据：按行政强制法第十条，行政强制措施只能由法律设定，"
+                       "法律未规定的由行政法规、地方性法规在其权限内设定，其他规范性文件（含规章）不得设定；"
+                       "第十三条规定行政强制执行由法律设定。请改引设定该强制措施的法律或行政法规，"
+                       "或把这条依据改为 violated/penalty")
         elif law.rank is LawRank.local_regulation:
-            yield _diag(use.source, use.loc + ("role",), "coercion-local-regulation", "warning",
-                        f"{name}是地方性法规：按行政强制法第十条第三款，它只能在尚未制定法律、行政法规且属于地方性事务时"
-                        "设定查封场所、设施或者财物和扣押财物，不能设定其他强制措施；行政强制执行只能由法律设定"
-                        "（第十三条）。请确认这里的强制措施属于此类")
+            verdict = ("coercion-local-regulation", "warning",
+                       f"{name}是地方性法规：按行政强制法第十条第三款，它只能在尚未制定法律、行政法规且属于地方性事务时"
+                       "设定查封场所、设施或者财物和扣押财物，不能设定其他强制措施；行政强制执行只能由法律设定"
+                       "（第十三条）。请确认这里的强制措施属于此类")
+        else:
+            continue
+        for source, loc in citation.at("role"):
+            yield _diag(source, loc, *verdict)
 
 
 LAW_CHECKS = (

@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 class StrictModel(BaseModel):
     """Base of every model: unknown keys are errors, no type coercion."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class LabelledEnum(str, Enum):
