@@ -80,3 +80,35 @@ def test_unchecked_registers_are_checked_by_run_checks(case, tmp_path, monkeypat
         source.loaded.diagnostics = [d for d in source.loaded.diagnostics if d.code == "yaml11-boolean-word"]
     loaded.diagnostics = [d for f in loaded.files for d in f.loaded.diagnostics]
     assert [d.as_dict() for d in validate_repository(loaded).diagnostics] == expected
+
+
+def test_every_place_of_a_shared_citation_is_reported(tmp_path, monkeypatch):
+    """Thousands of points cite the same basis; one verdict per citation must still reach each place."""
+    import sys
+
+    import yaml
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate
+
+    monkeypatch.setenv("FXFK_NO_CACHE", "1")
+    repo = generate(tmp_path / "repo", offices=6, risks=12)
+    laws = repo / "data" / "laws.yaml"
+    laws.write_text(
+        laws.read_text(encoding="utf-8").replace("    effective: 2012-11-01\n", "    effective: 2012-11-01\n    repealed: 2019-10-01\n"),
+        encoding="utf-8",
+    )
+    expected = set()
+    for path in sorted((repo / "data" / "risks").glob("*.yaml")):
+        for i, risk in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["risks"]):
+            for j, basis in enumerate(risk["basis"]):
+                if basis["law"] == "单用途商业预付卡管理办法（试行）":
+                    expected.add((f"data/risks/{path.name}", f"risks[{i}].basis[{j}].law"))
+    assert len(expected) > 20
+    for full_models in (True, False):
+        found = {
+            (d.file, d.path)
+            for d in validate(repo, full_models=full_models).diagnostics
+            if d.code in ("law-repealed", "law-repealed-after-publication")
+        }
+        assert found == expected, full_models

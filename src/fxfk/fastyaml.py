@@ -9,9 +9,14 @@ It is a *fast path*, never a second opinion: :func:`parse` returns the same data
 (:func:`fxfk.yamlload.load_text`) would, or ``None`` — "not sure" — for anything outside that
 subset or anything the strict loader would say something about: block scalars (``|``, ``>``),
 multi-line plain values, flow mappings, anchors, tags, quoted keys, escapes, duplicate keys,
-YAML 1.1 words like ``no``, tabs, carriage returns, control characters, document markers. The
-strict loader then reads the file and reports, with positions. ``tests/test_fastyaml.py`` checks
-the agreement on every test file and on hypothesis-mutated registers.
+YAML 1.1 words like ``no``, tabs, lone carriage returns (CRLF is fine), control characters,
+document markers. The strict loader then reads the file and reports, with positions.
+
+:func:`positions` gives, for the same files, where every node and key starts — exactly libyaml's
+marks — so findings are located without composing libyaml's node tree.
+
+``tests/test_fastyaml.py`` (and every example of ``scripts/fuzz_validate.py``) checks the data and
+the positions against libyaml on every YAML file of the project and on damaged registers.
 """
 
 from __future__ import annotations
@@ -171,7 +176,8 @@ def _mapping(lines: list, i: int, indent: int, depth: int, index: dict | None, p
         if here is not None:
             index[("key",) + here] = (line, at)
         if rest and rest[0] != "#":
-            result[key] = _typed(rest)
+            value = _VALUES.get(rest, _MISSING)  # _typed, inlined: this line runs for every value
+            result[key] = _typed(rest) if value is _MISSING else value
             if nxt > indent:
                 raise _NotSure  # continues on the next line: a multi-line value
             if here is not None:
@@ -269,8 +275,8 @@ def _read(text: str, index: dict | None) -> dict | None:
         for n, line in enumerate(text.split("\n"))
         if (content := line.lstrip(" ")) and content[0] != "#"
     ]
-    if not lines or lines[0][0] != 0 or any(c[:3] in ("---", "...") for a, c, _ in lines if a == 0):
-        return None
+    if not lines or lines[0][0] != 0 or text.startswith(("---", "...")) or "\n---" in text or "\n..." in text:
+        return None  # (document markers: several documents, or an explicit end)
     try:
         data, end = _mapping(lines, 0, 0, 1, index, ())
     except _NotSure:
