@@ -248,7 +248,7 @@ PARALLEL_MIN_FILES = 16
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 
 
-def _workers() -> int:
+def worker_count() -> int:
     try:
         available = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
@@ -296,7 +296,7 @@ def _load_all(root: Path, paths: list[Path], kind: _Kind, progress: Progress | N
         else:
             misses.append(job)
 
-    workers = _workers()
+    workers = worker_count()
     if workers > 1 and len(misses) >= PARALLEL_MIN_FILES and sum(len(j.raw) for j in misses) >= PARALLEL_MIN_BYTES:
         for job in misses:
             job.raw = None  # workers read the files themselves: cheaper than sending the bytes

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from fxfk.diagnostics import Diagnostic
 from fxfk.errors import FxfkError
@@ -61,6 +62,7 @@ def parse_formats(values: list[str] | None, formats: tuple[str, ...] = FORMATS) 
 
 def prepare(root: Path, date: dt.date, offices: list[str] | None = None):
     """Everything up to the public view, with every refusal; returns the BuiltView."""
+    from fxfk.gcpause import gc_paused
     from fxfk.laws import laws_not_in_force
     from fxfk.publish.safety import scan_personal_data
     from fxfk.publish.view import build_view
@@ -81,7 +83,8 @@ def prepare(root: Path, date: dt.date, offices: list[str] | None = None):
                 f"没有单位“{'、'.join(unknown)}”的登记册；已有单位：{'、'.join(known) or '（无）'}"
             )
         offices = list(dict.fromkeys(offices))
-    built = build_view(repo, date, offices or None)
+    with gc_paused(keep=True):  # 100,000s of acyclic objects that live until the files are written
+        built = build_view(repo, date, offices or None)
     problems = list(scan_personal_data(built.texts))
     catalogue = repo.laws.model if repo.laws is not None else None
     problems += list(laws_not_in_force(built.citations, catalogue, date))
@@ -104,21 +107,17 @@ def render_all(folder: Path, root: Path, view, formats: list[str], progress=None
 
     ``progress(done, total)`` is told about each office list rendered (per format).
     """
+    from fxfk.parallel import run_in_order
     from fxfk.publish import tabular
     from fxfk.publish.render import environment, render
     from fxfk.publish.view import chinese_date
+    from fxfk.repository import worker_count
 
     city_prefix, city_heading = _titles(view)
     written: list[str] = []
 
     def put(name: str, data: str | bytes) -> None:
-        path = folder / name
-        if name.endswith(".md"):
-            data = tidy_markdown(data)
-        if isinstance(data, str):
-            path.write_bytes(data.encode("utf-8"))
-        else:
-            path.write_bytes(data)
+        _write(folder, name, data)
         written.append(name)
 
     date_line = f"公布日期：{chinese_date(view.date)}"
@@ -139,40 +138,65 @@ def render_all(folder: Path, root: Path, view, formats: list[str], progress=None
         if progress:
             progress(rendered, total)
 
+    def written_by(render_files) -> Callable[[], list[str]]:
+        """A task that writes some files and says which (it may run in a worker process)."""
+
+        def task() -> list[str]:
+            names: list[str] = []
+            for name, data in render_files():
+                _write(folder, name, data)
+                names.append(name)
+            return names
+
+        return task
+
+    def page_files(ext: str, page: tuple):
+        stem, title, np_title, issuer, offices, items, phone, city = page
+        yield f"{stem}.{ext}", render(env, f"risk_list.{ext}.j2", view=view, title=title, issuer=issuer,
+                                      offices=offices, city=city)
+        yield f"{stem}.no-penalty.{ext}", render(env, f"no_penalty.{ext}.j2", view=view, title=np_title,
+                                                 issuer=issuer, items=items, city=city, phone=phone)
+
+    def docx_files(page: tuple):
+        from fxfk.publish import docx_writer
+
+        stem, title, np_title, issuer, offices, items, phone, city = page
+        meta = [date_line]
+        if not city and offices[0].latest:
+            o = offices[0]
+            meta = [f"{o.latest.label}　发布时间：{chinese_date(o.latest.date)}"]
+        if phone:
+            meta.append(f"咨询电话：{phone}")
+        yield f"{stem}.docx", docx_writer.risk_list_docx(view, title, issuer, offices, meta)
+        yield f"{stem}.no-penalty.docx", docx_writer.no_penalty_docx(view, np_title, issuer, items, meta, city)
+
+    def csv_task(stem: str, risks, no_penalty, city: bool) -> Callable[[], list[str]]:
+        return lambda: [p.name for p in tabular.write_csv(folder, stem, risks, no_penalty, city)]
+
+    # Every office's files are independent of the others': rendered on every core (fxfk.parallel).
+    workers = worker_count()
     for fmt in formats:
         if fmt in ("html", "md"):
-            ext = fmt
             if fmt == "html":
                 put("index.html", render(env, "index.html.j2", view=view, title=f"{city_prefix}公开清单",
                                          city_file=CITY, city_title=city_heading))
-            for stem, title, np_title, issuer, offices, items, phone, city in pages:
-                put(f"{stem}.{ext}", render(env, f"risk_list.{ext}.j2", view=view, title=title, issuer=issuer,
-                                            offices=offices, city=city))
-                put(f"{stem}.no-penalty.{ext}", render(env, f"no_penalty.{ext}.j2", view=view, title=np_title,
-                                                       issuer=issuer, items=items, city=city, phone=phone))
-                tick()
+            tasks = [written_by(lambda page=page, ext=fmt: page_files(ext, page)) for page in pages]
+            written += run_in_order(tasks, workers, tick)
         elif fmt == "csv":
-            written += [p.name for p in tabular.write_csv(folder, CITY, view.risks, view.no_penalty, True)]
-            tick()
-            for o in view.offices:
-                written += [p.name for p in tabular.write_csv(folder, o.id, o.risks, o.no_penalty, False)]
-                tick()
+            tasks = [csv_task(CITY, view.risks, view.no_penalty, True)]
+            tasks += [csv_task(o.id, o.risks, o.no_penalty, False) for o in view.offices]
+            written += run_in_order(tasks, workers, tick)
         elif fmt == "xlsx":
             put(XLSX_NAME, tabular.xlsx_bytes(view, city_prefix))
         elif fmt == "docx":
-            from fxfk.publish import docx_writer
-
-            for stem, title, np_title, issuer, offices, items, phone, city in pages:
-                meta = [date_line]
-                if not city and offices[0].latest:
-                    o = offices[0]
-                    meta = [f"{o.latest.label}　发布时间：{chinese_date(o.latest.date)}"]
-                if phone:
-                    meta.append(f"咨询电话：{phone}")
-                put(f"{stem}.docx", docx_writer.risk_list_docx(view, title, issuer, offices, meta))
-                put(f"{stem}.no-penalty.docx", docx_writer.no_penalty_docx(view, np_title, issuer, items, meta, city))
-                tick()
+            written += run_in_order([written_by(lambda page=page: docx_files(page)) for page in pages], workers, tick)
     return written
+
+
+def _write(folder: Path, name: str, data: str | bytes) -> None:
+    if name.endswith(".md"):
+        data = tidy_markdown(data)
+    (folder / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def tidy_markdown(text: str) -> str:

@@ -1,0 +1,49 @@
+"""Publishing many offices on several cores writes exactly what one process writes."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from conftest import REPO, run_fxfk
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate  # noqa: E402
+
+from fxfk import parallel  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def many_offices(tmp_path_factory):
+    # More offices than parallel.MIN_TASKS, so that the pages are rendered in worker processes.
+    return generate(tmp_path_factory.mktemp("many") / "repo", offices=parallel.MIN_TASKS + 6, risks=3)
+
+
+def _publish(repo, out, jobs: str, formats: str = "html,md,csv,docx"):
+    run = run_fxfk("publish", "--root", str(repo), "--date", "2019-12-31", "--format", formats, "--out", str(out),
+                   env={"FXFK_JOBS": jobs, "FXFK_NO_CACHE": "1"})
+    assert run.code == 0, run.err
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_parallel_rendering_writes_the_same_files(many_offices, tmp_path):
+    serial = _publish(many_offices, tmp_path / "serial", "1")
+    parallel_ = _publish(many_offices, tmp_path / "parallel", "2")
+    assert len(serial) > 4 * parallel.MIN_TASKS
+    assert list(parallel_) == list(serial)
+    different = [name for name in serial if serial[name] != parallel_[name]]
+    assert different == []
+
+
+def test_run_in_order_keeps_the_order_and_raises(monkeypatch):
+    tasks = [lambda i=i: [i] for i in range(parallel.MIN_TASKS + 5)]
+    seen = []
+    assert parallel.run_in_order(tasks, 2, lambda: seen.append(1)) == list(range(len(tasks)))
+    assert len(seen) == len(tasks)
+
+    def boom():
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError):
+        parallel.run_in_order(tasks[:-1] + [boom], 2)
