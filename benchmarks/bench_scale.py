@@ -45,6 +45,14 @@ def run_measured(command: list[str], env: dict) -> tuple[float, float, int, str]
     return wall, peak, rc, last
 
 
+def speed_probe() -> float:
+    """Seconds for a fixed pure-Python loop: this VM's speed drifts by up to 1.7× over the day,
+    so every run prints it (before and after) to make runs comparable."""
+    start = time.perf_counter()
+    sum(i * i for i in range(3_000_000))
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--offices", type=int, default=3000)
@@ -79,6 +87,7 @@ def main() -> None:
             ("fxfk report html", [fxfk, "report", "--root", str(corpus), "--date", "2019-12-31",
                                   "--format", "html", "--out", str(out / "reports")], env),
         ]
+        print(f"speed probe: {speed_probe():.2f} s (a fixed loop; compare runs only at similar values)")
         print(f"{'command':38} {'wall':>8} {'peak MB':>8}  exit  last line")
         for n, (label, command, run_env) in enumerate(rows):
             if command is None:  # a different office each time, as successive pull requests would
@@ -87,6 +96,7 @@ def main() -> None:
                 command = [fxfk, "validate", "--root", str(corpus)]
             wall, peak, rc, last = run_measured(command, run_env)
             print(f"{label:38} {wall:7.1f}s {peak:8.0f}  {rc:4}  {last}", flush=True)
+        print(f"speed probe: {speed_probe():.2f} s")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
