@@ -163,3 +163,19 @@ def test_folders_of_other_tool_versions_are_removed(base_repo):
     validate(base_repo)
     folders = [p.name for p in (base_repo / ".fxfk-cache").iterdir() if p.is_dir()]
     assert folders == [cache.tool_fingerprint()]
+
+
+def test_signed_parts_that_do_not_fit_the_model_are_parsed_again(base_repo, monkeypatch):
+    """A genuine entry whose data no longer fits the model (say, a hand-edited cache) is not trusted."""
+    expected = validate(base_repo)
+    for entry in (base_repo / ".fxfk-cache").rglob("*.d"):
+        store = cache.FileCache(base_repo, "unused")
+        digest = entry.parent.name + entry.stem
+        store.put(digest, "d", cache.dumps({"not": "a register"}))
+    parsed = []
+    original = repository._parse
+    monkeypatch.setattr(repository, "_parse", lambda *a, **k: parsed.append(a[0]) or original(*a, **k))
+    again = validate(base_repo)
+    assert _as_dicts(again) == _as_dicts(expected)
+    assert [f.model for f in again.repo.registers] == [f.model for f in expected.repo.registers]
+    assert sorted(parsed) == sorted(f.rel for f in expected.repo.files)

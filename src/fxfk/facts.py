@@ -14,7 +14,7 @@ On disk (the cache) and between processes, facts are nested tuples of plain valu
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from fxfk.models import BasisRole, Level, Register, Status
 
@@ -133,11 +133,3 @@ def facts_from_plain(plain: tuple) -> RegisterFacts:
 
 def facts_of(register: Register) -> RegisterFacts:
     return facts_from_plain(plain_facts(register))
-
-
-def mirrored_fields() -> dict[type, tuple[str, ...]]:
-    """Each facts type and the attributes it mirrors (for the test that holds the promise)."""
-    out: dict[type, Any] = {}
-    for cls in (OfficeFacts, BatchFacts, BasisFacts, FactorFacts, RiskFacts, ActivityFacts, RegisterFacts):
-        out[cls] = cls._fields
-    return out

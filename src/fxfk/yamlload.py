@@ -96,7 +96,8 @@ def _scalar(node: ScalarNode) -> Any:
     return fastyaml.plain_value(node.value)
 
 
-_RECENT_ROOTS: OrderedDict = OrderedDict()
+# The node trees and position indexes of the last few re-read files (see LoadedYaml._again).
+_RECENT: OrderedDict = OrderedDict()
 _RECENT_LIMIT = 8
 
 
@@ -156,17 +157,17 @@ class LoadedYaml:
         if self.path is None:
             return None
         key = (self.path, id(self), what)
-        if key in _RECENT_ROOTS:
-            _RECENT_ROOTS.move_to_end(key)
-            return _RECENT_ROOTS[key]
+        if key in _RECENT:
+            _RECENT.move_to_end(key)
+            return _RECENT[key]
         try:
             text, _ = decode(self.path.read_bytes(), self.rel)
         except OSError:
             text = None
         value = None if text is None else build(text)
-        _RECENT_ROOTS[key] = value
-        while len(_RECENT_ROOTS) > _RECENT_LIMIT:
-            _RECENT_ROOTS.popitem(last=False)
+        _RECENT[key] = value
+        while len(_RECENT) > _RECENT_LIMIT:
+            _RECENT.popitem(last=False)
         return value
 
     def _fast_positions(self) -> fastyaml.Positions | None:
