@@ -13,6 +13,12 @@ part is only trusted when its HMAC, made with a secret key kept outside the repo
 ``.fxfk-cache`` is therefore ignored, never trusted. Anything that goes wrong with the cache only
 costs speed: every error falls back to parsing. Folders of other tool fingerprints (an older fxfk,
 an edited checkout) are deleted when a new one is made, so the cache does not grow without end.
+
+The cache folder sits in a checkout that may come from an untrusted pull request, so nothing in it is
+followed: ``.fxfk-cache`` itself, the fingerprint folder and the two-letter shard folders must be real
+folders (not symlinks, not Windows junctions) or the cache is not used there; entries are opened
+without following a link and must be regular files; ``.gitignore`` is only ever created, never written
+through an existing name; and only real folders named like a fingerprint are removed.
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ import hashlib
 import hmac
 import os
 import marshal
+import re
 import shutil
 import secrets
+import stat
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +38,12 @@ from typing import Any
 
 CACHE_DIR = ".fxfk-cache"
 _MAC_SIZE = 32
+_FINGERPRINT = re.compile(r"[0-9a-f]{16}")  # how tool_fingerprint() names folders
+# Open an entry without following a link (POSIX) and without blocking on a pipe.
+_READ_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+)
 
 
 def enabled() -> bool:
@@ -79,11 +93,38 @@ def dumps(value: Any) -> bytes:
     return marshal.dumps(value)
 
 
+def _plain(st: os.stat_result, kind: int) -> bool:
+    # A Windows junction or symlink has a reparse tag; lstat already says "link" for POSIX symlinks.
+    return stat.S_IFMT(st.st_mode) == kind and not getattr(st, "st_reparse_tag", 0)
+
+
+def _plain_dir(path: Path) -> bool:
+    """``path`` is a real folder: not a symlink or junction to one, not a file."""
+    try:
+        return _plain(os.lstat(path), stat.S_IFDIR)
+    except OSError:
+        return False
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file reached without following a link, else None."""
+    if not hasattr(os, "O_NOFOLLOW"):  # Windows: look at the name itself before opening it
+        if not _plain(os.lstat(path), stat.S_IFREG):
+            return None
+    fd = os.open(path, _READ_FLAGS)  # POSIX: fails (ELOOP) on a symlink
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a pipe or a device: never read it
+            return None
+        return fh.read()
+
+
 class FileCache:
     def __init__(self, root: Path, flavour: str):
-        self.folder = root / CACHE_DIR / tool_fingerprint()
+        self.top = root / CACHE_DIR
+        self.folder = self.top / tool_fingerprint()
         self.flavour = flavour.encode()  # what else decides the result: file kind, size limit, settings
         self.key = _key() if enabled() else None
+        self._checked: set[str] = set()  # shard folders seen to be real folders (with their parents)
 
     def digest(self, content: bytes) -> str:
         digest = hashlib.sha256(self.flavour + b"\0")
@@ -93,13 +134,26 @@ class FileCache:
     def _entry(self, digest: str, part: str) -> Path:
         return self.folder / digest[:2] / f"{digest[2:]}.{part}"
 
+    def _shard_ok(self, shard: str) -> bool:
+        """The cache folder, the fingerprint folder and this shard folder are all real folders."""
+        if shard in self._checked:
+            return True
+        if _plain_dir(self.top) and _plain_dir(self.folder) and _plain_dir(self.folder / shard):
+            self._checked.add(shard)
+            return True
+        return False
+
     def get(self, digest: str, part: str) -> Any | None:
         """The value stored for ``digest`` and ``part``, or None (absent, damaged, not ours)."""
         if self.key is None:
             return None
         try:
-            blob = self._entry(digest, part).read_bytes()
+            if not self._shard_ok(digest[:2]):
+                return None
+            blob = _read_regular(self._entry(digest, part))
         except OSError:
+            return None
+        if blob is None:
             return None
         mac, payload = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
         if len(mac) != _MAC_SIZE or not hmac.compare_digest(mac, hmac.new(self.key, payload, "sha256").digest()):
@@ -113,27 +167,56 @@ class FileCache:
         """Store an already marshalled value (workers marshal once, for the cache and the parent)."""
         if self.key is None:
             return
+        tmp = None
         try:
-            entry = self._entry(digest, part)
-            if not entry.parent.is_dir():
-                if not self.folder.is_dir():
+            shard = digest[:2]
+            if not self._shard_ok(shard):
+                if not os.path.lexists(self.folder):
                     self._new_folder()
-                entry.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+                if not _plain_dir(self.top) or not _plain_dir(self.folder):
+                    return  # a link or a file where the cache should be: run without it
+                _mkdir(self.folder / shard)
+                if not self._shard_ok(shard):
+                    return
+            entry = self._entry(digest, part)
+            fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")  # O_EXCL: a new file
             with os.fdopen(fd, "wb") as fh:
                 fh.write(hmac.new(self.key, payload, "sha256").digest())
                 fh.write(payload)
-            os.replace(tmp, entry)
+            os.replace(tmp, entry)  # replaces a link named like the entry, never writes through it
+            tmp = None
         except Exception:  # noqa: BLE001 - a read-only checkout still validates
             return
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
 
     def _new_folder(self) -> None:
-        top = self.folder.parent
-        top.mkdir(parents=True, exist_ok=True)
+        top = self.top
+        _mkdir(top)
+        if not _plain_dir(top):
+            return  # a committed link or file: never write or delete through it
         marker = top / ".gitignore"
-        if not marker.exists():  # never committed by accident, whatever the repo's .gitignore says
-            marker.write_text("# made by fxfk: the cache is local to this machine\n*\n", encoding="utf-8")
-        for other in top.iterdir():  # entries of other tool versions can never be read again
-            if other.is_dir() and other.name != self.folder.name:
+        try:  # never committed by accident, whatever the repo's .gitignore says
+            with open(marker, "x", encoding="utf-8") as fh:  # "x": O_EXCL, fails on any existing name, even a link
+                fh.write("# made by fxfk: the cache is local to this machine\n*\n")
+        except FileExistsError:
+            pass
+        real_top = top.resolve()
+        for name in os.listdir(top):  # entries of other tool versions can never be read again
+            other = top / name
+            if (name != self.folder.name and _FINGERPRINT.fullmatch(name) and _plain_dir(other)
+                    and other.resolve().parent == real_top):
                 shutil.rmtree(other, ignore_errors=True)
-        self.folder.mkdir(exist_ok=True)
+        _mkdir(self.folder)
+
+
+def _mkdir(path: Path) -> None:
+    """Make one folder; an existing name is left for the caller to check (it may be a link)."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
