@@ -22,6 +22,7 @@ import argparse
 import os
 import re
 import sys
+from enum import Enum
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -300,7 +301,7 @@ class Fields:
                 need = "必填"
             else:
                 default = self.default(info, prop)
-                need = f"可选，缺省 {default}" if default else "可选"
+                need = f"可选，缺省{default}" if default else "可选"
             cells = (f"`{field}`", title, kind, need, values, _sentence(note), _sentence(rule))
             rows.append("| " + " | ".join(cell(c) for c in cells) + " |")
         return "\n".join(rows) + "\n"
@@ -372,22 +373,24 @@ class Fields:
         else:
             return ""
         if isinstance(value, BaseModel):
-            return "其中各项的缺省值"
+            return "为其中各项的缺省值"
         if value is None:
-            return "不写"
+            return ""  # not written: nothing to show
         if value == "" and isinstance(value, str):
-            return "空文字"
+            return "为空"
         if value in ([], {}):
-            return "空"
+            return "为空"
         if isinstance(value, bool):
-            return f"`{str(value).lower()}`"
+            return f" `{str(value).lower()}`"
+        if isinstance(value, Enum):
+            value = value.value  # an enumeration member prints as its label; show the token
         if isinstance(value, str):
             enum = self._labelled(prop.get("enum", ()))
             label = next((f"（{m.label}）" for m in enum or () if m.value == value), "")
-            return f"`{value}`{label}"
+            return f" `{value}`{label}"
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return f"`{value}`"
+        return f" `{value}`"
 
 
 def _sentence(text: str) -> str:
