@@ -37,7 +37,9 @@ def test_a_one_megabyte_line_is_just_text(base_repo):
     path = base_repo / "data/risks/gamma.yaml"
     path.write_text(HEADER.replace("丙县商务局", "丙" * (1024 * 1024 // 3)), encoding="utf-8")
     run = run_fxfk("validate", "-f", "json", "--root", str(base_repo))
-    assert run.code == 0, run.out[:2000]
+    # The loader reads it as text; whether the model takes a name that long is the model's call.
+    assert run.code in (0, 1) and "Traceback" not in run.err, run.err[-2000:]
+    assert [c[3] for c in _codes(run)] in ([], ["text-too-long"]), run.out[:2000]
 
 
 def test_deep_block_nesting_is_refused(base_repo):

@@ -32,6 +32,17 @@ _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 # Plain words that YAML 1.1 tools (and older pyyaml users) read as booleans; fxfk keeps them as text.
 YAML11_BOOLEANS = frozenset("y Y yes Yes YES n N no No NO on On ON off Off OFF".split())
 _SPECIAL_WORDS = _NULLS | _TRUE | _FALSE | YAML11_BOOLEANS
+# No number in a data file needs more digits; int() of more is refused by Python (over 4,300) or
+# slow (quadratic), so longer ones are an error of the strict loader ("integer-too-long").
+MAX_INT_DIGITS = 100
+
+
+class IntegerTooLong(ValueError):
+    """A plain integer of more than MAX_INT_DIGITS digits."""
+
+    def __init__(self, digits: int):
+        super().__init__(digits)
+        self.digits = digits
 
 
 def plain_value(value: str) -> Any:
@@ -46,6 +57,9 @@ def plain_value(value: str) -> Any:
     if value in _FALSE:
         return False
     if _INT.fullmatch(value):
+        digits = len(value) - (value[0] in "+-")
+        if digits > MAX_INT_DIGITS:
+            raise IntegerTooLong(digits)
         return int(value)
     return value
 
@@ -65,11 +79,27 @@ class _NotSure(Exception):
     """Raised anywhere the subset ends; :func:`parse` turns it into ``None``."""
 
 
+class _Index:
+    """Where nodes start (path -> (kind, line, column)) and, apart, where keys do (path -> (line, column)).
+
+    Apart, because a key's path may look like any node's: ``key:\n  key: 1``.
+    """
+
+    __slots__ = ("nodes", "keys")
+
+    def __init__(self):
+        self.nodes: dict = {}
+        self.keys: dict = {}
+
+
 def _plain(value: str) -> Any:
     # "-1" and "-abc" are plain; "-", "- x" are not (and never reach here as values).
     if (value[0] in _INDICATORS and (value[0] != "-" or value[1:2] in ("", " "))) or ": " in value or value[-1] == ":" or value in YAML11_BOOLEANS:
         raise _NotSure
-    return plain_value(value)
+    try:
+        return plain_value(value)
+    except IntegerTooLong:
+        raise _NotSure from None  # the strict loader reports it, with its position
 
 
 def _scalar(value: str) -> Any:
@@ -106,7 +136,7 @@ def _key(name: str) -> Any:
         if name in _SPECIAL_WORDS:
             raise _NotSure
         return name
-    if name.isdigit() and (name[0] != "0" or name == "0"):
+    if name.isdigit() and (name[0] != "0" or name == "0") and len(name) <= MAX_INT_DIGITS:
         return int(name)
     raise _NotSure
 
@@ -145,13 +175,13 @@ def _typed(rest: str) -> Any:
     return value
 
 
-def _mapping(lines: list, i: int, indent: int, depth: int, index: dict | None, path: tuple) -> tuple[dict, int]:
+def _mapping(lines: list, i: int, indent: int, depth: int, index: _Index | None, path: tuple) -> tuple[dict, int]:
     if depth > _MAX_DEPTH:
         raise _NotSure
     result: dict = {}
     end = len(lines)
     if index is not None:
-        index[path] = ("m", lines[i][2], indent)
+        index.nodes[path] = ("m", lines[i][2], indent)
     while i < end:
         at, content, line = lines[i]
         if at != indent:
@@ -174,7 +204,7 @@ def _mapping(lines: list, i: int, indent: int, depth: int, index: dict | None, p
             rest = rest.lstrip(" ")
         here = None if index is None else path + (key,)
         if here is not None:
-            index[("key",) + here] = (line, at)
+            index.keys[here] = (line, at)
         if rest and rest[0] != "#":
             value = _VALUES.get(rest, _MISSING)  # _typed, inlined: this line runs for every value
             result[key] = _typed(rest) if value is _MISSING else value
@@ -190,25 +220,26 @@ def _mapping(lines: list, i: int, indent: int, depth: int, index: dict | None, p
         else:
             result[key] = None
             if here is not None:  # an empty value sits just after its colon, as libyaml marks it
-                index[here] = ("v", line, at + len(name) + 1)
+                index.nodes[here] = ("v", line, at + len(name) + 1)
     return result, i
 
 
-def _scalar_at(index: dict, path: tuple, value: Any, text: str, line: int, column: int) -> None:
+def _scalar_at(index: _Index, path: tuple, value: Any, text: str, line: int, column: int) -> None:
     """Where a value written on one line starts, and where each item of a ``[a, b]`` list does."""
+    nodes = index.nodes
     if type(value) is list:
-        index[path] = ("s", line, column)
+        nodes[path] = ("s", line, column)
         offset = column + 1
         for n, raw in enumerate(text[1 : text.index("]")].split(",") if value else ()):
-            index[path + (n,)] = ("v", line, offset + len(raw) - len(raw.lstrip(" ")))
+            nodes[path + (n,)] = ("v", line, offset + len(raw) - len(raw.lstrip(" ")))
             offset += len(raw) + 1
     elif type(value) is dict:
-        index[path] = ("m", line, column)
+        nodes[path] = ("m", line, column)
     else:
-        index[path] = ("v", line, column)
+        nodes[path] = ("v", line, column)
 
 
-def _node(lines: list, i: int, depth: int, index: dict | None, path: tuple) -> tuple[Any, int]:
+def _node(lines: list, i: int, depth: int, index: _Index | None, path: tuple) -> tuple[Any, int]:
     """The block node starting at line ``i`` (which is indented deeper than its parent)."""
     at, content, _ = lines[i]
     if content == "-" or content[:2] == "- ":
@@ -216,13 +247,13 @@ def _node(lines: list, i: int, depth: int, index: dict | None, path: tuple) -> t
     return _mapping(lines, i, at, depth, index, path)
 
 
-def _sequence(lines: list, i: int, indent: int, depth: int, index: dict | None, path: tuple) -> tuple[list, int]:
+def _sequence(lines: list, i: int, indent: int, depth: int, index: _Index | None, path: tuple) -> tuple[list, int]:
     if depth > _MAX_DEPTH:
         raise _NotSure
     result: list = []
     end = len(lines)
     if index is not None:
-        index[path] = ("s", lines[i][2], indent)
+        index.nodes[path] = ("s", lines[i][2], indent)
     while i < end:
         at, content, line = lines[i]
         if at != indent:
@@ -240,7 +271,7 @@ def _sequence(lines: list, i: int, indent: int, depth: int, index: dict | None, 
             else:
                 result.append(None)
                 if here is not None:  # an empty item sits just after its dash, as libyaml marks it
-                    index[here] = ("v", line, at + 1)
+                    index.nodes[here] = ("v", line, at + 1)
             continue
         item = content[2:].lstrip(" ")
         if item[0] == "-" or item[0] == "#":
@@ -264,7 +295,7 @@ def _sequence(lines: list, i: int, indent: int, depth: int, index: dict | None, 
     return result, i
 
 
-def _read(text: str, index: dict | None) -> dict | None:
+def _read(text: str, index: _Index | None) -> dict | None:
     if "\r" in text:  # Windows line ends mean the same as Unix ones; a lone CR is left to libyaml
         text = text.replace("\r\n", "\n")
     if _UNUSUAL.search(text):
@@ -297,8 +328,9 @@ class Positions:
     ~14 ms for a big register; this index, ~5 ms, and far less memory.
     """
 
-    def __init__(self, index: dict):
-        self._index = index
+    def __init__(self, index: _Index):
+        self._index = index.nodes
+        self._keys = index.keys
 
     def locate(self, loc: tuple, key: bool = False) -> tuple[int, int]:
         index = self._index
@@ -313,7 +345,7 @@ class Positions:
                     break
                 path += (found,)
                 if key and i == len(loc) - 1:
-                    line, column = index[("key",) + path]
+                    line, column = self._keys[path]
                     break
                 kind, line, column = index[path]
             elif kind == "s":
@@ -329,19 +361,19 @@ class Positions:
 
     def paths(self) -> list[tuple]:
         """Every node's path (for the tests)."""
-        return [p for p in self._index if p[:1] != ("key",)]
+        return list(self._index)
 
 
 def _key_candidates(part: Any) -> tuple:
     # A key matches a path part equal to its value or to its text: 2017 and "2017" both find `2017:`.
-    if isinstance(part, str) and part.isdigit() and part.isascii() and str(int(part)) == part:
+    if isinstance(part, str) and part.isdigit() and part.isascii() and len(part) <= MAX_INT_DIGITS and str(int(part)) == part:
         return (part, int(part))
     return (part,)
 
 
 def positions(text: str) -> Positions | None:
     """The positions of every node of ``text``, or None when :func:`parse` would not read it."""
-    index: dict = {}
+    index = _Index()
     if _read(text, index) is None:
         return None
     return Positions(index)

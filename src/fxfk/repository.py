@@ -3,6 +3,23 @@
 A data repository is a folder with ``fxfk.yaml`` and/or ``data/`` (layout in data-format.md).
 Loading never raises for bad data: every problem becomes a diagnostic, and a file that cannot be
 read or does not fit its model is kept (with ``model=None``) so that other files are still checked.
+
+Which files are read (:func:`_find_files`), for a repository that may come from an untrusted pull
+request:
+
+* ``fxfk.yaml``, ``data/risks/*.yaml``, ``data/tasks/*.yaml`` (``.yml`` too) and ``data/laws.yaml``
+  (or ``laws.yml``). Nothing is read that resolves outside the data root: a symlink (to a file or
+  a folder, ``data`` itself included) leading out is an error naming only the link
+  ("outside-root"), and its target is never opened. A symlink that stays inside the root is read
+  like the file it points to. Only regular files are opened ("not-a-file" otherwise: a dangling
+  link, a FIFO).
+* No data file is silently skipped: any other file in ``data/risks/`` or ``data/tasks/`` (or in a
+  folder below them) is an error saying what to rename it to ("stray-file"): ``X.YAML``, ``x.Yml``,
+  ``.x.yaml``, ``huiji.yaml.txt`` (Windows hides the ``.txt``), ``huiji``, backups. Tolerated
+  there: hidden files that are not YAML (``.gitkeep``, ``.DS_Store``, macOS ``._*``), ``README*``,
+  and Windows Explorer's ``Thumbs.db`` and ``desktop.ini``. Elsewhere under ``data/`` any YAML
+  file but the law catalogue is an error too; other files there are left alone. Folders are never
+  followed through symlinks.
 """
 
 from __future__ import annotations
@@ -19,7 +36,7 @@ from typing import Callable, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from fxfk.diagnostics import Diagnostic
+from fxfk.diagnostics import MAX_PER_FILE, Diagnostic, omitted_line
 from fxfk.errors import FxfkError
 from fxfk.model_errors import diagnostics_from
 from fxfk.models import LawCatalogue, Register, Settings, TaskTable
@@ -29,7 +46,7 @@ from fxfk.cache import enabled as cache_enabled
 from fxfk.facts import facts_from_plain, plain_facts
 from fxfk.file_checks import check_register
 from fxfk.gcpause import gc_paused
-from fxfk.yamlload import DEFAULT_MAX_BYTES, LoadedYaml, load_bytes, too_large, unreadable
+from fxfk.yamlload import DEFAULT_MAX_BYTES, LoadedYaml, load_bytes, read_limited
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -130,10 +147,32 @@ def _rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES)
+class _FirstErrors:
+    """A ValidationError that tells only its first ``limit`` errors (all else passes through)."""
+
+    def __init__(self, exc: ValidationError, limit: int):
+        self._exc, self._limit = exc, limit
+
+    def errors(self, *args, **kwargs) -> list:
+        return self._exc.errors(*args, **kwargs)[: self._limit]
+
+    def __getattr__(self, name: str):
+        return getattr(self._exc, name)
+
+
+def _model_diagnostics(exc: ValidationError, loaded: LoadedYaml, model: type[BaseModel]) -> list[Diagnostic]:
+    """The located diagnostics of ``exc``: all of them, or the first ``MAX_PER_FILE`` and a line that
+    counts the rest. Locating each error and building its message is what costs (a file of a
+    million ``- {}`` lines has six million): only the ones shown are.
+    """
+    total = exc.error_count()
+    raw = 2 * MAX_PER_FILE  # a few of the first may coincide (see diagnostics_from)
+    if total <= raw:
+        return diagnostics_from(exc, loaded, model)
+    found = diagnostics_from(_FirstErrors(exc, raw), loaded, model)  # type: ignore[arg-type]
+    shown = found[:MAX_PER_FILE]
+    last = shown[-1]
+    return shown + [omitted_line(loaded.rel, last.line, last.column, total - raw + len(found) - len(shown), 0)]
 
 
 def _validate(loaded: LoadedYaml, model: type[M]) -> M | None:
@@ -143,7 +182,7 @@ def _validate(loaded: LoadedYaml, model: type[M]) -> M | None:
     try:
         result = model.model_validate(loaded.data)
     except ValidationError as exc:
-        loaded.diagnostics.extend(diagnostics_from(exc, loaded, model))
+        loaded.diagnostics.extend(_model_diagnostics(exc, loaded, model))
         return None
     loaded.data = None  # the model holds it now; the plain copy would only cost memory
     # The model took them as text (a boolean field would have refused them): say so.
@@ -205,7 +244,9 @@ def _parse_in_worker(job: tuple) -> tuple:
     """
     rel, path, kind, cache = job
     gc.disable()
-    raw = path.read_bytes()
+    raw, refused = read_limited(path, rel, kind.max_bytes)
+    if raw is None:
+        return "failed", refused
     source, summary, data = _parse(rel, path, raw, kind)
     if summary is None:
         source.loaded._root = None  # node trees are rebuilt on demand from the file
@@ -278,14 +319,9 @@ def _load_all(root: Path, paths: list[Path], kind: _Kind, progress: Progress | N
     done = 0
     misses: list[_Job] = []
     for job in jobs:
-        try:
-            size = job.path.stat().st_size
-            if size > kind.max_bytes:  # refused before reading
-                job.source = SourceFile(job.rel, job.path, too_large(job.rel, size, kind.max_bytes))
-            else:
-                job.raw = job.path.read_bytes()
-        except OSError as exc:
-            job.source = SourceFile(job.rel, job.path, unreadable(job.rel, exc))
+        job.raw, refused = read_limited(job.path, job.rel, kind.max_bytes)  # refused before reading
+        if refused is not None:
+            job.source = SourceFile(job.rel, job.path, refused)
         if job.raw is not None and cache is not None:
             job.source = _from_cache(job, cache, kind)
         if job.source is not None:
@@ -307,7 +343,8 @@ def _load_all(root: Path, paths: list[Path], kind: _Kind, progress: Progress | N
                 if result[0] == "clean":
                     job.source = _from_parts(job, marshal.loads(result[1]), result[2] and marshal.loads(result[2]), kind)
                     if job.source is None:  # cannot happen unless the worker's model differs: parse here
-                        job.source = _parse(job.rel, job.path, job.path.read_bytes(), kind)[0]
+                        raw, refused = read_limited(job.path, job.rel, kind.max_bytes)
+                        job.source = SourceFile(job.rel, job.path, refused) if raw is None else _parse(job.rel, job.path, raw, kind)[0]
                 else:
                     job.source = SourceFile(job.rel, job.path, result[1])
                 done += 1
@@ -349,49 +386,226 @@ def load_repository(
 
 def _load_repository(root: Path, max_bytes: int, pure: bool, progress: Progress | None, full: bool) -> Repository:
     repo = Repository(root=root, settings=Settings())
-    settings_path = root / SETTINGS_FILE
-    if settings_path.is_file():
-        repo.settings_file = _load_all(root, [settings_path], _Kind(Settings, max_bytes, pure), None)[0]
+    found = _find_files(root)
+    if found.settings is not None:
+        repo.settings_file = _load_all(root, [found.settings], _Kind(Settings, max_bytes, pure), None)[0]
         if repo.settings_file.model is not None:
             repo.settings = repo.settings_file.model
 
-    data = root / "data"
     registers = _Kind(Register, max_bytes, pure, settings=repo.settings, full=full)
-    repo.registers = _load_all(root, _yaml_files(data / "risks"), registers, progress)
-    repo.task_tables = _load_all(root, _yaml_files(data / "tasks"), _Kind(TaskTable, max_bytes, pure), None)
-    for name in ("laws.yaml", "laws.yml"):
-        if (data / name).is_file():
-            repo.laws = _load_all(root, [data / name], _Kind(LawCatalogue, max_bytes, pure), None)[0]
-            break
+    repo.registers = _load_all(root, found.registers, registers, progress)
+    repo.task_tables = _load_all(root, found.tasks, _Kind(TaskTable, max_bytes, pure), None)
+    if found.laws is not None:
+        repo.laws = _load_all(root, [found.laws], _Kind(LawCatalogue, max_bytes, pure), None)[0]
 
     for source in repo.files:
         repo.diagnostics.extend(source.loaded.diagnostics)
-    repo.diagnostics.extend(_stray_files(root, data))
+    repo.diagnostics.extend(found.diagnostics)
     return repo
 
 
-def _stray_files(root: Path, data: Path) -> list[Diagnostic]:
-    """YAML files where fxfk does not look: probably misplaced, so say so instead of ignoring them."""
+@dataclass
+class _Found:
+    """The files to read, and what is wrong with the ones that are not read."""
+
+    settings: Path | None = None
+    registers: list[Path] = field(default_factory=list)
+    tasks: list[Path] = field(default_factory=list)
+    laws: Path | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+_WHAT = {"risks": ("登记册", "<单位标识>"), "tasks": ("任务表", "<年份>")}
+# Left alone wherever they are: version control and file managers put them there.
+_TOLERATED = {"thumbs.db", "desktop.ini"}
+_BACKUP_ENDS = ("~", ".bak", ".orig", ".old", ".tmp", ".swp", ".swo")
+
+
+def _tolerated(name: str) -> bool:
+    lower = name.lower()
+    if lower.startswith("._"):  # macOS metadata beside every file copied to a foreign disk
+        return True
+    if _looks_yaml(lower):  # a YAML file is never skipped silently, whatever its name
+        return False
+    return lower.startswith(".") or lower in _TOLERATED or lower.startswith("readme")
+
+
+def _looks_yaml(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith(YAML_SUFFIXES) or lower.endswith((".yaml.txt", ".yml.txt"))
+
+
+def _readable_name(name: str) -> bool:
+    return name.endswith(YAML_SUFFIXES) and not name.startswith(".")
+
+
+def _rename_hint(name: str, placeholder: str) -> str:
+    """What a file in data/risks or data/tasks that fxfk does not read should be called."""
+    lower = name.lower()
+    for end in _BACKUP_ENDS:
+        if lower.endswith(end) and _looks_yaml(lower[: -len(end)]):
+            base = lower[: -len(end)].lstrip(".").rsplit(".", 1)[0]
+            return f"看起来是编辑器留下的备份或临时文件：不需要就删除它；如果它才是要用的文件，请改名为 {base}.yaml"
+    notepad = lower.endswith(".txt") and _looks_yaml(lower[:-4])
+    if notepad:
+        lower = lower[:-4]
+    if lower.endswith(YAML_SUFFIXES) or notepad:
+        base = lower.lstrip(".").rsplit(".", 1)[0]
+        if not base:
+            return f"文件名缺少{placeholder.strip('<>')}；请改名为 {placeholder}.yaml"
+        hint = f"请改名为 {base}.yaml"
+        return hint + "（Windows 记事本可能隐藏了 .txt 扩展名）" if notepad else hint
+    stem, dot, _ = lower.lstrip(".").partition(".")
+    if stem and (not dot or lower.endswith(".txt")):
+        return f"如果它是{placeholder.strip('<>')}为 {stem} 的数据文件，请改名为 {stem}.yaml；否则请把它移出这个目录"
+    return "请把它移出这个目录"
+
+
+def _stray(root: Path, path: Path, message: str) -> Diagnostic:
+    return Diagnostic(_rel(root, path), 1, 1, "stray-file", "error", "", message)
+
+
+class _Inside:
+    """Whether paths stay inside the data root once symlinks are resolved."""
+
+    def __init__(self, root: Path):
+        self.root = os.path.realpath(root)
+
+    def __call__(self, path: Path) -> bool:
+        real = os.path.realpath(path)  # a symlink loop resolves to some path, and then is no file
+        return real == self.root or real.startswith(self.root.rstrip(os.sep) + os.sep)
+
+
+def _outside(root: Path, path: Path) -> Diagnostic:
+    return Diagnostic(
+        _rel(root, path), 1, 1, "outside-root", "error", "",
+        "这是一个指向数据仓库之外的符号链接；fxfk 只读取数据仓库之内的文件，未读取它。请换成普通文件（或指向仓库之内的链接）",
+    )
+
+
+def _not_a_file(root: Path, path: Path) -> Diagnostic:
+    return Diagnostic(
+        _rel(root, path), 1, 1, "not-a-file", "error", "",
+        "这不是一个普通文件（可能是指向不存在的文件的符号链接，或特殊文件），未读取；请换成普通的 YAML 文件",
+    )
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a symlink loop, a path too long
+        return False
+
+
+def _take(root: Path, path: Path, inside: _Inside, found: _Found) -> bool:
+    """True if the data file at ``path`` may be read; else why not goes into ``found``."""
+    if path.is_symlink() and not inside(path):
+        found.diagnostics.append(_outside(root, path))
+        return False
+    if not _regular(path):
+        found.diagnostics.append(_not_a_file(root, path))
+        return False
+    return True
+
+
+def _find_files(root: Path) -> _Found:
+    """Every data file to read, and a diagnostic for each one that is not (see the module docstring)."""
+    found = _Found()
+    inside = _Inside(root)
+    settings = root / SETTINGS_FILE
+    if os.path.lexists(settings) and _take(root, settings, inside, found):
+        found.settings = settings
+    data = root / "data"
+    if not os.path.lexists(data):
+        return found
+    if not inside(data):
+        found.diagnostics.append(_outside(root, data))
+        return found
     if not data.is_dir():
-        return []
-    out = []
-    # os.walk, not Path.rglob: a province's data/risks holds thousands of files, all known.
-    for folder, subfolders, names in os.walk(data):
+        return found
+    for sub in ("risks", "tasks"):
+        folder = data / sub
+        if not os.path.lexists(folder):
+            continue
+        if not inside(folder):
+            found.diagnostics.append(_outside(root, folder))
+        elif folder.is_dir():
+            _scan_kind(root, folder, sub, inside, found)
+    laws = [data / name for name in ("laws.yaml", "laws.yml") if os.path.lexists(data / name)]
+    if laws and _take(root, laws[0], inside, found):
+        found.laws = laws[0]
+    if len(laws) > 1:
+        found.diagnostics.append(_stray(root, laws[1], "已有法规目录 data/laws.yaml，fxfk 不读取这个文件；请把两者合并为 data/laws.yaml"))
+    found.diagnostics.extend(_stray_files(root, data))
+    return found
+
+
+def _scan_kind(root: Path, folder: Path, sub: str, inside: _Inside, found: _Found) -> None:
+    """data/risks or data/tasks: each file is read, tolerated, or an error saying how to rename it."""
+    what, placeholder = _WHAT[sub]
+    into = found.registers if sub == "risks" else found.tasks
+    where = f"data/{sub}/"
+    # os.scandir, not Path.iterdir: a province's data/risks holds thousands of files.
+    with os.scandir(folder) as entries:
+        names = sorted((entry.name, entry.is_symlink(), _entry_is_dir(entry)) for entry in entries)
+    for name, link, is_dir in names:
+        path = folder / name
+        if is_dir:
+            if link:  # never followed: its files are not read, so say so once
+                found.diagnostics.append(
+                    _outside(root, path) if not inside(path) else
+                    _stray(root, path, f"fxfk 不读取子目录中的文件：{what}应直接放在 {where} 中")
+                )
+            else:
+                _scan_below(root, path, what, where, found)
+        elif _readable_name(name):
+            if _take(root, path, inside, found):
+                into.append(path)
+        elif not _tolerated(name):
+            found.diagnostics.append(
+                _stray(root, path, f"fxfk 不读取这个文件：{where} 中只放{what} {placeholder}.yaml；{_rename_hint(name, placeholder)}")
+            )
+
+
+def _entry_is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _scan_below(root: Path, folder: Path, what: str, where: str, found: _Found) -> None:
+    """A folder inside data/risks or data/tasks: nothing in it is read."""
+    for here, subfolders, names in os.walk(folder):
         subfolders.sort()
+        for name in sorted(names + [d for d in subfolders if os.path.islink(os.path.join(here, d))]):
+            if not _tolerated(name):
+                found.diagnostics.append(
+                    _stray(root, Path(here) / name, f"fxfk 不读取子目录中的文件：{what}应直接放在 {where} 中，请把它移过去，或移出 {where}")
+                )
+
+
+def _stray_files(root: Path, data: Path) -> list[Diagnostic]:
+    """YAML files elsewhere under data/: fxfk does not read them, so they are errors, not ignored."""
+    out = []
+    for folder, subfolders, names in os.walk(data):  # never into a symlinked folder
         here = Path(folder)
+        if here == data:
+            subfolders[:] = [d for d in subfolders if d not in ("risks", "tasks")]  # scanned above
+        subfolders.sort()
         for name in sorted(names):
-            if not name.endswith(YAML_SUFFIXES):
+            if not _looks_yaml(name) or _tolerated(name):
                 continue
-            if here in (data / "risks", data / "tasks") or (here == data and name in ("laws.yaml", "laws.yml")):
+            if here == data and name in ("laws.yaml", "laws.yml"):
                 continue
-            path = here / name
-            if not path.is_file():
-                continue
+            hint = ""
+            if here == data and name.lower().startswith("laws."):
+                hint = "；如果它是法规目录，请改名为 laws.yaml"
             out.append(
-                Diagnostic(
-                    _rel(root, path), 1, 1, "stray-file", "warning", "",
+                _stray(
+                    root, here / name,
                     "fxfk 不读取这个文件：登记册应放在 data/risks/<单位标识>.yaml，任务表放在 data/tasks/<年份>.yaml，"
-                    "法规目录为 data/laws.yaml",
+                    f"法规目录为 data/laws.yaml{hint}",
                 )
             )
     return out

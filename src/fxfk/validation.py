@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fxfk.checks import run_checks
-from fxfk.diagnostics import Diagnostic
+from fxfk.diagnostics import Diagnostic, cap_per_file, count
 from fxfk.errors import FxfkError
 from fxfk.repository import Repository, load_repository
 
@@ -20,11 +20,12 @@ class ValidationResult:
 
     @property
     def errors(self) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == "error")
+        # including those a file's "more-diagnostics" line stands for (see fxfk.diagnostics)
+        return count(self.diagnostics)[0]
 
     @property
     def warnings(self) -> int:
-        return len(self.diagnostics) - self.errors
+        return count(self.diagnostics)[1]
 
     def ok(self, strict: bool = False) -> bool:
         return self.errors == 0 and not (strict and self.warnings)
@@ -34,7 +35,8 @@ def validate_repository(repo: Repository, only: list[str] | None = None) -> Vali
     """All diagnostics of ``repo``; with ``only`` (paths relative to the root) just those files'.
 
     Cross-file checks always look at every file — a duplicate id in another office still counts —
-    but only findings located in the selected files are reported.
+    but only findings located in the selected files are reported. Each file shows at most
+    ``MAX_PER_FILE`` findings and one line counting the rest (:func:`fxfk.diagnostics.cap_per_file`).
     """
     diagnostics = repo.diagnostics + run_checks(repo)
     files = len(repo.files)
@@ -43,14 +45,14 @@ def validate_repository(repo: Repository, only: list[str] | None = None) -> Vali
         diagnostics = [d for d in diagnostics if d.file in selected or any(d.file.startswith(s.rstrip("/") + "/") for s in selected)]
         files = sum(1 for f in repo.files if f.rel in selected or any(f.rel.startswith(s.rstrip("/") + "/") for s in selected))
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.code))
-    return ValidationResult(repo, files, diagnostics)
+    return ValidationResult(repo, files, cap_per_file(diagnostics))
 
 
 def validate(root: Path, paths: list[Path] | None = None, today: dt.date | None = None, **load_options) -> ValidationResult:
     repo = load_repository(root, **load_options)
     if today is not None:
         repo.today = today
-    if not repo.files:
+    if not repo.files and not repo.diagnostics:  # (a data folder linked out of the root is reported)
         raise FxfkError(f"“{root}”中没有找到数据文件（fxfk.yaml、data/risks/*.yaml、data/tasks/*.yaml）")
     only = None
     if paths:

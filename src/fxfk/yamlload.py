@@ -2,14 +2,17 @@
 
 Everything that reads a data file goes through :func:`load_file`. It
 
-* reads bytes (refusing files over a size limit before parsing), decodes UTF-8 (a BOM is fine) and
-  recognises GBK/GB18030 files saved by Windows editors;
+* reads bytes (refusing files over a size limit before parsing — :func:`read_limited` never reads
+  more than the limit, and :func:`load_bytes` / :func:`load_text` refuse more too), decodes UTF-8
+  (a BOM is fine) and recognises GBK/GB18030 files saved by Windows editors;
 * reports the traps that Chinese input methods set and YAML itself does not name: a full-width
   colon ``：`` after a key, ideographic spaces (U+3000) or tabs in the indentation;
 * refuses anchors/aliases (alias bombs), explicit tags (``!!python/...``), duplicate keys, several
   documents, an empty file and a top level that is not a mapping;
 * types only ``true``/``false``, ``null`` and plain decimal integers — everything else, including
-  YAML 1.1's ``no``/``on``/``010``/``2019-02-30``, stays text for the models to judge;
+  YAML 1.1's ``no``/``on``/``010``/``2019-02-30`` and floats like ``1e400``, stays text for the
+  models to judge; an integer of more than ``MAX_INT_DIGITS`` digits (value or key) is an error;
+* quotes the source in its messages only as short, printable excerpts;
 * maps any finding back to ``file:line:column`` (the fast reader's position index, or libyaml's node
   tree composed again when asked for).
 
@@ -38,10 +41,11 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from fxfk import fastyaml
-from fxfk.fastyaml import YAML11_BOOLEANS
-from fxfk.diagnostics import Diagnostic, format_path
+from fxfk.fastyaml import MAX_INT_DIGITS, YAML11_BOOLEANS, IntegerTooLong
+from fxfk.diagnostics import Diagnostic, excerpt, format_path
 from fxfk.gcpause import gc_paused
 
+# The one per-file size limit: every reader of data files (also of git blobs) applies it.
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Deeper than any data file can legitimately be; protects the recursive walk (and libyaml's).
 MAX_DEPTH = 64
@@ -91,9 +95,17 @@ def loader_class(pure: bool = False):
 
 
 def _scalar(node: ScalarNode) -> Any:
+    """The value of a scalar node; raises IntegerTooLong for a plain integer of too many digits."""
     if node.style:  # quoted or block scalar: always text (plain is None in pyyaml, "" in libyaml)
         return node.value
     return fastyaml.plain_value(node.value)
+
+
+def _key_value(node: ScalarNode) -> Any:
+    try:
+        return _scalar(node)
+    except IntegerTooLong:
+        return node.value
 
 
 # The node trees and position indexes of the last few re-read files (see LoadedYaml._again).
@@ -160,10 +172,8 @@ class LoadedYaml:
         if key in _RECENT:
             _RECENT.move_to_end(key)
             return _RECENT[key]
-        try:
-            text, _ = decode(self.path.read_bytes(), self.rel)
-        except OSError:
-            text = None
+        raw, _ = read_limited(self.path, self.rel)
+        text = None if raw is None else decode(raw, self.rel)[0]
         value = None if text is None else build(text)
         _RECENT[key] = value
         while len(_RECENT) > _RECENT_LIMIT:
@@ -198,7 +208,7 @@ class LoadedYaml:
             last = i == len(loc) - 1
             if isinstance(node, MappingNode):
                 for k, v in node.value:
-                    if isinstance(k, ScalarNode) and (_scalar(k) == part or k.value == str(part)):
+                    if isinstance(k, ScalarNode) and (k.value == str(part) or _key_value(k) == part):
                         if last and key:
                             return (k.start_mark.line + 1, k.start_mark.column + 1)
                         node, mark = v, v.start_mark
@@ -250,13 +260,13 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 # Each regex runs only when its pre-filter says it can match, since this runs on every file.
 _TRAPS = (
     (lambda t: "：" in t, _FULLWIDTH_COLON, "fullwidth-colon",
-     lambda m: f"键“{m[2]}”后面是全角冒号“：”（中文输入法）；YAML 只认半角冒号，请改为“{m[2]}: ”（半角冒号加一个空格）"),
+     lambda m: f"键“{excerpt(m[2])}”后面是全角冒号“：”（中文输入法）；YAML 只认半角冒号，请改为“{excerpt(m[2])}: ”（半角冒号加一个空格）"),
     (lambda t: "\u3000" in t, _IDEOGRAPHIC_INDENT, "ideographic-space",
      lambda m: "缩进中有全角空格（U+3000，中文输入法）；缩进只能用半角空格，请删除后用空格重新缩进"),
     (lambda t: "\t" in t, _TAB_INDENT, "tab-indent",
      lambda m: "缩进中有制表符（Tab）；YAML 缩进只能用空格，请把 Tab 换成空格"),
     (_COLON_GLUED.search, _NO_SPACE_AFTER_COLON, "colon-without-space",
-     lambda m: f"键“{m[2]}”的冒号后面缺少空格，YAML 会把整行当成一段文字；请写成“{m[2]}: 值”"),
+     lambda m: f"键“{excerpt(m[2])}”的冒号后面缺少空格，YAML 会把整行当成一段文字；请写成“{excerpt(m[2])}: 值”"),
 )
 
 
@@ -264,9 +274,15 @@ def _check_traps(text: str) -> list[tuple[str, str, int, int]]:
     found: list[tuple[str, str, int, int]] = []
     for guard, pattern, code, message in _TRAPS:
         if guard(text):
+            # Matches come in order: count lines from the previous one, not from the start (a file
+            # of 100,000 tab-indented lines would otherwise take quadratic time).
+            line, line_start, counted = 1, 0, 0
             for m in pattern.finditer(text):
-                line, col = _line_col(text, m.end() - 1)
-                found.append((code, message(m), line, col))
+                offset = m.end() - 1
+                line += text.count("\n", counted, offset)
+                counted = offset
+                line_start = text.rfind("\n", line_start, offset) + 1 or line_start
+                found.append((code, message(m), line, offset - line_start + 1))
     if _NESTED_FLOW.search(text):
         deep = _DEEP_FLOW.search(text)
         if deep:
@@ -302,10 +318,17 @@ def _translate(problem: str | None, context: str | None) -> str:
     for needle, chinese in _PROBLEMS:
         if needle in text:
             return f"YAML 语法错误：{chinese}"
-    return f"YAML 语法错误：{(problem or context or '无法解析').strip()}"
+    return f"YAML 语法错误：{excerpt((problem or context or '无法解析').strip(), 120)}"
 
 
 # --- the walk: nodes to plain data ----------------------------------------------------------
+
+
+def _too_long_message(digits: int) -> str:
+    return (
+        f"整数位数过多（{digits} 位，最多 {MAX_INT_DIGITS} 位）；数据中的数字不会这么长。"
+        "如果这是编号等文字，请给它加引号"
+    )
 
 
 def _to_data(node: Node, path: tuple, depth: int, words: list) -> Any:
@@ -316,14 +339,18 @@ def _to_data(node: Node, path: tuple, depth: int, words: list) -> Any:
         line, col = _pos(node.start_mark)
         raise _Problem(
             "explicit-tag",
-            f"不允许使用 YAML 标签“{node.tag.replace('tag:yaml.org,2002:', '!!')}”；请删除标签，只写普通的值",
+            f"不允许使用 YAML 标签“{excerpt(node.tag.replace('tag:yaml.org,2002:', '!!'))}”；请删除标签，只写普通的值",
             line,
             col,
         )
     if isinstance(node, ScalarNode):
         if not node.style and node.value in YAML11_BOOLEANS:
             words.append((node.start_mark.line + 1, node.start_mark.column + 1, node.value))
-        return _scalar(node)
+        try:
+            return _scalar(node)
+        except IntegerTooLong as exc:
+            line, col = _pos(node.start_mark)
+            raise _Problem("integer-too-long", _too_long_message(exc.digits), line, col) from None
     if isinstance(node, SequenceNode):
         return [_to_data(item, path + (i,), depth + 1, words) for i, item in enumerate(node.value)]
     result: dict = {}
@@ -334,12 +361,16 @@ def _to_data(node: Node, path: tuple, depth: int, words: list) -> Any:
             raise _Problem("complex-key", "键必须是简单的文字，不能是列表或映射", line, col)
         if key_node.tag not in _ALLOWED_TAGS:
             _to_data(key_node, path, depth + 1, words)  # raises explicit-tag
-        key = _scalar(key_node)
+        try:
+            key = _scalar(key_node)
+        except IntegerTooLong as exc:
+            line, col = _pos(key_node.start_mark)
+            raise _Problem("integer-too-long", _too_long_message(exc.digits), line, col) from None
         if key in first_seen:
             line, col = _pos(key_node.start_mark)
             raise _Problem(
                 "duplicate-key",
-                f"键“{key_node.value}”重复（第 {first_seen[key]} 行已有）；同一层里每个键只能出现一次，请合并或删除一个",
+                f"键“{excerpt(key_node.value)}”重复（第 {first_seen[key]} 行已有）；同一层里每个键只能出现一次，请合并或删除一个",
                 line,
                 col,
                 format_path(path + (key,)),
@@ -380,8 +411,18 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
         return None, [Diagnostic(rel, line, column, code, "error", "", message)]
 
 
-def load_text(text: str, rel: str, pure: bool = False, fast: bool = True) -> LoadedYaml:
+def _utf8_size(text: str, max_bytes: int) -> int:
+    """The UTF-8 size of ``text`` where it matters (near or over ``max_bytes``); else its length."""
+    if len(text) > max_bytes or 4 * len(text) <= max_bytes:
+        return len(text)  # a character is 1 to 4 bytes: the answer is already known
+    return len(text.encode("utf-8", errors="surrogatepass"))
+
+
+def load_text(text: str, rel: str, pure: bool = False, fast: bool = True, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedYaml:
     """Load one document; ``fast=False`` skips the fast reader (to compare the two)."""
+    size = _utf8_size(text, max_bytes)
+    if size > max_bytes:
+        return too_large(rel, size, max_bytes)
     result = LoadedYaml(rel)
     # Most files are plain block YAML that the fast reader takes; it steps aside (None) for
     # anything the strict path below would report or read differently.
@@ -467,14 +508,16 @@ def load_text(text: str, rel: str, pure: bool = False, fast: bool = True) -> Loa
     return result
 
 
-def load_bytes(raw: bytes, rel: str, path: Path | None = None, pure: bool = False) -> LoadedYaml:
+def load_bytes(raw: bytes, rel: str, path: Path | None = None, pure: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedYaml:
     """Decode and load; with ``path`` the text is not kept but re-read if positions are needed."""
+    if len(raw) > max_bytes:
+        return too_large(rel, len(raw), max_bytes)
     text, problems = decode(raw, rel)
     if text is None:
         result = LoadedYaml(rel)
         result.diagnostics.extend(problems)
         return result
-    result = load_text(text, rel, pure=pure)
+    result = load_text(text, rel, pure=pure, max_bytes=max_bytes)
     if path is not None and result.text is not None:
         result.text, result.path = None, path
     return result
@@ -498,13 +541,29 @@ def unreadable(rel: str, exc: OSError) -> LoadedYaml:
     return result
 
 
+def read_limited(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes | None, LoadedYaml | None]:
+    """The bytes of ``path``, or (None, why not): never more than ``max_bytes`` + 1 are read.
+
+    A file over the limit is refused by its size before reading (a 2 GB file must not be read at
+    all); one that grows while read, or whose size is not told (a device), by what was read.
+    Only regular files should be passed: opening a FIFO waits for a writer.
+    """
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                return None, too_large(rel, size, max_bytes)
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return None, unreadable(rel, exc)
+    if len(raw) > max_bytes:
+        return None, too_large(rel, len(raw), max_bytes)
+    return raw, None
+
+
 def load_file(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES, pure: bool = False) -> LoadedYaml:
     """Load one data file; problems come back as diagnostics, never as exceptions."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:  # refused before reading: a 2 GB file must not be read at all
-            return too_large(rel, size, max_bytes)
-        raw = path.read_bytes()
-    except OSError as exc:
-        return unreadable(rel, exc)
-    return load_bytes(raw, rel, path=path, pure=pure)
+    raw, refused = read_limited(path, rel, max_bytes)
+    if raw is None:
+        return refused
+    return load_bytes(raw, rel, path=path, pure=pure, max_bytes=max_bytes)
