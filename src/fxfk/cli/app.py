@@ -1,7 +1,9 @@
 """The `fxfk` command: one typer app, one place that turns errors into exit codes.
 
 Exit codes: 0 clean, 1 findings, 2 usage error or no data found, 3 unexpected internal error,
-130 interrupted. Commands import the core (pydantic, jinja2 …) inside their functions so that
+130 interrupted. The machine refusing (a read-only or full disk, a missing or unreadable path, a name
+too long: any OSError) is not a defect of fxfk: it is exit 2 with a Chinese message naming the path
+and the cause. Commands import the core (pydantic, jinja2 …) inside their functions so that
 `fxfk --help` starts fast.
 """
 
@@ -84,6 +86,7 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         code = app(args=argv, standalone_mode=False)
+        _flush(sys.stdout)  # a full disk under `> file` shows here, not after the exit code is chosen
     except FxfkError as exc:
         typer.echo(f"fxfk：{exc.message}", err=True)
         code = exc.exit_code
@@ -95,6 +98,13 @@ def main(argv: list[str] | None = None) -> None:
         code = exc.exit_code
     except BrokenPipeError:
         code = 0
+    except OSError as exc:
+        if _state["debug"]:
+            import traceback
+
+            traceback.print_exc()
+        typer.echo(f"fxfk：{_environment_message(exc)}", err=True)
+        code = 2
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if _state["debug"]:
             import traceback
@@ -107,3 +117,41 @@ def main(argv: list[str] | None = None) -> None:
         )
         code = 3
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _flush(stream) -> None:
+    stream.flush()  # a frame of its own whose local names the stream (see _from_stdout)
+
+
+def _environment_message(exc: OSError) -> str:
+    from fxfk.errors import os_error_message
+
+    if exc.filename is None and _from_stdout(exc):
+        _silence_stdout()
+        return os_error_message(exc, "标准输出").replace("“标准输出”", "标准输出")
+    return os_error_message(exc)
+
+
+def _from_stdout(exc: OSError) -> bool:
+    """Whether the failed call was a write to standard output (``> file`` on a full disk): the
+    innermost Python frame of the error holds the stream it wrote to (click's echo: ``file``)."""
+    streams = {id(s) for s in (sys.stdout, sys.__stdout__, getattr(sys.stdout, "buffer", None)) if s is not None}
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return any(id(value) in streams for value in tb.tb_frame.f_locals.values())
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's own flush at exit does not
+    fail again with an English message of its own."""
+    import os
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, parse_day, resolve_root, use_color
+from fxfk.cli.options import RootOption, date_arithmetic, parse_day, resolve_root, use_color
 
 
 class DeadlinesFormat(str, Enum):
@@ -69,11 +69,13 @@ def deadlines_command(
     if guidance:
         from fxfk import guidance as gd
 
-        report = gd.guidance_report(repo, day, names)
+        with date_arithmetic("行政指导频次 guidance_days"):
+            report = gd.guidance_report(repo, day, names)
         renderers = {"text": lambda r: gd.render_guidance_text(r, color), "json": gd.render_guidance_json, "markdown": gd.render_guidance_markdown}
     else:
         chosen_year = year if year is not None else progress.default_year(repo, day)
-        report = progress.task_report(repo, chosen_year, day, names)
+        with date_arithmetic("即将到期提醒天数 due_soon_days"):
+            report = progress.task_report(repo, chosen_year, day, names)
         renderers = {"text": lambda r: progress.render_tasks_text(r, color), "json": progress.render_tasks_json, "markdown": progress.render_tasks_markdown}
 
     # color=: click would strip the escapes when stdout is not a terminal, even under FORCE_COLOR.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -21,8 +22,21 @@ def resolve_root(root: Optional[Path]) -> Path:
     return find_root(Path.cwd(), root)
 
 
+# The days a user may give on the command line. Outputs are stamped with the day (zip files, as in
+# .xlsx and .docx, hold years 1980 to 2107 only) and deadlines are computed from it (a few years past
+# 9999 would overflow), so the supported span is 1980-01-01 to 2099-12-31: wide enough for any real
+# report, with room left for the arithmetic.
+FIRST_DAY = (1980, 1, 1)
+LAST_DAY = (2099, 12, 31)
+
+
 def parse_day(value: Optional[str], option: str = "--date") -> "dt.date":
-    """A YYYY-MM-DD option value (default today); anything else is a usage error (exit 2)."""
+    """A YYYY-MM-DD option value (default today); anything else is a usage error (exit 2).
+
+    Only days from 1980-01-01 to 2099-12-31 are accepted (see FIRST_DAY, LAST_DAY): zip timestamps
+    in the .xlsx/.docx outputs cannot hold a year before 1980 or after 2107, and date arithmetic on a
+    day near 9999 overflows. A day outside is refused as a usage error, before anything is done.
+    """
     import datetime as dt
 
     from fxfk.errors import FxfkError
@@ -31,9 +45,46 @@ def parse_day(value: Optional[str], option: str = "--date") -> "dt.date":
     if value is None:
         return dt.date.today()
     try:
-        return parse_iso_date(value)
+        day = parse_iso_date(value)
     except Exception:  # pydantic's error type; the message below says what is expected
-        raise FxfkError(f"{option} “{value}”不是有效日期；应写成 YYYY-MM-DD，例如 2019-09-16") from None
+        day = _real_day(value)  # a real day refused for its range by the data model: say so below
+        if day is None:
+            raise FxfkError(f"{option} “{value}”不是有效日期；应写成 YYYY-MM-DD，例如 2019-09-16") from None
+    first, last = dt.date(*FIRST_DAY), dt.date(*LAST_DAY)
+    if not first <= day <= last:
+        raise FxfkError(f"{option} “{value}”超出支持的范围；日期应在 {first} 至 {last} 之间")
+    return day
+
+
+@contextmanager
+def date_arithmetic(setting: str = "天数设置"):
+    """Turn a date that overflows (a day plus a huge interval from fxfk.yaml) into a usage error.
+
+    The range of --date/--today is checked up front, but an interval read from the settings may
+    still carry a day past 9999: that is a problem of the settings, not a defect (exit 2, not 3).
+    """
+    from fxfk.errors import FxfkError
+
+    try:
+        yield
+    except OverflowError:
+        raise FxfkError(f"日期计算超出范围（超过 9999 年）；请检查 fxfk.yaml 中的{setting}是否过大") from None
+    except ValueError as exc:
+        if "out of range" not in str(exc):  # datetime's wording; any other ValueError is a defect
+            raise
+        raise FxfkError(f"日期计算超出范围（超过 9999 年）；请检查 fxfk.yaml 中的{setting}是否过大") from None
+
+
+def _real_day(value: str) -> "dt.date | None":
+    import datetime as dt
+    import re
+
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
 
 
 def use_color(stream=None) -> bool:

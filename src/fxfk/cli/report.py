@@ -35,6 +35,7 @@ def report_command(
     """
     from fxfk import reporters
     from fxfk.cli.options import parse_day
+    from fxfk.errors import FxfkError, os_error_message
     from fxfk.report import ReportRefused, parse_formats, write_report
 
     data_root = resolve_root(root)
@@ -46,6 +47,11 @@ def report_command(
         typer.echo("数据有错误，fxfk report 不在有错误的数据上生成报告；请先修正：\n", err=True)
         typer.echo(reporters.render_text(exc.result), err=True, nl=False)
         raise typer.Exit(1)
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        # A write() on a full disk names no file: name the output folder (the old one is kept).
+        raise FxfkError(os_error_message(exc, out)) from exc
     r = result.report
     typer.echo(
         f"已写入 {len(result.files)} 个文件到 {out}/（报告日期 {day}，{r.year} 年任务表）：{r.offices} 个单位，"
