@@ -11,6 +11,7 @@ from conftest import CORPUS
 from fxfk.errors import FxfkError
 from fxfk.level_writer import LevelChange, edit_text, spelling
 from fxfk.models import Level
+from fxfk.yamlload import load_text
 
 CLASSIFY = CORPUS / "classify"
 
@@ -49,10 +50,14 @@ def test_write_changes_only_the_level_lines(fxfk, repo):
 
 
 def test_without_write_nothing_is_written(fxfk, repo):
-    stamp = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in repo.rglob("*") if p.is_file()}
+    def stamp():  # the data; the speed cache (.fxfk-cache, filled or not as the run pleases) aside
+        return {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in repo.rglob("*")
+                if p.is_file() and ".fxfk-cache" not in p.relative_to(repo).parts}
+
+    before = stamp()
     for fmt in ("text", "json"):
         fxfk("classify", "--root", str(repo), "-f", fmt)
-    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in repo.rglob("*") if p.is_file()} == stamp
+    assert stamp() == before
 
 
 def test_write_respects_filters_and_reports_json(fxfk, repo):
@@ -107,7 +112,13 @@ def parser(request, monkeypatch):
 
 
 def edit(text: str, *changes: tuple[int, Level]) -> str:
-    out, _ = edit_text(text, "f.yaml", [LevelChange("f.yaml", i, "X", None, lvl) for i, lvl in changes])
+    # The writer checks that the point at risks[i] is still the one classified, with the same level.
+    risks = load_text(text, "f.yaml").data["risks"]
+
+    def old(i: int) -> Level | None:
+        return Level.lookup().get(str(risks[i].get("level")).strip())
+
+    out, _ = edit_text(text, "f.yaml", [LevelChange("f.yaml", i, risks[i]["id"], old(i), lvl) for i, lvl in changes])
     return out
 
 

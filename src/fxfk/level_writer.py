@@ -9,8 +9,9 @@ one line, found through the node positions of :mod:`fxfk.yamlload`:
 * a missing ``level`` gets a new line ``level: 高`` at the indentation of its sibling keys, after the
   key that precedes ``level`` in the data format's order (normally ``factors``).
 
-Before anything is written, the edited text is loaded again and must give exactly the old data except
-for the changed levels; every file is written through a temporary file and an atomic rename, so a
+Each edit first checks that the point at that position still has the id and the level that were
+classified (the file may have been edited in between); if not, nothing is written. Before anything is
+written, the edited text is loaded again and must give exactly the old data except for the changed levels; every file is written through a temporary file and an atomic rename, so a
 failure never leaves a half-written file.
 """
 
@@ -107,6 +108,7 @@ def _edit_lines(lines: list[str], risks: list[Node], change: LevelChange, style:
     if node.flow_style:
         raise FxfkError(f"{where}：风险点 {change.risk_id} 写成了单行 {{…}} 形式，无法自动修改等级；请手动修改")
     found = _entry(node, "level")
+    _check_unchanged(node, found, change, where)
     if found is not None:
         key, value = found
         if not isinstance(value, ScalarNode) or value.style in ("|", ">") or value.start_mark.line != value.end_mark.line:
@@ -138,6 +140,31 @@ def _edit_lines(lines: list[str], risks: list[Node], change: LevelChange, style:
     at = _last_line(after[1]) + 1
     lines.insert(at, f"{indent}level: {spelling(None, change.new, style)}{newline}")
     return Edit(change, at + 1, True)
+
+
+def _check_unchanged(node: MappingNode, level: tuple[ScalarNode, Node] | None, change: LevelChange, where: str) -> None:
+    """The point at ``risks[index]`` must still be the one that was classified, with the same level.
+
+    The change was computed from an earlier read of the file; if the file was edited in between (a
+    point moved, a level set by hand), editing by position would change the wrong point.
+    """
+    found = _entry(node, "id")
+    written = found[1].value.strip() if found and isinstance(found[1], ScalarNode) else ""
+    if written != change.risk_id:
+        shown = "".join(c if c.isprintable() else "?" for c in written[:64])  # the file's text, not trusted
+        raise FxfkError(
+            f"{where}：risks[{change.index}] 现在是“{shown or '（没有 id）'}”，不是 {change.risk_id}；"
+            f"文件在分级之后被修改过，未修改任何文件，请重新运行 fxfk classify --write"
+        )
+    current = None
+    if level is not None and isinstance(level[1], ScalarNode):
+        current = Level.lookup().get(level[1].value.strip())
+    if current is not change.old:
+        shown = current.label if current else "（未填写或无效）"
+        raise FxfkError(
+            f"{where}：{change.risk_id} 的 level 现在是“{shown}”，与分级时读到的不同；"
+            f"文件在分级之后被修改过，未修改任何文件，请重新运行 fxfk classify --write"
+        )
 
 
 def edit_text(text: str, rel: str, changes: list[LevelChange]) -> tuple[str, list[Edit]]:
