@@ -8,12 +8,19 @@ same way. A side whose files do not load is reported; such a file is left out of
 
 The default base is the merge base of HEAD with the default branch: ``origin/HEAD`` when the
 clone knows it, else ``main``, else ``master``.
+
+Both sides come from a pull request, so reading is careful: a file or blob over the per-file size
+limit of ``fxfk validate`` (``DEFAULT_MAX_BYTES``) is reported and never read (blob sizes come from
+``git ls-tree -l``); a file that cannot be read, and a file name that is not UTF-8 (git stores names
+as bytes), are reported as unreadable files of that side, with the name shown with U+FFFD in place of
+the bad bytes. Blobs are read by object id (``git cat-file blob``), so no name is parsed by git.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -22,13 +29,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from fxfk.diagnostics import Diagnostic
-from fxfk.errors import FxfkError
+from fxfk.errors import FxfkError, os_error_cause
 from fxfk.levels import explain
 from fxfk.model_errors import diagnostics_from
 from fxfk.models import LawCatalogue, Register, Settings, TaskTable
 from fxfk.models.types import LEVEL_ORDER, Status
 from fxfk.repository import SETTINGS_FILE, YAML_SUFFIXES, Repository, SourceFile
-from fxfk.yamlload import decode, load_text
+from fxfk.yamlload import DEFAULT_MAX_BYTES, LoadedYaml, decode, load_text, too_large
 
 
 
@@ -59,7 +66,7 @@ def open_git(data_root: Path) -> GitRepo:
     proc = _git(data_root, "rev-parse", "--show-toplevel", check=False)
     if proc.returncode != 0:
         raise FxfkError(f"“{data_root}”不在 git 仓库中；fxfk diff 比较的是 git 中的两个版本，请在数据仓库的 git 工作区中运行")
-    top = Path(proc.stdout.decode("utf-8").strip()).resolve()
+    top = Path(os.fsdecode(proc.stdout.rstrip(b"\r\n"))).resolve()  # a non-UTF-8 folder name is still a path
     rel = data_root.resolve().relative_to(top).as_posix()
     return GitRepo(top, "" if rel == "." else rel + "/")
 
@@ -75,7 +82,7 @@ def resolve_revision(git: GitRepo, rev: str) -> str:
 def default_branch(git: GitRepo) -> str:
     """origin/HEAD if the clone knows it, else main, else master."""
     proc = _git(git.top, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", check=False)
-    candidates = [proc.stdout.decode("utf-8").strip()] if proc.returncode == 0 else []
+    candidates = [proc.stdout.decode("utf-8", "replace").strip()] if proc.returncode == 0 else []
     candidates += ["main", "master"]
     for name in candidates:
         if name and _git(git.top, "rev-parse", "--verify", "--quiet", f"{name}^{{commit}}", check=False).returncode == 0:
@@ -120,37 +127,90 @@ def _wanted(rel: str) -> bool:
     return rel == SETTINGS_FILE or parent in ("data/risks", "data/tasks") or rel in ("data/laws.yaml", "data/laws.yml")
 
 
-def _revision_files(git: GitRepo, commit: str) -> dict[str, bytes]:
+def _shown(name: bytes) -> tuple[str, bool]:
+    """A name as text, and whether it was valid UTF-8 (else the bad bytes show as U+FFFD)."""
+    try:
+        return name.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return name.decode("utf-8", "replace"), False
+
+
+def _bad_name(rel: str) -> LoadedYaml:
+    loaded = LoadedYaml(rel)
+    loaded.diagnostics.append(Diagnostic(
+        rel, 1, 1, "unreadable", "error", "",
+        "文件名不是有效的 UTF-8 编码（无法识别的字节显示为 �），未读取；请把文件改为 UTF-8 的名称，例如单位标识或年份",
+    ))
+    return loaded
+
+
+def _revision_files(git: GitRepo, commit: str) -> dict[str, bytes | LoadedYaml]:
     paths = [git.path(SETTINGS_FILE), git.path("data")]
-    listing = _git(git.top, "ls-tree", "-r", "-z", "--name-only", commit, "--", *paths).stdout.decode("utf-8")
-    out = {}
-    for full in filter(None, listing.split("\0")):
-        rel = full[len(git.prefix):]
-        if _wanted(rel):
-            out[rel] = _git(git.top, "show", f"{commit}:{full}").stdout
+    # -l: each blob's size, so that a blob over the limit is never read; -z: names as raw bytes.
+    listing = _git(git.top, "ls-tree", "-r", "-z", "-l", commit, "--", *paths).stdout
+    prefix = os.fsencode(git.prefix)
+    out: dict[str, bytes | LoadedYaml] = {}
+    for record in filter(None, listing.split(b"\0")):
+        meta, _, full = record.partition(b"\t")
+        fields = meta.split()
+        if len(fields) != 4 or fields[1] != b"blob" or not full.startswith(prefix):
+            continue  # a submodule, or outside the data root
+        rel, utf8 = _shown(full[len(prefix):])
+        if not _wanted(rel):
+            continue
+        if not utf8:
+            out[rel] = _bad_name(rel)
+            continue
+        size = int(fields[3])
+        if size > DEFAULT_MAX_BYTES:  # refused before reading, as fxfk validate does
+            out[rel] = too_large(rel, size, DEFAULT_MAX_BYTES)
+            continue
+        out[rel] = _git(git.top, "cat-file", "blob", fields[2].decode("ascii")).stdout
     return out
 
 
-def _worktree_files(root: Path) -> dict[str, bytes]:
-    out = {}
+def _read_limited(path: Path, rel: str) -> bytes | LoadedYaml:
+    """The bytes of a work-tree file, never more than the size limit, or why not."""
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > DEFAULT_MAX_BYTES:
+                return too_large(rel, size, DEFAULT_MAX_BYTES)
+            raw = fh.read(DEFAULT_MAX_BYTES + 1)  # the file may grow meanwhile
+    except OSError as exc:
+        loaded = LoadedYaml(rel)  # as yamlload.unreadable, with the cause in Chinese
+        loaded.diagnostics.append(Diagnostic(rel, 1, 1, "unreadable", "error", "", f"无法读取文件：{os_error_cause(exc)}"))
+        return loaded
+    if len(raw) > DEFAULT_MAX_BYTES:
+        return too_large(rel, len(raw), DEFAULT_MAX_BYTES)
+    return raw
+
+
+def _worktree_files(root: Path) -> dict[str, bytes | LoadedYaml]:
+    found: list[tuple[str, Path]] = []
     if (root / SETTINGS_FILE).is_file():
-        out[SETTINGS_FILE] = (root / SETTINGS_FILE).read_bytes()
+        found.append((SETTINGS_FILE, root / SETTINGS_FILE))
     for folder in ("data/risks", "data/tasks"):
         if (root / folder).is_dir():
             for p in sorted((root / folder).iterdir()):
                 if p.is_file() and p.suffix in YAML_SUFFIXES:
-                    out[f"{folder}/{p.name}"] = p.read_bytes()
+                    found.append((f"{folder}/{p.name}", p))
     for name in ("data/laws.yaml", "data/laws.yml"):
         if (root / name).is_file():
-            out[name] = (root / name).read_bytes()
+            found.append((name, root / name))
+    out: dict[str, bytes | LoadedYaml] = {}
+    for rel, path in found:
+        # A name that is not UTF-8 arrives with surrogate escapes: show it, do not read it.
+        shown, utf8 = _shown(os.fsencode(rel))
+        out[shown] = _read_limited(path, shown) if utf8 else _bad_name(shown)
     return out
 
 
-def _source(rel: str, raw: bytes, model: type[BaseModel]) -> SourceFile:
+def _source(rel: str, raw: bytes | LoadedYaml, model: type[BaseModel]) -> SourceFile:
+    if isinstance(raw, LoadedYaml):  # not read: too large, unreadable or a bad name
+        return SourceFile(rel, Path(rel), raw)
     text, problems = decode(raw, rel)
     if text is None:
-        from fxfk.yamlload import LoadedYaml
-
         loaded = LoadedYaml(rel)
         loaded.diagnostics.extend(problems)
         return SourceFile(rel, Path(rel), loaded)
@@ -164,7 +224,7 @@ def _source(rel: str, raw: bytes, model: type[BaseModel]) -> SourceFile:
     return source
 
 
-def build_side(label: str, commit: str | None, files: dict[str, bytes], day: dt.date) -> Side:
+def build_side(label: str, commit: str | None, files: dict[str, bytes | LoadedYaml], day: dt.date) -> Side:
     """Load a side's files into a Repository and run every check on it, as fxfk validate does."""
     from fxfk.checks import run_checks
 
@@ -469,23 +529,30 @@ def is_empty(report: dict) -> bool:
 
 
 def render_json(report: dict) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    from fxfk.escaping import json_text
+
+    return json_text(json.dumps(report, ensure_ascii=False, indent=2)) + "\n"
 
 
 _CHANGE = {"added": "新增", "removed": "删除", "changed": "修改"}
 
 
 def _lines(report: dict, md: bool) -> list[str]:
-    """The report as lines; Markdown and text differ only in headings, code spans and bullets."""
+    """The report as lines; Markdown and text differ only in headings, code spans and bullets.
+
+    In Markdown (posted as a pull-request comment) every data-derived text goes through ``esc`` or
+    ``code``; text output is made safe for a terminal as a whole by ``render_text``.
+    """
+    from fxfk.escaping import md as md_text, md_code
 
     def code(s: str) -> str:
-        return f"`{s}`" if md else s
+        return md_code(s) if md else s
 
     def head(s: str) -> str:
         return f"### {s}" if md else f"【{s}】"
 
     def esc(s: str) -> str:
-        return s.replace("|", "\\|").replace("\n", " ") if md else s
+        return md_text(s) if md else s
 
     out: list[str] = []
     for key, name in (("base", "基准"), ("head", "对比")):
@@ -493,14 +560,14 @@ def _lines(report: dict, md: bool) -> list[str]:
         if not s["valid"]:
             out.append(f"⚠️ {name}版本 {s['label']} 未通过校验：{s['errors']} 个错误（前 {len(s['first_errors'])} 个如下）。")
             for d in s["first_errors"]:
-                out.append(f"  - {code(d['file'] + ':' + str(d['line']) + ':' + str(d['column']))} {d['message']}")
+                out.append(f"  - {code(d['file'] + ':' + str(d['line']) + ':' + str(d['column']))} {esc(d['message'])}")
         if s["unreadable"]:
             out.append(f"⚠️ {name}版本中以下文件无法读取，未参与比较：" + "、".join(code(f) for f in s["unreadable"]))
     if report["violations"]:
         out.append("")
         out.append(head("❌ 违反审查规则（--fail-on）"))
         for v in report["violations"]:
-            out.append(f"- {code(v['rule'])} {v['message']}")
+            out.append(f"- {code(v['rule'])} {esc(v['message'])}")
     if report["becomes_public"]:
         out.append("")
         out.append(head(f"🔔 将对外公开（截至 {report['date']}）"))
@@ -519,20 +586,20 @@ def _lines(report: dict, md: bool) -> list[str]:
     if report["added"]:
         out += ["", head(f"新增风险点（{len(report['added'])}）")]
         for p in report["added"]:
-            out.append(f"- {code(p['id'])}（{p['office']}）{esc(p['title'])} — {p['level']}风险，{p['status']}")
+            out.append(f"- {code(p['id'])}（{esc(p['office'])}）{esc(p['title'])} — {p['level']}风险，{p['status']}")
     if report["removed"]:
         out += ["", head(f"删除的风险点（{len(report['removed'])}）")]
         for p in report["removed"]:
             note = "（⚠️ 原为已公布，应改为已废止而不是删除）" if p["was_published"] else ""
-            out.append(f"- {code(p['id'])}（{p['office']}）{esc(p['title'])} — 原为{p['level']}风险，{p['status']}{note}")
+            out.append(f"- {code(p['id'])}（{esc(p['office'])}）{esc(p['title'])} — 原为{p['level']}风险，{p['status']}{note}")
     if report["retired"]:
         out += ["", head(f"废止的风险点（{len(report['retired'])}）")]
         for c in report["retired"]:
-            out.append(f"- {code(c['id'])}（{c['office']}）{esc(c['title'])}：{c['status']['old']} → {c['status']['new']}")
+            out.append(f"- {code(c['id'])}（{esc(c['office'])}）{esc(c['title'])}：{c['status']['old']} → {c['status']['new']}")
     if report["changed"]:
         out += ["", head(f"修改的风险点（{len(report['changed'])}）")]
         for c in report["changed"]:
-            out.append(f"- {code(c['id'])}（{c['office']}）{esc(c['title'])}")
+            out.append(f"- {code(c['id'])}（{esc(c['office'])}）{esc(c['title'])}")
             out += ["  " + line for line in _change_lines(c, code, esc)]
     if report["batches"]:
         out += ["", head("公布批次")]
@@ -581,7 +648,7 @@ def _change_lines(c: dict, code, esc) -> list[str]:
         out.append(f"- 风险等级：{lv['old']} → {lv['new']}（{arrow}）")
         for name, cl in (("原", lv["old_clause"]), ("新", lv["new_clause"])):
             facts = "、".join(code(f) for f in cl["facts"]) or "无"
-            out.append(f"  - {name}：按{cl['ref']}「{cl['wording']}」应为{cl['level']}（定级事实：{facts}）")
+            out.append(f"  - {name}：按{esc(cl['ref'])}「{esc(cl['wording'])}」应为{cl['level']}（定级事实：{facts}）")
         out.append(f"  - 定级说明：{esc(lv['level_reason'])}" if lv["level_reason"] else "  - 定级说明：（未填写）")
     if "status" in c:
         out.append(f"- 状态：{c['status']['old']} → {c['status']['new']}")
@@ -607,8 +674,11 @@ def _title(report: dict) -> str:
 
 
 def render_text(report: dict) -> str:
+    from fxfk.escaping import terminal
+
     title = f"fxfk diff：{_title(report)}"
-    return "\n".join([title, *_lines(report, md=False)]).rstrip() + "\n"
+    # Titles, messages and file names come from the data: a terminal must not act on them.
+    return terminal("\n".join([title, *_lines(report, md=False)]).rstrip()) + "\n"
 
 
 def render_markdown(report: dict) -> str:
