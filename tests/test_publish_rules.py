@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fxfk.publish import parse_formats
-from fxfk.publish.safety import ID_CARD, MOBILE
+from fxfk.personal_data import find_personal_numbers
 from fxfk.publish.view import Tier, batch_label, no_penalty_situations, strip_title_marks
 
 
@@ -13,18 +13,23 @@ def test_batch_labels():
     assert [batch_label(n) for n in (1, 2, 10, 11, 20, 21)] == ["第一批", "第二批", "第十批", "第十一批", "第二十批", "第二十一批"]
 
 
+def kinds(text: str) -> list[str]:
+    return [f.kind for f in find_personal_numbers(text)]
+
+
 def test_id_card_pattern():
-    assert ID_CARD.search("身份证11010519491231002X")
-    assert ID_CARD.search("号码 110105194912310021。")
-    assert not ID_CARD.search("1101051949123100211")  # 19 digits: not an ID number
-    assert not ID_CARD.search("商务部令2012年第9号")
+    # The full table of examples is tests/security/test_personal_data.py.
+    assert kinds("身份证11010519491231002X") == ["id"]
+    assert kinds("号码 110105194912310011。") == ["id"]
+    assert kinds("1101051949123100211") == []  # 19 digits: not an ID number
+    assert kinds("商务部令2012年第9号") == []
 
 
 def test_mobile_pattern():
-    assert MOBILE.search("电话13912345678")
-    assert not MOBILE.search("0371-67175615")
-    assert not MOBILE.search("123912345678")  # part of a longer number
-    assert not MOBILE.search("12912345678")  # 12x is not a mobile prefix
+    assert kinds("电话13912345678") == ["mobile"]
+    assert kinds("0371-67175615") == []
+    assert kinds("123912345678") == []  # part of a longer number
+    assert kinds("12912345678") == []  # 12x is not a mobile prefix
 
 
 def test_no_penalty_situation_follows_the_tiers_or_the_law_in_force():

@@ -1,51 +1,115 @@
 """What must never be published: personal numbers in free text (laws not in force: ``fxfk.laws``).
 
-The check returns diagnostics located at the field that holds the problem, so the user can jump
-there; ``fxfk publish`` refuses to write anything while there are any.
+The detector itself is :mod:`fxfk.personal_data`. Here it is applied twice: to every public field
+(diagnostics located at the field, so the user can jump there) and to the rendered public files
+(a custom template can write a number, or put two harmless fields side by side). ``fxfk publish``
+refuses to write anything while there are any.
 """
 
 from __future__ import annotations
 
+import html
+import io
 import re
+import zipfile
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from fxfk.diagnostics import Diagnostic, format_path
+from fxfk.personal_data import find_personal_numbers, normalise
 from fxfk.publish.view import PublicText
 from fxfk.repository import SourceFile
 
-# Resident ID card (GB 11643): 6-digit area, birth date 18xx–20xx, 3-digit sequence, check digit.
-# The checksum is deliberately not verified: a mistyped ID number is still personal data.
-ID_CARD = re.compile(r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])")
-# Mainland mobile numbers: 11 digits starting 13–19; not part of a longer digit run.
-MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
-
-def _mask(s: str) -> str:
-    return s[:3] + "*" * (len(s) - 7) + s[-4:]
-
-
-def _position(source: SourceFile, loc: tuple, text: str, offset: int) -> tuple[int, int]:
+def _position(source: SourceFile, loc: tuple, text: str, start: int, end: int) -> tuple[int, int]:
     line, column = source.locate(*loc)
     # A single-line plain or quoted scalar: point at the number itself, not just the field.
     if "\n" not in text:
         raw = source.path.read_text(encoding="utf-8-sig").splitlines()
         if 0 < line <= len(raw):
-            found = raw[line - 1].find(text[offset:offset + 11], column - 1)
+            found = raw[line - 1].find(text[start:end], column - 1)
             if found >= 0:
                 return line, found + 1
     return line, column
 
 
+def _message(found) -> str:
+    return f"公开内容中含有疑似{found.label}（{found.masked}）；公开清单不得披露个人信息，请删除或改写后再公布"
+
+
 def scan_personal_data(texts: Iterable[PublicText]) -> Iterator[Diagnostic]:
-    """An 18-digit ID-card number or a mobile number in any public free text."""
+    """An ID-card number or a mobile number in any public free text."""
     for item in texts:
-        for pattern, code, what in (
-            (ID_CARD, "public-id-number", "居民身份证号码"),
-            (MOBILE, "public-mobile-number", "手机号码"),
-        ):
-            for m in pattern.finditer(item.text):
-                line, column = _position(item.source, item.loc, item.text, m.start())
-                yield Diagnostic(
-                    item.source.rel, line, column, code, "error", format_path(item.loc),
-                    f"公开内容中含有疑似{what}（{_mask(m.group())}）；公开清单不得披露个人信息，请删除或改写后再公布",
-                )
+        for found in find_personal_numbers(item.text):
+            line, column = _position(item.source, item.loc, item.text, found.start, found.end)
+            yield Diagnostic(item.source.rel, line, column, found.code, "error", format_path(item.loc), _message(found))
+
+
+# ---------------------------------------------------------------------------------------------
+# The rendered files
+
+_TAG = re.compile(r"<[^>]*>")
+_TEXT_NODE = re.compile(r">([^<]+)<")
+_WORD_PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
+_WORD_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+# The parts of an XLSX/DOCX that hold data; the rest (styles, themes, fonts) is fixed by fxfk.
+_CONTENT_PART = re.compile(r"(?:word/(?:document|header\d*|footer\d*)|xl/(?:sharedStrings|workbook|worksheets/[^/]+)"
+                           r"|docProps/(?:core|app))\.xml")
+
+
+def _zip_texts(data: bytes) -> Iterator[str]:
+    """The text of every content part of an XLSX/DOCX: a Word paragraph's runs joined, every other text node alone."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not _CONTENT_PART.fullmatch(name):
+                continue
+            xml = archive.read(name).decode("utf-8", errors="replace")
+            if name.startswith("word/"):
+                yield html.unescape("\n".join("".join(_WORD_TEXT.findall(p)) for p in _WORD_PARAGRAPH.findall(xml)))
+            yield html.unescape("\n".join(_TEXT_NODE.findall(xml)))
+
+
+def file_texts(name: str, data: bytes) -> list[str]:
+    """What a reader of ``name`` can see, as one or more texts to scan."""
+    if name.endswith((".xlsx", ".docx")):
+        return list(_zip_texts(data))
+    text = data.decode("utf-8-sig", errors="replace")
+    if name.endswith((".html", ".md")):
+        # As written (attributes, comments) and as displayed (tags gone, entities decoded).
+        return [html.unescape(text), html.unescape(_TAG.sub(" ", text))]
+    return [text]
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def scan_rendered(folder: Path, names: Iterable[str], shown: str, texts: Iterable[PublicText] = ()) -> list[Diagnostic]:
+    """Personal numbers in the files ``names`` of ``folder``; ``shown`` is the output folder as the user named it.
+
+    A number that is also in one public field gets the field's located diagnostic too.
+    """
+    problems: list[Diagnostic] = []
+    fields = None
+    for name in names:
+        seen: set[str] = set()
+        for text in file_texts(name, (folder / name).read_bytes()):
+            for found in find_personal_numbers(text):
+                if found.digits in seen:
+                    continue
+                seen.add(found.digits)
+                line, column = _line_column(text, found.start) if not name.endswith((".xlsx", ".docx")) else (1, 1)
+                problems.append(Diagnostic(
+                    f"{shown.rstrip('/')}/{name}", line, column, found.code, "error", "",
+                    f"生成的公开文件中含有疑似{found.label}（{found.masked}）；请检查自定义模板（templates/）"
+                    "和公开字段，删除或改写后再公布",
+                ))
+                if fields is None:
+                    fields = [(t, normalise(t.text)[0]) for t in texts]
+                for item, norm in fields:
+                    if found.digits in re.sub(r"[^0-9Xx]", "", norm):
+                        problems.append(next(scan_personal_data([item]), None) or Diagnostic(
+                            item.source.rel, *item.source.locate(*item.loc), found.code, "error",
+                            format_path(item.loc), _message(found)))
+    return problems

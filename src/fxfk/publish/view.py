@@ -255,6 +255,9 @@ def _office_list(src: SourceFile[Register], organization: str, date: dt.date, bu
     reg = src.model
     office = reg.office
     built.texts.append(PublicText(office.name, src, ("office", "name")))
+    if office.phone:
+        # Printed as the consultation number: a fixed line is public, a personal mobile is not.
+        built.texts.append(PublicText(office.phone, src, ("office", "phone")))
     batches = {b.id: (b, k) for k, b in enumerate(reg.batches)}
     batch_models = {b.id: b for b in reg.batches}
 
@@ -329,6 +332,8 @@ def build_view(repo: Repository, date: dt.date, offices: list[str] | None = None
     """The public view of ``repo`` on ``date``, for all offices or the chosen ones (in file order)."""
     organization = (repo.settings.organization or "").strip()
     built = BuiltView(PublicView(organization, date, (), offices is None))
+    if organization and repo.settings_file is not None:
+        built.texts.append(PublicText(repo.settings.organization, repo.settings_file, ("organization",)))
     chosen = [s for s in repo.valid_registers() if offices is None or s.model.office.id in offices]
     lists = tuple(_office_list(src, organization, date, built) for src in chosen)
     built.view = PublicView(organization, date, lists, offices is None)

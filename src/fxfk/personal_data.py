@@ -1,0 +1,191 @@
+"""Personal numbers in text: resident ID numbers (18 and 15 digits) and mainland mobile numbers.
+
+One detector for every place that must not publish them: the public fields (``fxfk.publish.safety``)
+and the rendered public files themselves.
+
+How a text is read:
+
+- **Normalised first.** NFKC turns full-width digits and hyphens (``１３８－``) into ASCII; other dash
+  characters become ``-``; zero-width characters (U+200B–U+200D, U+2060, U+FEFF) and the soft hyphen
+  are dropped. Offsets are mapped back to the original text, so a finding points at what the user wrote.
+- **18-digit ID** (GB 11643): area code starting 1–9, a real calendar birth date from 1800 on, three
+  digits, and an ISO 7064 MOD 11-2 check digit that matches. A wrong check digit is taken for a serial
+  number (``编号110105201912310012``), not an ID.
+- **15-digit ID** (issued before 1999, no check digit): a real province code (11–82), a real date
+  19YYMMDD and a 3-digit sequence. Without a checksum this is weaker, so amounts are excluded as below.
+- **Mobile**: ``1[3-9]`` and nine digits, written plain or as 3-4-4 groups separated by one space or
+  hyphen, with an optional ``+86``/``0086``/``86`` prefix. Fixed lines (``0371-66660001``) never match.
+- **Never part of a longer number**: no digit directly before or after.
+- **Amounts are not numbers of people**: a mobile or 15-digit match directly followed (spaces
+  allowed) by 元/万/亿/千/百/圆/块 or a decimal part, or directly preceded by ¥/￥/$/人民币/RMB/罚款/
+  罚金/金额/价款, is an amount (``罚款13000000000元``). A checksum-valid 18-digit ID is always reported.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
+
+ID18 = re.compile(r"(?<![0-9])[1-9][0-9]{5}((?:18|19|20)[0-9]{2})([0-9]{2})([0-9]{2})[0-9]{3}[0-9Xx](?![0-9])")
+ID15 = re.compile(r"(?<![0-9])([1-8][0-9])[0-9]{4}([0-9]{2})([0-9]{2})([0-9]{2})[0-9]{3}(?![0-9])")
+MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)?86[ -]?)?(1[3-9][0-9])[ -]?([0-9]{4})[ -]?([0-9]{4})(?![0-9])")
+
+_DIGIT = re.compile(r"[0-9]")
+_UNIT_AFTER = re.compile(r" *(?:元|万|亿|千|百|圆|块|\.[0-9])")
+_UNIT_BEFORE = re.compile(r"(?:¥|￥|\$|人民币|RMB|罚款|罚金|金额|价款) *$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: str  # "id" or "mobile"
+    start: int  # offsets in the original text
+    end: int
+    digits: str  # the number itself, normalised, without prefix or separators
+
+    @property
+    def masked(self) -> str:
+        return mask(self.digits)
+
+    @property
+    def code(self) -> str:
+        return "public-id-number" if self.kind == "id" else "public-mobile-number"
+
+    @property
+    def label(self) -> str:
+        return "居民身份证号码" if self.kind == "id" else "手机号码"
+
+
+def mask(digits: str) -> str:
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+# Where the characters live whose NFKC form holds a digit, "+", "-", " " or "X" (full-width forms,
+# circled and superscript digits, mathematical digits …): searched once, on first use.
+_COMPAT_RANGES = ((0x00A0, 0x33FF), (0xFE10, 0xFFEF), (0x1D400, 0x1D7FF), (0x1F100, 0x1F1FF))
+_special = None
+
+
+def _special_chars():
+    """A regex matching any character that normalising would change in a way matching cares about."""
+    global _special
+    if _special is None:
+        chars = set(ZERO_WIDTH) | set(DASHES)
+        for lo, hi in _COMPAT_RANGES:
+            for cp in range(lo, hi + 1):
+                c = chr(cp)
+                n = unicodedata.normalize("NFKC", c)
+                if n != c and any(ch in "0123456789+- Xx" for ch in n):
+                    chars.add(c)
+        _special = re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+    return _special
+
+
+class _Offsets:
+    """Maps an offset in the normalised text back to the original: unchanged runs shift, replaced characters collapse."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []  # normalised start of each segment
+        self.segments: list[tuple[int, bool]] = []  # (original start, whether offsets inside shift)
+
+    def add(self, norm_start: int, orig_start: int, shifts: bool) -> None:
+        self.starts.append(norm_start)
+        self.segments.append((orig_start, shifts))
+
+    def __call__(self, pos: int) -> int:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        orig, shifts = self.segments[k]
+        return orig + (pos - self.starts[k]) if shifts else orig
+
+
+def normalise(text: str) -> tuple[str, Callable[[int], int]]:
+    """(normalised text, a map from its offsets to the original text's).
+
+    Only the characters that matter for matching are replaced (zero-width ones dropped, NFKC for
+    the compatibility forms of digits, "+", "-" and spaces, every dash to "-"); a text without any
+    (the usual case) is returned as it is.
+    """
+    if text.isascii() or not _special_chars().search(text):
+        return text, _same
+    out: list[str] = []
+    offsets = _Offsets()
+    length = 0
+    last = 0
+    for m in _special_chars().finditer(text):
+        if m.start() > last:
+            offsets.add(length, last, True)
+            out.append(text[last:m.start()])
+            length += m.start() - last
+        ch = m.group()
+        norm = "" if ch in ZERO_WIDTH else "-" if ch in DASHES else unicodedata.normalize("NFKC", ch)
+        if norm:
+            offsets.add(length, m.start(), False)
+            out.append(norm)
+            length += len(norm)
+        last = m.end()
+    offsets.add(length, last, True)
+    out.append(text[last:])
+    return "".join(out), offsets
+
+
+def _same(pos: int) -> int:
+    return pos
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def id_check_digit(first17: str) -> str:
+    """ISO 7064 MOD 11-2, as GB 11643 uses it."""
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+
+
+def _amount(text: str, start: int, end: int) -> bool:
+    return bool(_UNIT_AFTER.match(text, end) or _UNIT_BEFORE.search(text, 0, start))
+
+
+def find_personal_numbers(text: str) -> list[Found]:
+    """Every personal number in ``text``, in order of position."""
+    if not text:
+        return []
+    norm, where = normalise(text)
+    if not _DIGIT.search(norm):
+        return []
+    spans: list[tuple[int, int, str, str]] = []  # normalised start, end, kind, digits
+    for m in ID18.finditer(norm):
+        number = m.group()
+        if _real_date(int(m[1]), int(m[2]), int(m[3])) and id_check_digit(number[:17]) == number[17].upper():
+            spans.append((m.start(), m.end(), "id", number))
+    for m in ID15.finditer(norm):
+        if (m[1] in _PROVINCES and _real_date(1900 + int(m[2]), int(m[3]), int(m[4]))
+                and not _amount(norm, m.start(), m.end())):
+            spans.append((m.start(), m.end(), "id", m.group()))
+    for m in MOBILE.finditer(norm):
+        if not _amount(norm, m.start(), m.end()):
+            spans.append((m.start(), m.end(), "mobile", m[1] + m[2] + m[3]))
+    spans.sort()
+    found: list[Found] = []
+    last_end = -1
+    for start, end, kind, digits in spans:
+        if start < last_end:  # overlapping readings of the same digits: report the first
+            continue
+        last_end = end
+        found.append(Found(kind, where(start), where(end - 1) + 1, digits))
+    return found
