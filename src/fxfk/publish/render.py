@@ -4,6 +4,15 @@ Built-in templates ship in the package (fxfk/templates/publish/). A data reposit
 ``templates/publish/`` comes first, file by file (ChoiceLoader); a template there can extend the
 built-in one of the same name as ``default:<name>`` (PrefixLoader) instead of copying it.
 HTML is autoescaped; an undefined variable is an error, never an empty cell.
+
+A data repository is hostile input, and so are its templates. Every template (built-in and user)
+runs in Jinja's ``ImmutableSandboxedEnvironment``: no ``_``-attributes, no mutation of lists or
+dicts, ``range`` capped at 100,000 items; ``lipsum`` (a way to the ``os`` module, and random text) is
+removed, and ``*``/``**`` are capped so one expression cannot eat the memory. The context is the frozen
+public view (or the report's figures) and pure helper functions — nothing that reads files. User
+templates are read only from files that resolve inside the repository's ``templates/<folder>/``
+(symlinks out of it are refused). Any failure of a user template is a usage error (exit 2) naming the
+template. Not bounded: nested loops (100,000 × 100,000 iterations) — CI's job timeout is the limit.
 """
 
 from __future__ import annotations
@@ -28,6 +37,51 @@ def md_cell(value) -> str:
     return "<br>".join(part.strip() for part in text.split("\n"))
 
 
+# Bounds for one template expression (``'x' * n``, ``a ** b``): as large as the sandbox's range.
+MAX_REPEAT = 100_000
+MAX_POWER_BITS = 100_000
+
+
+def _sandbox_class():
+    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+    class Sandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "*":
+                for seq, n in ((left, right), (right, left)):
+                    if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_REPEAT:
+                        raise SecurityError(f"重复后的长度超过 {MAX_REPEAT}")
+            elif (isinstance(left, int) and isinstance(right, int) and abs(left) > 1
+                    and right * abs(left).bit_length() > MAX_POWER_BITS):
+                raise SecurityError(f"乘方结果超过 {MAX_POWER_BITS} 位二进制")
+            return super().call_binop(context, operator, left, right)
+
+    return Sandbox
+
+
+def _confined_loader(user: Path, root: Path):
+    """A FileSystemLoader for ``user`` that refuses any file resolving outside ``root/templates/<folder>``."""
+    import jinja2
+
+    # The folder as it would be without symlinks above it: a symlinked templates/ leads elsewhere.
+    inside = root.resolve() / user.relative_to(root)
+
+    class Confined(jinja2.FileSystemLoader):
+        def get_source(self, environment, template):
+            source, filename, uptodate = super().get_source(environment, template)
+            real = Path(filename).resolve()
+            if not real.is_relative_to(inside):
+                raise UserTemplateError(
+                    f"模板“{template}”指向模板目录之外（{real}），已拒绝使用；"
+                    f"自定义模板只能是仓库 {user.relative_to(root).as_posix()}/ 中的文件"
+                )
+            return source, filename, uptodate
+
+    return Confined(str(user))
+
+
 def environment(root: Path, folder: str = "publish"):
     """Templates of ``fxfk/templates/<folder>/``, overridden by the repository's ``templates/<folder>/``."""
     import jinja2
@@ -36,9 +90,9 @@ def environment(root: Path, folder: str = "publish"):
     loaders = []
     user = root / "templates" / folder
     if user.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(user)))
+        loaders.append(_confined_loader(user, root))
     loaders.append(builtin)
-    env = jinja2.Environment(
+    env = _sandbox_class()(
         loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"default": builtin}, delimiter=":"), *loaders]),
         autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
@@ -46,6 +100,7 @@ def environment(root: Path, folder: str = "publish"):
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals.pop("lipsum", None)
     env.filters["cn_date"] = chinese_date
     env.filters["md_cell"] = md_cell
     env.globals.update(
@@ -59,16 +114,59 @@ def environment(root: Path, folder: str = "publish"):
     return env
 
 
+class UserTemplateError(FxfkError):
+    """A template of the data repository cannot be used (exit 2, like every template problem)."""
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """(file, line) of the innermost template frame in ``exc``'s traceback (Jinja rewrites them)."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _user_template(filename: str) -> bool:
+    """Whether ``filename`` is one of the repository's templates (not one shipped with fxfk)."""
+    builtin = Path(__file__).resolve().parent.parent / "templates"
+    return not Path(filename).resolve().is_relative_to(builtin)
+
+
+def _where(exc: BaseException, name: str) -> str:
+    frame = _template_frame(exc)
+    if frame is None:
+        return f"模板 {name}"
+    return f"模板 {Path(frame[0]).name}（{frame[0]} 第 {frame[1]} 行，渲染 {name} 时）"
+
+
 def render(env, name: str, hint: str = "公开清单只提供公开字段", **context) -> str:
     import jinja2
+    from jinja2.sandbox import SecurityError
 
     try:
         return env.get_template(name).render(**context)
+    except UserTemplateError:
+        raise
     except jinja2.TemplateSyntaxError as exc:
         raise FxfkError(f"模板 {exc.filename or exc.name or name} 第 {exc.lineno} 行语法错误：{exc.message}") from None
     except jinja2.TemplateNotFound as exc:
         raise FxfkError(f"找不到模板“{exc.name}”（渲染 {name} 时）") from None
+    except SecurityError as exc:
+        raise UserTemplateError(
+            f"{_where(exc, name)}试图进行不允许的操作，已拒绝：{exc}；模板在沙箱中运行，"
+            "不能访问以下划线开头的属性、修改数据或调用读写文件和系统的功能"
+        ) from None
     except jinja2.UndefinedError as exc:
-        raise FxfkError(f"模板 {name} 使用了不存在的变量或字段：{exc.message}；{hint}") from None
+        raise FxfkError(f"{_where(exc, name)}使用了不存在的变量或字段：{exc.message}；{hint}") from None
     except jinja2.TemplateError as exc:
-        raise FxfkError(f"模板 {name} 渲染失败：{exc}") from None
+        raise FxfkError(f"{_where(exc, name)}渲染失败：{exc}") from None
+    except Exception as exc:
+        # A user template can divide by zero or overflow; only a failure inside fxfk's own
+        # templates (or the helpers they call) is a bug.
+        frame = _template_frame(exc)
+        if frame is None or not _user_template(frame[0]):
+            raise
+        raise UserTemplateError(f"{_where(exc, name)}渲染失败：{type(exc).__name__}: {exc}") from None
