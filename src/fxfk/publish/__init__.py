@@ -7,6 +7,7 @@ to the output → swap it in. A failure at any step leaves the previous output a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -23,6 +24,10 @@ CITY = "_city"  # office ids cannot start with "_", so this name never collides 
 XLSX_NAME = "risk-lists.xlsx"
 MARKER = ".fxfk-publish"
 MARKER_TEXT = "此目录由 fxfk publish 生成，每次发布会整体替换。\n"
+# Inside a temporary folder while fxfk fills it: a leftover of a killed run is recognised by it
+# (or by the command's marker), so a user's own folder of a similar name is never deleted.
+STAGING = ".fxfk-staging"
+STAGING_TEXT = "fxfk 正在写入的临时目录；没有 fxfk 在运行时可以删除。\n"
 
 
 class PublishRefused(FxfkError):
@@ -226,32 +231,174 @@ def check_output_folder(out: Path, root: Path, marker: str = MARKER, what: str =
         )
 
 
+class OutputBusy(FxfkError):
+    """Another fxfk is writing the same output folder."""
+
+
+def lock_name(out: Path) -> str:
+    return f".{out.name}.fxfk-lock"
+
+
+@contextlib.contextmanager
+def output_lock(out: Path):
+    """Hold ``.<out>.fxfk-lock`` in ``out``'s parent while writing ``out``; yields whether it is held.
+
+    Non-blocking: a second run on the same output stops at once (exit 2) instead of racing the
+    first one's swap. Where the file system cannot lock (some network shares), this yields False:
+    the run goes on as before, but leaves other runs' temporary folders alone. The lock file is
+    removed on release.
+    """
+    path = out.absolute().parent / lock_name(out)
+    busy = OutputBusy(f"另一个 fxfk 正在写入“{out}”，请稍后再试（锁文件：{path}）")
+    try:
+        if os.name == "nt":
+            fd = _lock_windows(path, busy)
+        else:
+            fd = _lock_posix(path, busy)
+    except OSError as exc:
+        raise FxfkError(f"无法在“{path.parent}”中创建锁文件：{exc.strerror or exc}") from None
+    try:
+        yield fd is not None
+    finally:
+        if fd is not None:
+            if os.name == "nt":
+                _unlock_windows(fd, path)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)  # before closing: a run waiting on this file sees it is gone
+                os.close(fd)
+
+
+def _lock_posix(path: Path, busy: FxfkError) -> int | None:
+    import errno
+    import fcntl
+
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise busy from None
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
+                return None
+            raise
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)  # the previous holder removed the file after we opened it: lock the new one
+
+
+def _lock_windows(path: Path, busy: FxfkError) -> int | None:  # pragma: no cover - Windows only
+    import msvcrt
+
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except PermissionError:
+        os.close(fd)
+        raise busy from None
+    except OSError as exc:
+        os.close(fd)
+        import errno
+
+        if exc.errno in (errno.EACCES, errno.EDEADLK):
+            raise busy from None
+        return None
+    return fd
+
+
+def _unlock_windows(fd: int, path: Path) -> None:  # pragma: no cover - Windows only
+    import msvcrt
+
+    with contextlib.suppress(OSError):
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    os.close(fd)
+    # Fails while another run has it open (Windows does not delete open files): then it stays.
+    with contextlib.suppress(OSError):
+        os.remove(path)
+
+
+def _leftover_pattern(out: Path):
+    import re
+
+    # Exactly what tempfile.mkdtemp(prefix=".<out>.", suffix=".tmp"/".old") makes.
+    return re.compile(rf"\.{re.escape(out.name)}\.[a-z0-9_]{{8}}\.(?:tmp|old)")
+
+
+def remove_leftovers(out: Path, marker: str) -> list[Path]:
+    """Temporary folders of an earlier run on ``out`` that was killed; only while holding the lock.
+
+    Only folders named like fxfk's and holding its staging marker or ``marker`` are removed.
+    """
+    parent = out.absolute().parent
+    pattern = _leftover_pattern(out)
+    removed = []
+    for path in sorted(parent.iterdir()):
+        if not pattern.fullmatch(path.name) or path.is_symlink() or not path.is_dir():
+            continue
+        if (path / STAGING).is_file() or (path / marker).is_file():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 def write_atomically(out: Path, root: Path, fill, marker: str = MARKER, marker_text: str = MARKER_TEXT,
                      what: str = "公开清单", command: str = "fxfk publish"):
     """Run ``fill(folder)`` on a temporary folder next to ``out``, then swap it in as ``out``.
 
     ``out`` must be empty, absent or made by the same command (``marker``). Any failure leaves the
-    previous ``out`` as it was. Returns what ``fill`` returns.
+    previous ``out`` as it was. Only one fxfk writes ``out`` at a time (``output_lock``); leftovers of
+    a killed run are removed first. Returns what ``fill`` returns.
     """
     check_output_folder(out, root, marker, what, command)
     parent = out.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
-    try:
-        os.chmod(tmp, 0o777 & ~_umask())
-        result = fill(tmp)
-        (tmp / marker).write_text(marker_text, encoding="utf-8")
-        _swap(tmp, out.absolute())
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with output_lock(out) as locked:
+        check_output_folder(out, root, marker, what, command)  # it may have changed while we waited
+        if locked:
+            remove_leftovers(out, marker)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+        try:
+            (tmp / STAGING).write_text(STAGING_TEXT, encoding="utf-8")
+            os.chmod(tmp, 0o777 & ~_umask())
+            result = fill(tmp)
+            (tmp / marker).write_text(marker_text, encoding="utf-8")
+            (tmp / STAGING).unlink()
+            _swap(tmp, out.absolute())
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     return result
+
+
+def refuse_personal_numbers_in(folder: Path, files: list[str], out: Path, texts) -> None:
+    """The last net: personal numbers in the rendered public files (a template may have written them)."""
+    from fxfk.publish.safety import scan_rendered
+
+    problems = scan_rendered(folder, files, out.as_posix(), texts)
+    if problems:
+        raise PublishRefused(
+            f"生成的公开文件中发现 {len(problems)} 处疑似个人信息，已拒绝公布（输出目录未改动）", problems
+        )
 
 
 def publish(root: Path, out: Path, date: dt.date, offices: list[str] | None, formats: list[str], progress=None) -> PublishResult:
     built = prepare(root, date, offices)
     view = built.view
-    files = write_atomically(out, root, lambda tmp: render_all(tmp, root, view, formats, progress))
+
+    def fill(tmp: Path) -> list[str]:
+        files = render_all(tmp, root, view, formats, progress)
+        refuse_personal_numbers_in(tmp, files, out, built.texts)
+        return files
+
+    files = write_atomically(out, root, fill)
     return PublishResult(out, files, len(view.offices), len(view.risks), len(view.no_penalty))
 
 

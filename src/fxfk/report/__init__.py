@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Sequence
 
 from fxfk.errors import FxfkError
@@ -73,7 +74,9 @@ def render_all(folder: Path, root: Path, report, formats: list[str]) -> list[str
     written = []
     if "html" in formats or "md" in formats:
         env = environment(root, "report")
-        env.globals.update(F=figures, ActivityKind=figures.ActivityKind, Status=figures.Status,
+        # Constants only, never the module: through it a template would reach Repository and every import.
+        constants = SimpleNamespace(FUNNEL_STAGES=figures.FUNNEL_STAGES, TYPICAL_CASES=figures.TYPICAL_CASES)
+        env.globals.update(F=constants, ActivityKind=figures.ActivityKind, Status=figures.Status,
                            definitions=figures.DEFINITIONS, describe_days=describe_days)
         env.filters["num"] = figures.number
         env.filters["signed"] = figures.signed
