@@ -80,14 +80,15 @@ def csv_cell(value):
 # Every line break CommonMark, browsers or Python know, so that a value never spans two lines.
 _LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # ASCII punctuation that is Markdown syntax anywhere in a line: escapes, code spans, emphasis,
-# links and images, table pipes, strikethrough, heading markers; GitHub math (``$``).
-_MD_INLINE = re.compile(r"([\\`*_\[\]|~#$])")
+# links and images, table pipes, strikethrough, heading markers; GitHub math (``$``). An "_"
+# between two letters or digits (level_reason) cannot start or end emphasis, so it is left alone.
+_MD_INLINE = re.compile(r"([\\`*\[\]|~#$]|(?<![^\W_])_|_(?![^\W_]))")
 # Bare links that GFM autolinks: break "scheme://" and "www." with an escape.
 _MD_URL = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<![a-z0-9.])(www)(\.)")
 # What may start a block when the value begins a line: list, thematic break, setext underline,
 # ordered list "1." / "1)". ("#", "*", "|", "~" and "`" are escaped everywhere; a quote ">" and raw
 # HTML "<" become entities, which never start a block; leading spaces are stripped.)
-_MD_BLOCK_START = re.compile(r"^([+\-=])|^(\d+)([.)])")
+_MD_BLOCK_START = re.compile(r"^([+\-=])(?=[ \t+\-=]|$)|^(\d{1,9})([.)])(?=[ \t]|$)")
 
 
 def _md_line(text: str) -> str:

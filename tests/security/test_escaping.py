@@ -24,7 +24,7 @@ IDS = [h.name for h in HOSTILE]
 EXTRA = (
     "-2 个列表", "+ 列表", "1. 有序", "2) 有序", "---", "===", "> 引用", "    缩进代码", "```", "~~~",
     "| 表 | 格 |", "[引用]: https://evil.example", "https://evil.example/pay", "www.evil.example",
-    "`` ` ``", "\\", "第1.2条", "甲\u2028# 标题", "甲\u2029# 标题", "甲\x85# 标题", "甲\r\n# 标题",
+    "`` ` ``", "\\", "第1.2条", "__init__", "_甲_", "a_b_c", "2.2", "-", "==", "甲\u2028# 标题", "甲\u2029# 标题", "甲\x85# 标题", "甲\r\n# 标题",
 )
 ALL_TEXTS = [h.text for h in HOSTILE] + list(EXTRA)
 
@@ -76,6 +76,7 @@ def test_markdown_leaves_cjk_and_plain_text_alone():
     assert escaping.md(text) == text
     assert escaping.md("甲\n乙") == "甲<br>乙"
     assert escaping.md("a\n") == "a<br>"  # a trailing newline of a YAML block keeps its <br>
+    assert escaping.md("level_reason 2.2 -2+3 =1") == "level_reason 2.2 -2+3 =1"  # cannot be markup here
 
 
 def test_markdown_code_span_cannot_be_closed():
