@@ -8,6 +8,7 @@ import io
 import zipfile
 from pathlib import Path
 
+from fxfk.escaping import csv_cell, is_formula, xml_text
 from fxfk.publish import plain
 from fxfk.publish.view import NoPenaltyItem, OfficeList, PublicRisk, PublicView, chinese_date
 
@@ -30,7 +31,8 @@ def csv_bytes(header: tuple[str, ...], rows: list[list]) -> bytes:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    # Data from a pull request must not become a live formula when the file is opened in Excel.
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     # UTF-8 with BOM: Excel on Windows otherwise reads the file as GBK and shows mojibake.
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -81,6 +83,18 @@ RISK_WIDTHS = (6, 28, 9, 60, 42, 18, 18, 9, 12)
 NO_PENALTY_WIDTHS = (6, 28, 48, 40, 40, 18)
 
 
+def _append(ws, values: list) -> int:
+    """Append a row whose text cells are string cells: openpyxl makes a str starting with "=" a formula."""
+    # XML 1.0 cannot carry control characters: openpyxl would raise on them.
+    ws.append([xml_text(v) if isinstance(v, str) else v for v in values])
+    r = ws.max_row
+    for cell in ws[r]:
+        if is_formula(cell.value) or cell.data_type == "f":
+            cell.data_type = "s"
+            cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+    return r
+
+
 def _fill_sheet(ws, title: str, subtitle: str, header: tuple[str, ...], rows: list[list], widths: tuple[int, ...]) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -88,15 +102,15 @@ def _fill_sheet(ws, title: str, subtitle: str, header: tuple[str, ...], rows: li
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     ncols = len(header)
-    ws.append([title])
+    _append(ws, [title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     ws.cell(1, 1).font = Font(name="宋体", size=16, bold=True)
     ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
-    ws.append([subtitle])
+    _append(ws, [subtitle])
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
     ws.cell(2, 1).alignment = Alignment(horizontal="center")
-    ws.append(list(header))
+    _append(ws, list(header))
     for c in range(1, ncols + 1):
         cell = ws.cell(3, c)
         cell.font = Font(bold=True)
@@ -104,8 +118,7 @@ def _fill_sheet(ws, title: str, subtitle: str, header: tuple[str, ...], rows: li
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
     for row in rows:
-        ws.append(row)
-        r = ws.max_row
+        r = _append(ws, row)
         for c in range(1, ncols + 1):
             cell = ws.cell(r, c)
             cell.alignment = Alignment(vertical="top", wrap_text=True, horizontal="center" if c in (1, 3) and header[2] == "风险等级" else None)
