@@ -31,10 +31,10 @@ def _autoescape(name: str | None) -> bool:
 
 
 def md_cell(value) -> str:
-    """A Markdown table cell: no pipes or raw HTML, line breaks as <br>."""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("|", "\\|").replace("\r\n", "\n")
-    return "<br>".join(part.strip() for part in text.split("\n"))
+    """Data as Markdown text or a table cell: shown literally, line breaks as <br> (fxfk.escaping.md)."""
+    from fxfk.escaping import md
+
+    return md(value)
 
 
 # Bounds for one template expression (``'x' * n``, ``a ** b``): as large as the sandbox's range.
