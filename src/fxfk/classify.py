@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from fxfk.diagnostics import Diagnostic
 from fxfk.errors import FxfkError
+from fxfk.escaping import csv_cell, json_text, md, terminal
 from fxfk.hotspots import (
     Cluster,
     HotspotWarning,
@@ -370,6 +371,11 @@ def cluster_body(items: list[Cluster], year: int) -> tuple[list[str], list[list[
 
 
 def render_text(c: Classification) -> str:
+    # Titles, names and file names come from the data: a terminal must not act on them.
+    return terminal(_render_text(c))
+
+
+def _render_text(c: Classification) -> str:
     out: list[str] = []
     header = ["ID", "违法风险点", "申报等级", "规则等级", "依据条款", "结论"]
     if not c.rows:
@@ -475,7 +481,7 @@ def as_dict(c: Classification, r: Row) -> dict:
 
 
 def render_json(c: Classification) -> str:
-    return json.dumps([as_dict(c, r) for r in c.rows], ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps([as_dict(c, r) for r in c.rows], ensure_ascii=False, indent=2)) + "\n"
 
 
 CSV_HEADER = ["单位标识", "单位", "编号", "违法风险点", "领域", "申报等级", "规则等级", "依据条款", "定级事实", "结论", "预警"]
@@ -487,7 +493,8 @@ def render_csv(c: Classification) -> str:
     writer.writerow(CSV_HEADER)
     for r in c.rows:
         writer.writerow(
-            [
+            csv_cell(v)  # no cell may become a live formula in Excel
+            for v in [
                 r.point.office_id, r.point.office_name, r.risk.id, r.risk.title, r.risk.domain,
                 level_label(r.declared), r.computed.label, r.explanation.clause.ref, facts_text(r),
                 STATUS_LABEL[r.status], "；".join(w["code"] for w in _warning_items(c, r)),
@@ -497,8 +504,7 @@ def render_csv(c: Classification) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_md = md  # every data-derived text in the Markdown report is shown literally
 
 
 def _md_table(header: list[str], body: list[list[str]]) -> list[str]:
@@ -510,7 +516,7 @@ def _md_table(header: list[str], body: list[list[str]]) -> list[str]:
 def render_markdown(c: Classification) -> str:
     out = ["# 风险等级核对（fxfk classify）", ""]
     for point, rows in office_groups(c.rows):
-        out += [f"## {point.office_name}（{point.office_id}）", ""]
+        out += [f"## {_md(point.office_name)}（{_md(point.office_id)}）", ""]
         body = [
             [r.risk.id, r.risk.title, level_label(r.declared), r.computed.label,
              f"{r.explanation.clause.ref}「{r.explanation.clause.wording}」", facts_text(r) or "—", STATUS_LABEL[r.status]]
@@ -518,7 +524,7 @@ def render_markdown(c: Classification) -> str:
         ]
         out += _md_table(["ID", "违法风险点", "申报等级", "规则等级", "依据条款", "定级事实", "结论"], body)
         out.append("")
-        notes = [f"- {verdict(r)}（{r.risk.id}）" for r in rows if r.status != AGREES]
+        notes = [f"- {_md(verdict(r))}（{_md(r.risk.id)}）" for r in rows if r.status != AGREES]
         if notes:
             out += notes + [""]
     if c.rows:
@@ -531,7 +537,7 @@ def render_markdown(c: Classification) -> str:
         out += ["没有案件数据（risks[].cases），无法预警。", ""]
     else:
         out += [rule_line(c) + "。", ""]
-        out += [f"- **{w.point.risk.id}**（{w.point.office_name}）{_md(w.point.risk.title)}：{_md(w.message)}" for w in c.warnings]
+        out += [f"- **{_md(w.point.risk.id)}**（{_md(w.point.office_name)}）{_md(w.point.risk.title)}：{_md(w.message)}" for w in c.warnings]
         if not c.warnings:
             out.append("没有需要预警的风险点。")
         out.append("")
@@ -542,8 +548,8 @@ def render_markdown(c: Classification) -> str:
     if not c.inconsistencies:
         out += ["没有发现同一违法行为在不同单位定级不同。", ""]
     for g in c.inconsistencies:
-        out.append(f"- 处罚依据 {'、'.join(g.articles)}：" + "；".join(
-            f"{p.office_name} {p.risk.id} {level_label(p.declared)}" for p in g.members))
+        out.append(f"- 处罚依据 {_md('、'.join(g.articles))}：" + "；".join(
+            f"{_md(p.office_name)} {_md(p.risk.id)} {level_label(p.declared)}" for p in g.members))
     if c.inconsistencies:
         out.append("")
     out.append(summary_line(c))
@@ -556,7 +562,7 @@ RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "markd
 def render_edits(edits, fmt: str) -> str:
     """What ``--write`` changed: one line per level, or a JSON list for scripts."""
     if fmt == "json":
-        return json.dumps(
+        return json_text(json.dumps(
             [
                 {
                     "file": e.change.rel, "line": e.line, "id": e.change.risk_id,
@@ -566,7 +572,7 @@ def render_edits(edits, fmt: str) -> str:
                 for e in edits
             ],
             ensure_ascii=False, indent=2,
-        ) + "\n"
+        )) + "\n"
     if not edits:
         return "没有需要修改的等级：所有申报等级都与规则一致或已在 level_reason 中说明\n"
     out = []
@@ -579,4 +585,4 @@ def render_edits(edits, fmt: str) -> str:
         out.append(f"{e.change.rel}:{e.line}: {how} {e.change.risk_id} 的 level：{old} → “{e.change.new.label}”")
     files = len({e.change.rel for e in edits})
     out.append(f"已修改 {files} 个文件中的 {len(edits)} 处等级；文件的其他内容未改动")
-    return "\n".join(out) + "\n"
+    return terminal("\n".join(out)) + "\n"

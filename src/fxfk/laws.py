@@ -39,6 +39,7 @@ from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple
 
 from fxfk.diagnostics import Diagnostic, Severity, format_path
+from fxfk.escaping import json_text, md, terminal
 from fxfk.models import BasisRole, Law, LawCatalogue, LawRank, Status
 from fxfk.repository import Repository, SourceFile
 
@@ -656,7 +657,7 @@ def report_dict(report: LawReport) -> dict:
 def render_json(report: LawReport) -> str:
     import json
 
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(report_dict(report), ensure_ascii=False, indent=2)) + "\n"
 
 
 def _review_message(c: Change) -> str:
@@ -712,6 +713,11 @@ def _change_line(c: Change) -> str:
 
 
 def render_text(report: LawReport) -> str:
+    # Law names, offices and ids come from the data: a terminal must not act on them.
+    return terminal(_render_text(report))
+
+
+def _render_text(report: LawReport) -> str:
     day = report.day
     out: list[str] = []
     where = report.catalogue or "没有 data/laws.yaml，下面只列出登记册引用的法规"
@@ -739,19 +745,18 @@ def render_text(report: LawReport) -> str:
     return "\n".join(out) + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_md = md  # every data-derived text in the Markdown output is shown literally
 
 
 def render_markdown(report: LawReport) -> str:
     day = report.day
     title = "法规目录中没有风险点引用的法规" if report.unused_only else "法律法规目录及引用情况"
-    out = [f"# {title}", "", f"按 {day} 计；目录：{report.catalogue or '（没有 data/laws.yaml）'}"]
+    out = [f"# {title}", "", f"按 {day} 计；目录：{_md(report.catalogue or '（没有 data/laws.yaml）')}"]
     head = ["| 单位 | 风险点 | 状态 | 公布日期 | 依据条款 |", "|---|---|---|---|---|"]
 
     def rows(points: list[PointRef]) -> list[str]:
         return [
-            f"| {p.office} | {p.risk} | {p.status.label} | {_iso(p.batch_date) or ''} | "
+            f"| {_md(p.office)} | {_md(p.risk)} | {p.status.label} | {_iso(p.batch_date) or ''} | "
             + _md(_articles(p)) + " |"
             for p in points
         ]
@@ -769,6 +774,6 @@ def render_markdown(report: LawReport) -> str:
         out += ["", f"## {day} 之后已知的变化", ""]
         out += [f"- {_md(_change_line(c))}" for c in report.upcoming] or ["没有已知的废止或修订日期。"]
         out += ["", "## 公布后依据有变化、需要复核的风险点", ""]
-        out += [f"- {p.office} {p.risk}（{p.batch_date} 公布）《{_md(display_name(c.law.name))}》：{_md(_review_message(c))}"
+        out += [f"- {_md(p.office)} {_md(p.risk)}（{p.batch_date} 公布）《{_md(display_name(c.law.name))}》：{_md(_review_message(c))}"
                 for p, c in report.review] or ["没有。"]
     return "\n".join(out) + "\n"

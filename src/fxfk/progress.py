@@ -32,6 +32,7 @@ from typing import Iterable, Sequence
 
 from fxfk.deadline import parse_deadline
 from fxfk.errors import FxfkError
+from fxfk.escaping import json_text, md, terminal
 from fxfk.models import Activity, Office, OfficeKind, Task
 from fxfk.repository import Repository
 from fxfk.workdays import WorkCalendar
@@ -370,7 +371,24 @@ def _task_line(task: Task, year: int) -> str:
     return f"{task.item}：{task.content}；完成时限 {when}{extra}"
 
 
+def _terminal_report(report: TaskReport) -> TaskReport:
+    """The report with every data-derived text made safe for a terminal (the colours are added after)."""
+    from dataclasses import replace
+
+    def clean(obj, *fields):
+        changes = {f: terminal(getattr(obj, f)) for f in fields if isinstance(getattr(obj, f), str)}
+        return obj.model_copy(update=changes) if hasattr(obj, "model_copy") else replace(obj, **changes)
+
+    return replace(
+        report, title=terminal(report.title), document=report.document and terminal(report.document),
+        tasks=[clean(t, "id", "item", "content", "deadline") for t in report.tasks],
+        offices=[clean(o, "name") for o in report.offices],
+        rows=[clean(r, "task_id", "content", "office_name", "deadline") for r in report.rows],
+    )
+
+
 def render_tasks_text(report: TaskReport, color: bool = False) -> str:
+    report = _terminal_report(report)
     cells = {(r.office_id, r.task_id): r for r in report.rows}
     name_w = max([display_width("单位")] + [display_width(o.name) for o in report.offices])
     col_w = {t.id: max(display_width(t.id), *(display_width(s.mark) for s in TaskState)) for t in report.tasks}
@@ -402,8 +420,7 @@ def render_tasks_text(report: TaskReport, color: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_md = md  # every data-derived text in the Markdown output is shown literally
 
 
 def render_tasks_markdown(report: TaskReport) -> str:
@@ -442,4 +459,4 @@ def render_tasks_markdown(report: TaskReport) -> str:
 def render_tasks_json(report: TaskReport) -> str:
     import json
 
-    return json.dumps([r.as_json() for r in report.rows], ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps([r.as_json() for r in report.rows], ensure_ascii=False, indent=2)) + "\n"
