@@ -10,6 +10,7 @@ import os
 from typing import Callable
 
 from fxfk.diagnostics import Diagnostic
+from fxfk.escaping import gh_data, gh_property, json_text, md, md_code, terminal, xml_text
 from fxfk.validation import ValidationResult
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
@@ -21,8 +22,9 @@ def diagnostic_line(d: Diagnostic, color: bool = False) -> str:
     label = SEVERITY_LABEL[d.severity]
     if color:
         label = f"{_COLOR[d.severity]}{label}{_COLOR['reset']}"
-    path = f" [{d.path}]" if d.path else ""
-    return f"{d.location()}: {label} {d.code}{path} {d.message}"
+    # File names and messages echo the data: a terminal must not act on them.
+    path = f" [{terminal(d.path)}]" if d.path else ""
+    return f"{terminal(d.location())}: {label} {d.code}{path} {terminal(d.message)}"
 
 
 def summary_line(result: ValidationResult) -> str:
@@ -37,7 +39,7 @@ def render_text(result: ValidationResult, color: bool = False) -> str:
             if current is not None:
                 lines.append("")
             current = d.file
-            lines.append(f"{_COLOR['file']}{d.file}{_COLOR['reset']}" if color else d.file)
+            lines.append(f"{_COLOR['file']}{terminal(d.file)}{_COLOR['reset']}" if color else terminal(d.file))
         lines.append("  " + diagnostic_line(d, color))
     if lines:
         lines.append("")
@@ -53,15 +55,7 @@ def render_json(result: ValidationResult) -> str:
         "warnings": result.warnings,
         "diagnostics": [d.as_dict() for d in result.diagnostics],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return json_text(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
 
 
 GITHUB_ANNOTATION_LIMIT = 10  # GitHub shows at most 10 annotations per severity and step
@@ -77,22 +71,18 @@ def render_github(result: ValidationResult, workspace_prefix: str = "") -> str:
         shown[d.severity] += 1
         props = ",".join(
             [
-                f"file={_escape_property(workspace_prefix + d.file)}",
+                f"file={gh_property(workspace_prefix + d.file)}",
                 f"line={d.line}",
                 f"col={d.column}",
-                f"title={_escape_property(d.code)}",
+                f"title={gh_property(d.code)}",
             ]
         )
-        lines.append(f"::{d.severity} {props}::{_escape_data(d.message)}")
+        lines.append(f"::{d.severity} {props}::{gh_data(d.message)}")
     hidden = len(result.diagnostics) - sum(shown.values())
     if hidden:
         lines.append(f"另有 {hidden} 条问题未作注释，完整列表见作业摘要（Job Summary）")
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown_table(result: ValidationResult) -> str:
@@ -103,7 +93,7 @@ def render_markdown_table(result: ValidationResult) -> str:
         out += ["| 位置 | 级别 | 代码 | 字段 | 说明 |", "|---|---|---|---|---|"]
         for d in result.diagnostics:
             out.append(
-                f"| `{_cell(d.location())}` | {SEVERITY_LABEL[d.severity]} | `{d.code}` | {_cell(d.path)} | {_cell(d.message)} |"
+                f"| {md_code(d.location())} | {SEVERITY_LABEL[d.severity]} | {md_code(d.code)} | {md(d.path)} | {md(d.message)} |"
             )
     return "\n".join(out) + "\n"
 
@@ -142,22 +132,23 @@ def render_junit(result: ValidationResult, strict: bool = False) -> str:
     root = ET.Element("testsuites", name="fxfk validate")
     total_tests = total_failures = 0
     for rel in _junit_files(result):
-        suite = ET.SubElement(root, "testsuite", name=rel)
+        suite = ET.SubElement(root, "testsuite", name=xml_text(rel))
         codes = by_file.get(rel, {})
         tests = failures = 0
         for code in sorted(codes) or [None]:
             tests += 1
-            case = ET.SubElement(suite, "testcase", classname=rel, name=code or "全部规则", file=rel)
+            case = ET.SubElement(suite, "testcase", classname=xml_text(rel), name=code or "全部规则", file=xml_text(rel))
             found = codes.get(code, []) if code else []
             failing = [d for d in found if d.severity == "error" or strict]
             if failing:
                 failures += 1
                 first = failing[0]
-                failure = ET.SubElement(case, "failure", type=code, message=f"{first.location()}: {first.message}")
-                failure.text = "\n".join(diagnostic_line(d) for d in failing)
+                # XML 1.0 cannot carry most control characters: escape them (diagnostic_line already does).
+                failure = ET.SubElement(case, "failure", type=code, message=xml_text(terminal(f"{first.location()}: {first.message}")))
+                failure.text = xml_text("\n".join(diagnostic_line(d) for d in failing))
             rest = [d for d in found if d not in failing]
             if rest:
-                ET.SubElement(case, "system-out").text = "\n".join(diagnostic_line(d) for d in rest)
+                ET.SubElement(case, "system-out").text = xml_text("\n".join(diagnostic_line(d) for d in rest))
         suite.set("tests", str(tests))
         suite.set("failures", str(failures))
         suite.set("errors", "0")
