@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 
+from fxfk.escaping import xml_text  # DOCX is XML 1.0: no control characters
 from fxfk.publish import plain
 from fxfk.publish.tabular import fixed_time, normalize_zip
 from fxfk.publish.view import PublicView, chinese_date
@@ -88,7 +89,7 @@ def _repeat_header(row) -> None:
 def _cell_text(cell, text: str, bold: bool = False, center: bool = False) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    lines = str(text).split("\n")
+    lines = xml_text(text).split("\n")
     first = cell.paragraphs[0]
     for k, line in enumerate(lines):
         p = first if k == 0 else cell.add_paragraph()
@@ -103,7 +104,7 @@ def paragraph(doc, text: str, font: str, size: float, center: bool = False, bold
     p = doc.add_paragraph()
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_fonts(p.add_run(text), font, size, bold or None)
+    _set_fonts(p.add_run(xml_text(text)), font, size, bold or None)
     return p
 
 
@@ -151,8 +152,8 @@ def new_document(title: str, date, organization: str | None, landscape: bool = T
     _page_number_footer(section)
     props = doc.core_properties
     stamp = fixed_time(date)
-    props.title = title
-    props.author = organization or "fxfk"
+    props.title = xml_text(title)
+    props.author = xml_text(organization or "fxfk")
     props.last_modified_by = organization or "fxfk"
     props.revision = 1
     props.created = stamp

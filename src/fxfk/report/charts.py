@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+
+from fxfk.escaping import xml_text
 from typing import Sequence
 
 from fxfk.report.figures import FUNNEL_STAGES, TASK_STATE_ORDER, Ratio, Report, number
@@ -39,7 +41,8 @@ class Chart:
 
 
 def _e(text) -> str:
-    return escape(str(text), quote=True)
+    # The .svg files are XML 1.0, which cannot carry control characters.
+    return escape(xml_text(text), quote=True)
 
 
 def _text(x: float, y: float, text, anchor: str = "start", fill: str = "#1f2328", size: int = 13, weight: str = "normal") -> str:
