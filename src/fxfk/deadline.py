@@ -11,6 +11,9 @@ import datetime as dt
 import re
 import unicodedata
 
+from fxfk.model_errors import echo
+from fxfk.models.types import DATE_MAX, DATE_MIN
+
 NO_FIXED = ("根据工作安排", "长期", "持续")
 
 ACCEPTED_FORMS = (
@@ -19,9 +22,10 @@ ACCEPTED_FORMS = (
 )
 
 _PART_DAY = {"上旬": 10, "中旬": 20, "初": 5}
-_MONTH_PART = re.compile(r"^(\d{1,2})月(上旬|中旬|下旬|初|底|末)$")
-_MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})日$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# Matched with fullmatch: ``$`` alone would also match before a final newline.
+_MONTH_PART = re.compile(r"(\d{1,2})月(上旬|中旬|下旬|初|底|末)")
+_MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 class DeadlineError(ValueError):
@@ -39,30 +43,34 @@ def parse_deadline(text: str, year: int) -> dt.date | None:
         return None
     if s in ("年底", "年末"):
         return dt.date(year, 12, 31)
-    m = _MONTH_PART.match(s)
+    m = _MONTH_PART.fullmatch(s)
     if m:
         month = _month(int(m[1]), text)
         part = m[2]
         if part in _PART_DAY:
             return dt.date(year, month, _PART_DAY[part])
         return dt.date(year, month, calendar.monthrange(year, month)[1])
-    m = _MONTH_DAY.match(s)
+    m = _MONTH_DAY.fullmatch(s)
     if m:
         return _date(year, _month(int(m[1]), text), int(m[2]), text)
-    m = _ISO.match(s)
+    m = _ISO.fullmatch(s)
     if m:
         return _date(int(m[1]), int(m[2]), int(m[3]), text)
-    raise DeadlineError(f"无法识别的完成时限“{text}”；可用的写法：{ACCEPTED_FORMS}")
+    raise DeadlineError(f"无法识别的完成时限“{echo(text)}”；可用的写法：{ACCEPTED_FORMS}")
 
 
 def _month(month: int, text: str) -> int:
     if not 1 <= month <= 12:
-        raise DeadlineError(f"完成时限“{text}”中的月份 {month} 不存在；月份应为 1–12")
+        raise DeadlineError(f"完成时限“{echo(text)}”中的月份 {month} 不存在；月份应为 1–12")
     return month
 
 
 def _date(year: int, month: int, day: int, text: str) -> dt.date:
     try:
-        return dt.date(year, month, day)
+        date = dt.date(year, month, day)
     except ValueError:
-        raise DeadlineError(f"完成时限“{text}”不是真实的日期（{year}年{month}月没有{day}日）") from None
+        raise DeadlineError(f"完成时限“{echo(text)}”不是真实的日期（{year}年{month}月没有{day}日）") from None
+    # Working days are counted up to the deadline: keep it within the calendar the models accept.
+    if not DATE_MIN <= date <= DATE_MAX:
+        raise DeadlineError(f"完成时限“{echo(text)}”超出范围；日期应在 {DATE_MIN.isoformat()} 到 {DATE_MAX.isoformat()} 之间")
+    return date

@@ -74,7 +74,7 @@ def plain_facts(register: Register) -> tuple:
                 r.id,
                 r.domain,
                 r.level.value,
-                Status(r.status).value,  # an omitted status is the plain default "draft"
+                r.status.value,
                 r.batch,
                 r.factors.hotspot,
                 tuple((b.role.value, b.law, b.number, b.article) for b in r.basis),

@@ -1,16 +1,63 @@
-"""Pydantic validation errors turned into located Chinese diagnostics."""
+"""Pydantic validation errors turned into located Chinese diagnostics.
+
+Every value of the data that a message repeats goes through :func:`echo`: a short excerpt with
+control characters escaped, so a long or hostile value is never printed whole (into a terminal, a
+CI log, a JSON report).
+"""
 
 from __future__ import annotations
 
 import difflib
+import math
+import re
 import typing
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from fxfk.diagnostics import Diagnostic, format_path
-from fxfk.models.types import show_value
-from fxfk.yamlload import LoadedYaml
+from fxfk.models.types import CONTROL_CHARACTERS, text_problem
+
+if TYPE_CHECKING:
+    from fxfk.yamlload import LoadedYaml
+
+ECHO_MAX = 20  # characters of a bad value repeated in a message, then "…"
+
+# Shown escaped: the control characters the models refuse, and tab, line feed and the Unicode line
+# separators, which would break the one-line form of a diagnostic.
+_ESCAPE = re.compile(f"[\t\n\u2028\u2029{CONTROL_CHARACTERS}]")
+_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escaped(match: re.Match) -> str:
+    char = match.group()
+    return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
+
+
+def echo(value: Any) -> str:
+    """A value as the user wrote it in YAML, for messages: at most ``ECHO_MAX`` characters, escaped."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "（空）"
+    if isinstance(value, (dict, list)):
+        return "映射" if isinstance(value, dict) else "列表"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "（过大的数）"
+        if value.is_integer() and abs(value) < 1e15:
+            value = int(value)  # 1000000, as written, not 1000000.0
+    if isinstance(value, int) and value.bit_length() > 10_000:
+        return "（过大的数）"  # str() of an int of more than 4,300 digits raises
+    text = str(value)
+    cut = len(text) > ECHO_MAX
+    text = _ESCAPE.sub(_escaped, text[:ECHO_MAX])
+    return text + "…" if cut else text
+
+
+show_value = echo  # the former name
 
 _TAGS = ("discretion-text", "discretion-tiers")
 
@@ -64,6 +111,22 @@ def _pattern_hint(loc: tuple) -> str | None:
     return None
 
 
+def _text_problem(error: dict) -> tuple[str, str] | None:
+    """For a pattern or length error of a str (ids): a control character or the length, said plainly."""
+    value = error.get("input")
+    if error["type"] not in ("string_pattern_mismatch", "string_too_long") or not isinstance(value, str):
+        return None
+    max_length = (error.get("ctx") or {}).get("max_length")
+    return text_problem(value, max_length if isinstance(max_length, int) else len(value))
+
+
+def _number_example(text: str) -> str:
+    """"-012" → "-12", without int(): a string of 5,000 digits is not an int Python will print."""
+    text = text.strip()
+    sign = "-" if text.startswith("-") else ""
+    return sign + (text.lstrip("+-").lstrip("0") or "0")
+
+
 def message_for(error: dict, model: type[BaseModel]) -> str:
     kind = error["type"]
     loc = _data_loc(error["loc"])
@@ -75,49 +138,58 @@ def message_for(error: dict, model: type[BaseModel]) -> str:
     if kind == "extra_forbidden":
         holder = _model_at(model, loc[:-1])
         allowed = list(holder.model_fields) if holder else []
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6) if len(name) <= 64 else []
         hint = f"是不是“{close[0]}”？" if close else ""
         listing = f"此处可用的字段：{'、'.join(allowed)}" if allowed else ""
-        return f"未知字段“{name}”（拼写错误？）；{hint}{listing}"
+        return f"未知字段“{echo(name)}”（拼写错误？）；{hint}{listing}"
     if kind == "string_type":
         if value is None:
             return "值为空；这里需要填写文字"
         if isinstance(value, (bool, int)):
-            return f"这里需要文字，但 YAML 把 {show_value(value)} 读成了{'布尔值' if isinstance(value, bool) else '数字'}；请加引号，例如 \"{show_value(value)}\""
-        return f"这里需要文字，实际是{show_value(value)}"
+            return f"这里需要文字，但 YAML 把 {echo(value)} 读成了{'布尔值' if isinstance(value, bool) else '数字'}；请加引号，例如 \"{echo(value)}\""
+        return f"这里需要文字，实际是{echo(value)}"
     if kind in ("int_type", "int_parsing"):
         if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-            return f"“{value}”以 0 开头，不按数字读取（YAML 1.1 会把它当成八进制）；请写成不带前导 0 的整数，如 {int(value)}"
-        return f"这里需要整数，实际是“{show_value(value)}”"
+            return f"“{echo(value)}”以 0 开头，不按数字读取（YAML 1.1 会把它当成八进制）；请写成不带前导 0 的整数，如 {echo(_number_example(value))}"
+        return f"这里需要整数，实际是“{echo(value)}”"
     if kind in ("bool_type", "bool_parsing"):
         if isinstance(value, str) and value.strip().lower() in {"yes", "no", "on", "off", "y", "n", "是", "否"}:
-            return f"这里需要 true 或 false；“{value}”在不同的 YAML 版本中含义不同，请改写为 true 或 false"
-        return f"这里需要 true 或 false，实际是“{show_value(value)}”"
+            return f"这里需要 true 或 false；“{echo(value)}”在不同的 YAML 版本中含义不同，请改写为 true 或 false"
+        return f"这里需要 true 或 false，实际是“{echo(value)}”"
     if kind == "list_type":
-        return f"这里需要列表（每项一行，以“- ”开头），实际是{show_value(value)}"
+        return f"这里需要列表（每项一行，以“- ”开头），实际是{echo(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"这里需要映射（若干行“键: 值”），实际是“{show_value(value)}”"
+        return f"这里需要映射（若干行“键: 值”），实际是“{echo(value)}”"
     if kind == "greater_than_equal":
-        return f"应不小于 {ctx.get('ge')}，实际是 {show_value(value)}"
+        return f"应不小于 {echo(ctx.get('ge'))}，实际是 {echo(value)}"
     if kind == "less_than_equal":
-        return f"应不大于 {ctx.get('le')}，实际是 {show_value(value)}"
+        return f"应不大于 {echo(ctx.get('le'))}，实际是 {echo(value)}"
     if kind == "too_short":
         return f"至少需要 {ctx.get('min_length')} 项"
     if kind == "string_too_short":
         return "不能为空"
+    problem = _text_problem(error)
+    if problem is not None:
+        return problem[1]
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == r"\S":
             return "不能为空白"
         hint = _pattern_hint(error["loc"])
-        return f"“{value}”格式不对；{hint}" if hint else f"“{value}”格式不对，应符合 {ctx.get('pattern')}"
+        return f"“{echo(value)}”格式不对；{hint}" if hint else f"“{echo(value)}”格式不对，应符合 {ctx.get('pattern')}"
     if kind == "literal_error":
         if name == "schema_version":
-            return f"不认识的数据格式版本 {show_value(value)}；本工具认识的版本：1"
-        return f"“{show_value(value)}”无效；可用的值：{ctx.get('expected')}"
+            return f"不认识的数据格式版本 {echo(value)}；本工具认识的版本：1"
+        return f"“{echo(value)}”无效；可用的值：{ctx.get('expected')}"
     if kind in ("float_type", "float_parsing"):
-        return f"这里需要数字，实际是“{show_value(value)}”"
-    # Our own PydanticCustomError messages are already Chinese.
+        return f"这里需要数字，实际是“{echo(value)}”"
+    # Our own PydanticCustomError messages are already Chinese (their values went through echo).
     return error["msg"]
+
+
+def code_for(error: dict) -> str:
+    problem = _text_problem(error)
+    kind = problem[0] if problem is not None else error["type"]
+    return _CODES.get(kind, kind.replace("_", "-"))
 
 
 def diagnostics_from(exc: ValidationError, loaded: LoadedYaml, model: type[BaseModel]) -> list[Diagnostic]:
@@ -129,7 +201,7 @@ def diagnostics_from(exc: ValidationError, loaded: LoadedYaml, model: type[BaseM
             line, column = loaded.locate(loc[:-1])
         else:
             line, column = loaded.locate(loc, key=error["type"] == "extra_forbidden")
-        code = _CODES.get(error["type"], error["type"].replace("_", "-"))
+        code = code_for(error)
         diag = Diagnostic(loaded.rel, line, column, code, "error", format_path(loc), message_for(error, model))
         key = (line, column, code, diag.path)
         if key not in seen:  # a dict key and its value can fail on the same spot
@@ -159,4 +231,9 @@ _CODES = {
     "enum_value": "bad-enum",
     "date_invalid": "impossible-date",
     "date_format": "bad-date",
+    "date_range": "date-out-of-range",
+    "control_character": "control-character",
+    "text_too_long": "text-too-long",
+    "string_too_long": "text-too-long",
+    "windows_reserved_name": "windows-reserved-name",
 }

@@ -60,18 +60,15 @@ class WorkCalendar:
 
     def count(self, first: dt.date, last: dt.date) -> int:
         """Working days in ``[first, last]``, both inclusive; 0 when ``last`` is before ``first``."""
-        n = 0
-        day = first
-        while day <= last:
-            n += self.is_workday(day)
-            day += _ONE_DAY
-        return n
+        # By offset from first, never past last: last + 1 day would overflow on date.max.
+        is_workday = self.is_workday
+        return sum(is_workday(first + dt.timedelta(days=i)) for i in range((last - first).days + 1))
 
     def working_days_left(self, today: dt.date, due: dt.date) -> int:
         """Positive or zero: working days left (today included); negative: working days overdue."""
         if due >= today:
             return self.count(today, due)
-        return -self.count(due + _ONE_DAY, today)
+        return -self.count(due + _ONE_DAY, today)  # due < today: no overflow
 
     def fallback_note(self) -> str | None:
         """A Chinese sentence saying where Monday–Friday was assumed, or None."""

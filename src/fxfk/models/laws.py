@@ -6,17 +6,17 @@ from typing import Optional
 
 from pydantic import Field
 
-from fxfk.models.types import Date, LawRankField, RequiredText, SchemaVersion, StrictModel, Text
+from fxfk.models.types import Date, LawRankField, Name, RequiredName, SchemaVersion, StrictModel
 
 
 class Law(StrictModel):
-    name: RequiredText = Field(title="名称", description="与 basis[].law 的写法一致（书名号可有可无）")
-    number: Optional[Text] = Field(None, title="文号")
+    name: RequiredName = Field(title="名称", description="与 basis[].law 的写法一致（书名号可有可无）")
+    number: Optional[Name] = Field(None, title="文号")
     rank: LawRankField = Field(title="效力层级")
-    issuer: Optional[Text] = Field(None, title="制定机关")
+    issuer: Optional[Name] = Field(None, title="制定机关")
     effective: Optional[Date] = Field(None, title="施行日期")
     repealed: Optional[Date] = Field(None, title="废止日期")
-    replaced_by: Optional[Text] = Field(None, title="替代的法规")
+    replaced_by: Optional[Name] = Field(None, title="替代的法规")
     amended: list[Date] = Field(default_factory=list, title="修订/修正日期")
 
 

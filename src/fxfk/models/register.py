@@ -4,50 +4,59 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Optional, Union
 
-from pydantic import BeforeValidator, Discriminator, Field, StringConstraints, Tag
+from pydantic import Discriminator, Field, Tag
 
 from fxfk.models.types import (
+    OFFICE_ID_PATTERN,
+    RISK_ID_PATTERN,
     ActivityKindField,
     BasisRoleField,
+    BatchId,
+    Count,
     Date,
     LevelField,
     MeasureKindField,
-    NonNegativeInt,
+    Name,
+    OfficeId,
     OfficeKindField,
-    PositiveInt,
+    PositiveCount,
+    RequiredName,
     RequiredText,
+    RiskId,
     SchemaVersion,
+    ShortText,
+    Status,
     StatusField,
     StrictModel,
     TaskId,
     Text,
+    Year,
 )
 
-OFFICE_ID_PATTERN = r"^[a-z][a-z0-9-]{1,39}$"
-RISK_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$"
-
-OfficeId = Annotated[str, StringConstraints(strict=True, pattern=OFFICE_ID_PATTERN)]
-RiskId = Annotated[str, StringConstraints(strict=True, pattern=RISK_ID_PATTERN)]
+__all__ = ["OFFICE_ID_PATTERN", "RISK_ID_PATTERN", "OfficeId", "RiskId"]  # re-exported: their former home
 
 
 class Office(StrictModel):
-    id: OfficeId = Field(title="单位标识", description="小写字母开头，只含小写字母、数字和连字符；与文件名相同")
-    name: RequiredText = Field(title="单位名称")
+    id: OfficeId = Field(
+        title="单位标识",
+        description="小写字母开头，只含小写字母、数字和连字符，2–40 个字符；与文件名相同；不能是 Windows 保留名（con、nul、com1 等）",
+    )
+    name: RequiredName = Field(title="单位名称")
     kind: OfficeKindField = Field(title="单位类型")
-    phone: Optional[Text] = Field(None, title="联系电话", description="公开清单上印出的咨询电话")
+    phone: Optional[ShortText] = Field(None, title="联系电话", description="公开清单上印出的咨询电话")
 
 
 class Batch(StrictModel):
-    id: PositiveInt = Field(title="批次号", description="正整数，文件内唯一：1 = 第一批")
+    id: BatchId = Field(title="批次号", description="正整数，文件内唯一：1 = 第一批")
     date: Date = Field(title="公布日期", description="晚于今天的批次是计划中的批次，尚未公开")
-    document: Optional[Text] = Field(None, title="公布文号", description="可选：公布该批清单的文件文号")
+    document: Optional[Name] = Field(None, title="公布文号", description="可选：公布该批清单的文件文号")
 
 
 class Basis(StrictModel):
     role: BasisRoleField = Field(title="依据类型")
-    law: RequiredText = Field(title="法律法规名称", description="可带或不带书名号《》")
-    number: Optional[Text] = Field(None, title="文号", description="例如 商务部令2012年第9号")
-    article: RequiredText = Field(title="条款", description="例如 第三十六条")
+    law: RequiredName = Field(title="法律法规名称", description="可带或不带书名号《》")
+    number: Optional[Name] = Field(None, title="文号", description="例如 商务部令2012年第9号")
+    article: RequiredName = Field(title="条款", description="例如 第三十六条")
     excerpt: Optional[Text] = Field(None, title="条文摘录")
 
 
@@ -92,17 +101,17 @@ class Measure(StrictModel):
 class Consultation(StrictModel):
     start: Date = Field(title="征求意见开始日期")
     end: Date = Field(title="征求意见截止日期")
-    parties: list[RequiredText] = Field(min_length=1, title="征求意见对象", description="至少一个，例如 企业、行业协会")
-    comments: NonNegativeInt = Field(0, title="收到意见数")
-    adopted: NonNegativeInt = Field(0, title="采纳意见数")
+    parties: list[RequiredName] = Field(min_length=1, title="征求意见对象", description="至少一个，例如 企业、行业协会")
+    comments: Count = Field(0, title="收到意见数")
+    adopted: Count = Field(0, title="采纳意见数")
 
 
 
 class Risk(StrictModel):
     id: RiskId = Field(title="风险点编号", description="大写字母开头，如 JS-YFK-001；在所有登记册中唯一")
-    title: RequiredText = Field(title="违法风险点")
-    domain: RequiredText = Field(title="行业/领域")
-    party: Optional[Text] = Field(None, title="行政相对人")
+    title: RequiredName = Field(title="违法风险点")
+    domain: RequiredName = Field(title="行业/领域")
+    party: Optional[Name] = Field(None, title="行政相对人")
     conduct: Optional[Text] = Field(None, title="违法行为表现形式")
     harm: Optional[Text] = Field(None, title="危害后果")
     basis: list[Basis] = Field(min_length=1, title="行政处罚和行政强制等依据")
@@ -112,14 +121,14 @@ class Risk(StrictModel):
     level_reason: Text = Field("", title="定级说明", description="申报等级与规则等级不同时必须说明理由")
     causes: Causes = Field(default_factory=Causes, title="原因分析")
     measures: list[Measure] = Field(default_factory=list, title="防控措施")
-    responsible: RequiredText = Field(title="责任单位")
+    responsible: RequiredName = Field(title="责任单位")
     attention: Optional[LevelField] = Field(None, title="社会关注度")
-    status: StatusField = Field("draft", title="状态", description="缺省为 draft（草稿），草稿永远不会公开")
+    status: StatusField = Field(Status.draft, title="状态", description="缺省为 draft（草稿），草稿永远不会公开")
     consultation: Optional[Consultation] = Field(None, title="征求意见")
-    batch: Optional[PositiveInt] = Field(None, title="公布批次")
+    batch: Optional[BatchId] = Field(None, title="公布批次")
     no_penalty: bool = Field(False, title="列入轻微违法行为免罚清单")
     no_penalty_condition: Text = Field("", title="免罚适用条件")
-    cases: dict[Annotated[int, Field(strict=True, ge=1900, le=2999)], NonNegativeInt] = Field(
+    cases: dict[Year, Count] = Field(
         default_factory=dict, title="各年办结案件数", description="年份: 件数，例如 2018: 11"
     )
 
@@ -128,13 +137,13 @@ class Activity(StrictModel):
     date: Date = Field(title="日期")
     kind: ActivityKindField = Field(title="活动类型")
     task: Optional[TaskId] = Field(None, title="对应任务", description="任务表中的序号，如 \"3.3\"")
-    count: PositiveInt = Field(1, title="次数")
+    count: PositiveCount = Field(1, title="次数")
     risks: list[RiskId] = Field(default_factory=list, title="涉及的风险点")
     note: Text = Field("", title="说明（内部）")
-    counterparts: Optional[NonNegativeInt] = Field(None, title="指导的行政相对人数", description="仅用于行政指导")
-    corrected: Optional[NonNegativeInt] = Field(None, title="其中已纠正数", description="仅用于行政指导")
-    respondents: Optional[NonNegativeInt] = Field(None, title="调查对象数", description="仅用于调查")
-    satisfied: Optional[NonNegativeInt] = Field(None, title="其中满意数", description="仅用于调查")
+    counterparts: Optional[Count] = Field(None, title="指导的行政相对人数", description="仅用于行政指导")
+    corrected: Optional[Count] = Field(None, title="其中已纠正数", description="仅用于行政指导")
+    respondents: Optional[Count] = Field(None, title="调查对象数", description="仅用于调查")
+    satisfied: Optional[Count] = Field(None, title="其中满意数", description="仅用于调查")
 
 
 class Register(StrictModel):

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from fxfk.models.types import NonNegativeInt, PositiveInt, SchemaVersion, StrictModel, Text
+from fxfk.models.types import Count, Days, DaysOrZero, Name, PositiveCount, SchemaVersion, StrictModel, echo
 
 
-_DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
+RATIO_MAX = 1_000
 
 
 def _decimal(value: Any) -> Any:
@@ -19,18 +21,20 @@ def _decimal(value: Any) -> Any:
     if isinstance(value, bool):
         pass
     elif isinstance(value, int):
+        # Too big for a float (10**309): infinite, which the bound below refuses.
+        return float(value) if value.bit_length() <= 1000 else math.inf
+    elif isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
         return float(value)
-    elif isinstance(value, str) and _DECIMAL.match(value.strip()):
-        return float(value)
-    raise PydanticCustomError("decimal", "“{value}”不是数字；应写成 2 或 1.5 这样的数", {"value": str(value)})
+    raise PydanticCustomError("decimal", "“{value}”不是数字；应写成 2 或 1.5 这样的数", {"value": echo(value)})
 
 
-Ratio = Annotated[float, BeforeValidator(_decimal), Field(ge=1)]
+# The bounds before the validator: after it, pydantic put them in the JSON Schema as "ge"/"le".
+Ratio = Annotated[float, Field(ge=1, le=RATIO_MAX), BeforeValidator(_decimal)]
 
 
 class Hotspot(StrictModel):
-    top: PositiveInt = Field(10, title="全市案件数前 N 名", description="最近一年案件数排名前 N 的风险点参与预警")
-    min_cases: NonNegativeInt = Field(5, title="最少案件数")
+    top: PositiveCount = Field(10, title="全市案件数前 N 名", description="最近一年案件数排名前 N 的风险点参与预警")
+    min_cases: Count = Field(5, title="最少案件数")
     rise_ratio: Ratio = Field(
         2.0,
         title="同比上升倍数",
@@ -39,9 +43,9 @@ class Hotspot(StrictModel):
 
 
 class GuidanceDays(StrictModel):
-    high: PositiveInt = Field(90, title="高风险点行政指导间隔（天）")
-    medium: PositiveInt = Field(180, title="中风险点行政指导间隔（天）")
-    low: PositiveInt = Field(365, title="低风险点行政指导间隔（天）")
+    high: Days = Field(90, title="高风险点行政指导间隔（天）")
+    medium: Days = Field(180, title="中风险点行政指导间隔（天）")
+    low: Days = Field(365, title="低风险点行政指导间隔（天）")
 
 
 class Settings(StrictModel):
@@ -50,8 +54,8 @@ class Settings(StrictModel):
     model_config = {"title": "fxfk 设置（fxfk.yaml）"}
 
     schema_version: SchemaVersion = 1
-    organization: Optional[Text] = Field(None, title="发布机关", description="印在公开清单和报告上的机关名称")
+    organization: Optional[Name] = Field(None, title="发布机关", description="印在公开清单和报告上的机关名称")
     levels: Literal[2, 3] = Field(3, title="风险等级级数", description="3 = 高/中/低（通知原文）；2 = 高/低")
     hotspot: Hotspot = Field(default_factory=Hotspot, title="自动预警")
-    due_soon_days: NonNegativeInt = Field(14, title="即将到期提醒天数")
+    due_soon_days: DaysOrZero = Field(14, title="即将到期提醒天数")
     guidance_days: GuidanceDays = Field(default_factory=GuidanceDays, title="行政指导频次")

@@ -10,12 +10,17 @@ from pydantic_core import PydanticCustomError
 from fxfk.models.types import (
     ActivityKindField,
     Date,
-    PositiveInt,
+    Name,
+    Points,
+    PositiveCount,
+    Reference,
+    RequiredName,
     RequiredText,
     SchemaVersion,
     StrictModel,
     TaskId,
-    Text,
+    TaskYear,
+    echo,
 )
 
 ALL_OFFICES = ("all", "全部")
@@ -29,30 +34,30 @@ def _offices(value: Any) -> Any:
         raise PydanticCustomError(
             "offices_value",
             "“{value}”无效：应为 all（全部单位），或单位标识、单位类型（county/division/affiliate）组成的列表",
-            {"value": value},
+            {"value": echo(value)},
         )
     return value
 
 
 class Task(StrictModel):
     id: TaskId = Field(title="序号", description="任务表序号，拆分的行加子序号，如 \"2.2\"")
-    item: RequiredText = Field(title="工作事项")
+    item: RequiredName = Field(title="工作事项")
     content: RequiredText = Field(title="工作内容")
-    deadline: RequiredText = Field(
+    deadline: RequiredName = Field(
         title="完成时限",
         description="N月上旬/中旬/下旬/初/底/末、N月D日、年底/年末、YYYY-MM-DD，或 根据工作安排/长期/持续",
     )
-    target: Optional[PositiveInt] = Field(None, title="目标次数", description="不少于多少次")
+    target: Optional[PositiveCount] = Field(None, title="目标次数", description="不少于多少次")
     counts: Optional[ActivityKindField] = Field(None, title="计入的活动类型")
-    offices: Annotated[Optional[list[RequiredText]], BeforeValidator(_offices)] = Field(
+    offices: Annotated[Optional[list[Reference]], BeforeValidator(_offices)] = Field(
         None, title="适用单位", description="all，或单位标识/单位类型的列表；缺省为全部单位"
     )
 
 
 class Score(StrictModel):
-    office: RequiredText = Field(title="单位标识")
+    office: Reference = Field(title="单位标识")
     date: Date = Field(title="日期")
-    points: Annotated[int, Field(strict=True)] = Field(title="分值", description="正数加分，负数扣分")
+    points: Points = Field(title="分值", description="正数加分，负数扣分")
     reason: RequiredText = Field(title="理由")
 
 
@@ -60,8 +65,8 @@ class TaskTable(StrictModel):
     model_config = {"title": "年度工作任务表（data/tasks/<年份>.yaml）"}
 
     schema_version: SchemaVersion = 1
-    year: Annotated[int, Field(strict=True, ge=2000, le=2999)] = Field(title="年度")
-    title: RequiredText = Field(title="标题")
-    document: Optional[Text] = Field(None, title="文号")
+    year: TaskYear = Field(title="年度")
+    title: RequiredName = Field(title="标题")
+    document: Optional[Name] = Field(None, title="文号")
     tasks: list[Task] = Field(min_length=1, title="任务")
     scoring: list[Score] = Field(default_factory=list, title="加减分项")

@@ -1,19 +1,44 @@
-"""Field types shared by the models: bilingual enumerations, strict text, ISO dates.
+"""Field types shared by the models: bilingual enumerations, strict text, ISO dates, bounded numbers.
 
 The YAML loader (fxfk.yamlload) only ever produces str, int, bool, None, lists and dicts, so the
 types here are strict: a text field given ``true`` or ``12`` is an error that says to quote it,
 never a silent "True"/"12".
+
+A data repository is untrusted input (a pull request), and what ``fxfk validate`` accepts is what
+every other command (classify, deadlines, report, publish) works on. So every field is bounded here,
+once, and the bounds are in the JSON Schema:
+
+======================  =====================================================================
+text (every str)        no C0 control character except tab and line feed (carriage return is
+                        refused: a lone CR breaks Markdown tables and CSV rows), no DEL, no C1
+                        control (U+0080–U+009F), no bidi embedding/override/isolate (U+202A–U+202E,
+                        U+2066–U+2069: they make a list read differently from what it says)
+ids, references, phone  at most ``ID_MAX`` (64) characters
+names, titles, numbers  at most ``NAME_MAX`` (200) characters
+free text               at most ``TEXT_MAX`` (10,000) characters
+counts (cases, people)  0 … ``COUNT_MAX`` (10,000,000)
+batch numbers           1 … ``BATCH_MAX`` (1,000)
+years of case counts    ``YEAR_MIN`` … ``YEAR_MAX`` (1949 … 2100); task tables from 2000
+dates                   1949-01-01 … 2100-12-31 (sums of a date and ``DAYS_MAX`` stay in range)
+days (settings)         up to ``DAYS_MAX`` (3,650, ten years)
+points (scoring)        −100 … 100
+ratios (rise_ratio)     1 … 1,000 (in fxfk.models.settings)
+======================  =====================================================================
+
+With these bounds no arithmetic of the checks, reports or deadlines can overflow: the largest sum
+is 150,000 points × 10,000,000 cases, far below what a float holds exactly.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
+from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError, core_schema
 
 
 class StrictModel(BaseModel):
@@ -68,7 +93,7 @@ def _enum_field(enum: type[LabelledEnum], what: str):
         raise PydanticCustomError(
             "enum_value",
             "“{value}”不是有效的{what}；可用的值：{choices}",
-            {"value": show_value(value), "what": what, "choices": enum.describe()},
+            {"value": echo(value), "what": what, "choices": enum.describe()},
         )
 
     return Annotated[enum, BeforeValidator(parse), WithJsonSchema(_enum_schema(enum, what))]
@@ -83,17 +108,14 @@ def _enum_schema(enum: type[LabelledEnum], what: str) -> dict:
     }
 
 
-def show_value(value: Any) -> str:
-    """A value as the user wrote it in YAML, for messages."""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "（空）"
-    if isinstance(value, (dict, list)):
-        return "映射" if isinstance(value, dict) else "列表"
-    return str(value)
+def echo(value: Any) -> str:
+    """A short, escaped excerpt of a value as the user wrote it, for messages (see fxfk.model_errors)."""
+    from fxfk.model_errors import echo as _echo  # model_errors imports this module
+
+    return _echo(value)
+
+
+show_value = echo  # the former name
 
 
 class Level(LabelledEnum):
@@ -164,34 +186,191 @@ MeasureKindField = _enum_field(MeasureKind, "防控措施类型")
 ActivityKindField = _enum_field(ActivityKind, "活动类型")
 LawRankField = _enum_field(LawRank, "效力层级")
 
-# Text: a str and nothing else; Required text must not be blank.
-Text = Annotated[str, StringConstraints(strict=True)]
-RequiredText = Annotated[str, StringConstraints(strict=True, min_length=1, pattern=r"\S")]
+# --- text -------------------------------------------------------------------------------------
 
-NonNegativeInt = Annotated[int, Field(strict=True, ge=0)]
-PositiveInt = Annotated[int, Field(strict=True, ge=1)]
+ID_MAX = 64
+NAME_MAX = 200
+TEXT_MAX = 10_000
 
+# C0 controls except tab and line feed, DEL, C1 controls, bidi embeddings/overrides/isolates.
+CONTROL_CHARACTERS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
+_CONTROL_NAMES = {"\r": "回车符；换行请直接换行", "\x00": "空字符", "\x1b": "终端转义符 ESC"}
+_BIDI_NAME = "双向文字控制符，会使文字显示的顺序与实际内容不同"
+
+
+def control_character(char: str) -> bool:
+    return CONTROL.match(char) is not None
+
+
+def text_problem(text: str, max_length: int) -> tuple[str, str] | None:
+    """(error type, Chinese message) if ``text`` is too long or holds a control character, else None."""
+    if len(text) > max_length:
+        return "text_too_long", f"文字过长：{len(text)} 个字符，此处最多 {max_length} 个字符"
+    m = CONTROL.search(text)
+    if m is None:
+        return None
+    char = m.group()
+    name = _BIDI_NAME if "\u202a" <= char <= "\u2069" else _CONTROL_NAMES.get(char)
+    detail = f"第 {m.start() + 1} 个字符" + (f"，{name}" if name else "")
+    return "control_character", f"含有控制字符 U+{ord(char):04X}（{detail}），请删除"
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """The rule of every text field: at most ``max_length`` characters, no control character.
+
+    Checked in Python after pydantic's own str checks: ``len`` is O(1) on a str and one regex search
+    costs less than a Rust pattern, which would first convert the text to UTF-8 (measured).
+    """
+
+    max_length: int
+
+    def validator(self) -> Any:
+        # A closure with its lookups bound: it runs for every text of every file (~1,200 a register).
+        def check(value: str, _limit: int = self.max_length, _search: Any = CONTROL.search) -> str:
+            if len(value) > _limit or _search(value) is not None:
+                kind, message = text_problem(value, _limit)
+                raise PydanticCustomError(kind, message)
+            return value
+
+        return check
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.validator(), handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict:
+        out = handler(schema)
+        out["maxLength"] = self.max_length
+        return out
+
+
+def _text(max_length: int, required: bool = False) -> Any:
+    if required:  # not blank: checked by pydantic, so the messages stay those of before
+        return Annotated[str, StringConstraints(strict=True, min_length=1, pattern=r"\S"), TextRule(max_length)]
+    return Annotated[str, StringConstraints(strict=True), TextRule(max_length)]
+
+
+# Text: a str and nothing else; Required text must not be blank. Every str field of every model
+# is one of these (tests/security/test_models.py walks the models to make sure).
+Text = _text(TEXT_MAX)  # free text: descriptions, reasons, excerpts, notes
+RequiredText = _text(TEXT_MAX, required=True)
+Name = _text(NAME_MAX)  # names, titles, law names, document numbers, articles, deadlines
+RequiredName = _text(NAME_MAX, required=True)
+ShortText = _text(ID_MAX)  # phone numbers
+Reference = _text(ID_MAX, required=True)  # office ids or kinds named in a task table
+
+
+# --- Windows reserved names --------------------------------------------------------------------
+
+# A file named after a DOS device (CON, NUL.yaml, com1.txt…) cannot be checked out on Windows.
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+)
+
+
+def is_windows_reserved(name: str) -> bool:
+    """Whether ``name`` (a file name or stem, any case, with or without extensions) is a DOS device name."""
+    return name.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_RESERVED
+
+
+def windows_safe_alternative(name: str) -> str:
+    """A valid office id (and file stem) close to a reserved ``name``: ``con`` → ``con-1``."""
+    base = re.sub(r"[^a-z0-9-]", "", name.split(".", 1)[0].lower()) or "office"
+    if not base[0].isalpha():
+        base = "office-" + base
+    return f"{base[:38]}-1"
+
+
+def windows_reserved_message(what: str, name: str) -> str:
+    return (
+        f"{what}“{echo(name)}”是 Windows 的保留设备名，这样命名的文件在 Windows 上无法检出；"
+        f"请换一个名字，例如 {windows_safe_alternative(name)}"
+    )
+
+
+def _not_windows_reserved(value: str) -> str:
+    if is_windows_reserved(value):
+        raise PydanticCustomError("windows_reserved_name", windows_reserved_message("单位标识", value))
+    return value
+
+
+OFFICE_ID_PATTERN = r"^[a-z][a-z0-9-]{1,39}$"
+RISK_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$"
+_RESERVED_ID_PATTERN = "^(con|prn|aux|nul|com[1-9]|lpt[1-9])$"
+
+# Patterns are checked by pydantic's Rust regex, where ``$`` is the end of the text. In Python,
+# ``$`` also matches before a final newline: match them with ``re.fullmatch`` only.
+OfficeId = Annotated[
+    str,
+    StringConstraints(strict=True, max_length=40, pattern=OFFICE_ID_PATTERN),
+    AfterValidator(_not_windows_reserved),
+    Field(json_schema_extra={"not": {"pattern": _RESERVED_ID_PATTERN}}),
+]
+RiskId = Annotated[str, StringConstraints(strict=True, max_length=ID_MAX, pattern=RISK_ID_PATTERN)]
+
+
+# --- numbers -------------------------------------------------------------------------------------
+
+COUNT_MAX = 10_000_000
+BATCH_MAX = 1_000
+YEAR_MIN, YEAR_MAX = 1949, 2100
+TASK_YEAR_MIN = 2000
+DAYS_MAX = 3_650
+POINTS_MAX = 100
+
+Count = Annotated[int, Field(strict=True, ge=0, le=COUNT_MAX)]  # cases, comments, people
+PositiveCount = Annotated[int, Field(strict=True, ge=1, le=COUNT_MAX)]
+BatchId = Annotated[int, Field(strict=True, ge=1, le=BATCH_MAX)]
+Year = Annotated[int, Field(strict=True, ge=YEAR_MIN, le=YEAR_MAX)]
+TaskYear = Annotated[int, Field(strict=True, ge=TASK_YEAR_MIN, le=YEAR_MAX)]
+Days = Annotated[int, Field(strict=True, ge=1, le=DAYS_MAX)]
+DaysOrZero = Annotated[int, Field(strict=True, ge=0, le=DAYS_MAX)]
+Points = Annotated[int, Field(strict=True, ge=-POINTS_MAX, le=POINTS_MAX)]
+
+# The former names, bounded like the rest.
+NonNegativeInt = Count
+PositiveInt = PositiveCount
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+DATE_MIN = _dt.date(YEAR_MIN, 1, 1)
+DATE_MAX = _dt.date(YEAR_MAX, 12, 31)
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _date_range_error(value: Any) -> PydanticCustomError:
+    return PydanticCustomError(
+        "date_range",
+        "日期“{value}”超出范围；应在 {first} 到 {last} 之间",
+        {"value": echo(value), "first": DATE_MIN.isoformat(), "last": DATE_MAX.isoformat()},
+    )
 
 
 def parse_iso_date(value: Any) -> Any:
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        if not DATE_MIN <= value <= DATE_MAX:
+            raise _date_range_error(value.isoformat())
         return value
     if isinstance(value, str):
-        m = _ISO_DATE.match(value.strip())
+        m = _ISO_DATE.fullmatch(value.strip())
         if m:
             try:
-                return _dt.date(int(m[1]), int(m[2]), int(m[3]))
+                day = _dt.date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
                 raise PydanticCustomError(
                     "date_invalid",
                     "日期“{value}”不存在（该月没有这一天）；请写一个真实的日期，格式 YYYY-MM-DD",
-                    {"value": value},
+                    {"value": echo(value)},
                 ) from None
+            if not DATE_MIN <= day <= DATE_MAX:
+                raise _date_range_error(value)
+            return day
     raise PydanticCustomError(
         "date_format",
         "“{value}”不是日期；应写成 YYYY-MM-DD，例如 2019-09-16",
-        {"value": show_value(value)},
+        {"value": echo(value)},
     )
 
 
@@ -205,7 +384,7 @@ Date = Annotated[
 def _id_text(value: Any) -> Any:
     # `task: 3` is natural to write; a plain decimal integer reads the same as its text.
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        return str(value) if 0 <= value <= COUNT_MAX else value
     return value
 
 
@@ -213,8 +392,13 @@ _TASK_ID = r"^[0-9A-Za-z][0-9A-Za-z.\-]*$"
 TaskId = Annotated[
     str,
     BeforeValidator(_id_text),
-    StringConstraints(strict=True, min_length=1, pattern=_TASK_ID),
-    WithJsonSchema({"anyOf": [{"type": "string", "pattern": _TASK_ID}, {"type": "integer", "minimum": 0}]}),
+    StringConstraints(strict=True, min_length=1, max_length=ID_MAX, pattern=_TASK_ID),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "string", "pattern": _TASK_ID, "maxLength": ID_MAX},
+            {"type": "integer", "minimum": 0, "maximum": COUNT_MAX},
+        ]
+    }),
 ]
 
 SchemaVersion = Annotated[
