@@ -19,7 +19,9 @@ from fxfk.file_checks import check_register, diag
 from fxfk.gcpause import gc_paused
 from fxfk.hotspots import check_hotspot_early_warning, check_level_consistency_across_offices
 from fxfk.laws import LAW_CHECKS
+from fxfk.model_errors import echo
 from fxfk.models import OfficeKind
+from fxfk.models.types import is_windows_reserved, windows_reserved_message
 from fxfk.repository import Repository, SourceFile
 
 
@@ -28,13 +30,24 @@ def _where(source: SourceFile, loc: tuple) -> str:
     return f"{source.rel}:{line}:{column}"
 
 
+def check_file_names_portable(repo: Repository) -> Iterator[Diagnostic]:
+    """No data file named after a Windows device (con.yaml, NUL.yaml…): it cannot be checked out there."""
+    for src in repo.files:
+        # A register named con.yaml with `id: con` already has this error, located at the id.
+        said = any(d.code == "windows-reserved-name" for d in src.loaded.diagnostics)
+        if is_windows_reserved(src.path.name) and not said:
+            yield Diagnostic(src.rel, 1, 1, "windows-reserved-name", "error", "", windows_reserved_message("文件名", src.stem))
+
+
 def check_office_id_matches_file_name(repo: Repository) -> Iterator[Diagnostic]:
     for src in repo.valid_registers():
         if src.model.office.id != src.stem:
+            # Never advise an id the models refuse (a reserved name, or a stem that is not an id).
+            other = "" if is_windows_reserved(src.stem) else f"，或把 id 改为 {echo(src.stem)}"
             yield diag(
                 src, ("office", "id"), "office-id-file-name",
-                f"单位标识“{src.model.office.id}”与文件名“{src.path.name}”不一致；"
-                f"请把文件改名为 {src.model.office.id}{src.path.suffix}，或把 id 改为 {src.stem}",
+                f"单位标识“{src.model.office.id}”与文件名“{echo(src.path.name)}”不一致；"
+                f"请把文件改名为 {src.model.office.id}{src.path.suffix}{other}",
             )
 
 
@@ -72,17 +85,17 @@ def check_activity_references(repo: Repository) -> Iterator[Diagnostic]:
             for j, rid in enumerate(act.risks):
                 if rid not in risk_ids:
                     yield diag(src, ("activities", i, "risks", j), "unknown-risk",
-                               f"风险点“{rid}”在任何登记册中都不存在")
+                               f"风险点“{echo(rid)}”在任何登记册中都不存在")
             if act.task is None:
                 continue
             table = tables.get(act.date.year)
             if table is None:
                 yield diag(src, ("activities", i, "task"), "no-task-table",
-                           f"活动日期是 {act.date.year} 年，但没有 data/tasks/{act.date.year}.yaml 任务表，无法对应任务“{act.task}”")
+                           f"活动日期是 {act.date.year} 年，但没有 data/tasks/{act.date.year}.yaml 任务表，无法对应任务“{echo(act.task)}”")
             elif act.task not in {t.id for t in table.tasks}:
                 known = "、".join(dict.fromkeys(t.id for t in table.tasks))
                 yield diag(src, ("activities", i, "task"), "unknown-task",
-                           f"{table.year} 年任务表中没有序号“{act.task}”；已有序号：{known}")
+                           f"{table.year} 年任务表中没有序号“{echo(act.task)}”；已有序号：{known}")
 
 
 def check_task_table_year_matches_file_name(repo: Repository) -> Iterator[Diagnostic]:
@@ -126,7 +139,7 @@ def check_task_offices_exist(repo: Repository) -> Iterator[Diagnostic]:
             for j, name in enumerate(task.offices or ()):
                 if name not in office_ids and name not in kinds:
                     yield diag(src, ("tasks", i, "offices", j), "unknown-office",
-                               f"“{name}”既不是已有的单位标识，也不是单位类型（county/division/affiliate）")
+                               f"“{echo(name)}”既不是已有的单位标识，也不是单位类型（county/division/affiliate）")
 
 
 def check_scoring_offices_exist(repo: Repository) -> Iterator[Diagnostic]:
@@ -135,7 +148,7 @@ def check_scoring_offices_exist(repo: Repository) -> Iterator[Diagnostic]:
         for i, score in enumerate(src.model.scoring):
             if score.office not in office_ids:
                 yield diag(src, ("scoring", i, "office"), "unknown-office",
-                           f"加减分记录的单位“{score.office}”没有登记册（data/risks/{score.office}.yaml 不存在）")
+                           f"加减分记录的单位“{echo(score.office)}”没有登记册（data/risks/{echo(score.office)}.yaml 不存在）")
             if score.points == 0:
                 yield diag(src, ("scoring", i, "points"), "zero-points",
                            "分值为 0：加分写正数，扣分写负数", severity="warning")
@@ -144,6 +157,7 @@ def check_scoring_offices_exist(repo: Repository) -> Iterator[Diagnostic]:
 Check = Callable[[Repository], Iterable[Diagnostic]]
 
 CHECKS: list[Check] = [
+    check_file_names_portable,
     check_office_id_matches_file_name,
     check_office_ids_unique,
     check_risk_ids_unique,

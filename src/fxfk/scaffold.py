@@ -19,8 +19,17 @@ from fxfk import __version__
 from fxfk.errors import FxfkError
 from fxfk.level_writer import _atomic_write
 from fxfk.levels import explain
+from fxfk.model_errors import echo
 from fxfk.models import Factors, OfficeKind, Register
-from fxfk.models.register import OFFICE_ID_PATTERN
+from fxfk.models.types import (
+    NAME_MAX,
+    OFFICE_ID_PATTERN,
+    TASK_YEAR_MIN,
+    YEAR_MAX,
+    is_windows_reserved,
+    text_problem,
+    windows_reserved_message,
+)
 from fxfk.repository import load_repository
 from fxfk.yamlload import decode, load_text
 
@@ -47,7 +56,10 @@ def _template(name: str) -> str:
     return resources.files("fxfk").joinpath("templates", "init", *name.split("/")).read_text(encoding="utf-8")
 
 
-_PLAIN_SAFE = re.compile(r"^[^\W\d_][\w（）()《》〔〕【】、，。；“”·.-]*$")
+# Matched with fullmatch: with ``$``, "甲\n" would pass as plain and lose its line break.
+_PLAIN_SAFE = re.compile(r"[^\W\d_][\w（）()《》〔〕【】、，。；“”·.-]*")
+_QUOTED_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f-\x9f\u2028\u2029]')
 
 
 def _yaml_text(value: str) -> str:
@@ -55,9 +67,11 @@ def _yaml_text(value: str) -> str:
     from fxfk.yamlload import YAML11_BOOLEANS
 
     plain_words = YAML11_BOOLEANS | {"true", "false", "null", "True", "False", "Null", "TRUE", "FALSE", "NULL"}
-    if _PLAIN_SAFE.match(value) and value not in plain_words:
+    if _PLAIN_SAFE.fullmatch(value) and value not in plain_words:
         return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # Escaped, never raw: a raw line break in quotes reads back as a space, a raw control character
+    # not at all. (The models then refuse control characters with a located message.)
+    return '"' + _NEEDS_ESCAPE.sub(lambda m: _QUOTED_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04x}"), value) + '"'
 
 
 @dataclass
@@ -92,8 +106,14 @@ def init_files(organization: str, year: int, source: str | None) -> dict[str, st
 
 
 def init_repository(target: Path, organization: str, year: int, source: str | None = None) -> InitResult:
-    if not 2000 <= year <= 2999:
-        raise FxfkError(f"年度 {year} 无效；应为 2000 到 2999 之间的年份")
+    if not TASK_YEAR_MIN <= year <= YEAR_MAX:
+        raise FxfkError(f"年度 {year} 无效；应为 {TASK_YEAR_MIN} 到 {YEAR_MAX} 之间的年份")
+    problem = text_problem(organization, NAME_MAX)
+    if problem is not None:
+        raise FxfkError(f"--organization（发布机关）{problem[1]}")
+    if source is not None and (not source or re.search(r"[\s\x00-\x1f\x7f-\x9f]", source)):
+        # It is written into CI files: a line break there would add YAML of its own.
+        raise FxfkError(f"--source “{echo(source)}”无效：应为 git 仓库地址，不能为空，不能含空白或控制字符")
     if target.exists() and not target.is_dir():
         raise FxfkError(f"“{target}”已存在且不是目录")
     files = init_files(organization, year, source)
@@ -118,7 +138,7 @@ def init_repository(target: Path, organization: str, year: int, source: str | No
 def _office_kind(kind: str) -> OfficeKind:
     member = OfficeKind.lookup().get(kind.strip())
     if member is None:
-        raise FxfkError(f"“{kind}”不是有效的单位类型；可用的值：{OfficeKind.describe()}")
+        raise FxfkError(f"“{echo(kind)}”不是有效的单位类型；可用的值：{OfficeKind.describe()}")
     return member
 
 
@@ -126,7 +146,7 @@ def new_office_text(office_id: str, name: str, kind: str) -> str:
     member = _office_kind(kind)
     return (
         "# yaml-language-server: $schema=../../schemas/register.schema.json\n"
-        f"# {name}的违法风险点登记册。新增风险点：fxfk new risk {office_id}\n"
+        f"# {' '.join(name.split())}的违法风险点登记册。新增风险点：fxfk new risk {office_id}\n"  # one comment line
         "office:\n"
         f"  id: {office_id}\n"
         f"  name: {_yaml_text(name)}\n"
@@ -141,10 +161,15 @@ def new_office_text(office_id: str, name: str, kind: str) -> str:
 
 
 def new_office(root: Path, office_id: str, name: str, kind: str) -> Path:
-    if not re.match(OFFICE_ID_PATTERN, office_id):
-        raise FxfkError(f"单位标识“{office_id}”无效：应以小写字母开头，只含小写字母、数字和连字符，2 到 40 个字符，例如 jinshui")
+    if not re.fullmatch(OFFICE_ID_PATTERN, office_id):
+        raise FxfkError(f"单位标识“{echo(office_id)}”无效：应以小写字母开头，只含小写字母、数字和连字符，2 到 40 个字符，例如 jinshui")
+    if is_windows_reserved(office_id):
+        raise FxfkError(windows_reserved_message("单位标识", office_id))
     if not name.strip():
         raise FxfkError("--name（单位名称）不能为空")
+    problem = text_problem(name, NAME_MAX)
+    if problem is not None:
+        raise FxfkError(f"--name（单位名称）{problem[1]}")
     path = root / "data" / "risks" / f"{office_id}.yaml"
     if path.exists():
         raise FxfkError(f"“{path.relative_to(root).as_posix()}”已存在，fxfk new office 不会覆盖它")
@@ -187,8 +212,8 @@ def next_risk_id(office_id: str, own_ids: list[str], own_domains: list[str], all
             prefix = office_id.upper() + "-"
     elif not prefix.endswith("-"):
         prefix += "-"
-    if not re.match(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-$", prefix):
-        raise FxfkError(f"编号前缀“{prefix}”无效：应为大写字母开头、只含大写字母、数字和连字符，例如 JS-YFK-")
+    if not re.fullmatch(r"[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-", prefix) or len(prefix) > 40:
+        raise FxfkError(f"编号前缀“{echo(prefix)}”无效：应为大写字母开头、只含大写字母、数字和连字符，例如 JS-YFK-")
     width = max([3] + [s[2] for s in (_split_id(i) for i in all_ids) if s and s[0] == prefix])
     numbers = [s[1] for s in (_split_id(i) for i in all_ids) if s and s[0] == prefix]
     n = max(numbers, default=0) + 1
@@ -334,7 +359,7 @@ def new_risk(root: Path, office: str, title: str | None = None, domain: str | No
     source = next((s for s in repo.registers if s.stem == office), None)
     if source is None:
         known = "、".join(sorted(s.stem for s in repo.registers)) or "（没有任何登记册）"
-        raise FxfkError(f"没有单位“{office}”的登记册（data/risks/{office}.yaml）；已有单位：{known}。新建单位：fxfk new office {office} --name … --kind …")
+        raise FxfkError(f"没有单位“{echo(office)}”的登记册（data/risks/{echo(office)}.yaml）；已有单位：{known}。新建单位：fxfk new office {echo(office)} --name … --kind …")
     if source.model is None:
         first = source.loaded.diagnostics[0] if source.loaded.diagnostics else None
         where = f"{first.location()}：{first.message}" if first else source.rel
