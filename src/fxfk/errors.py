@@ -15,7 +15,7 @@ _CAUSES = {
     errno.ENOENT: "路径不存在",
     errno.ENOTDIR: "路径中有一部分是文件，不是目录",
     errno.EISDIR: "这是一个目录，不是文件",
-    errno.EEXIST: "已存在同名的文件或目录",
+    errno.EEXIST: "已存在同名的文件或目录，无法在此新建",
     errno.ENOTEMPTY: "目录不为空",
     errno.EBUSY: "文件或目录正被占用",
     errno.ETXTBSY: "文件正被占用",
