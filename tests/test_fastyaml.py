@@ -21,8 +21,28 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = int(os.environ.get("FXFK_FUZZ_EXAMPLES", "150"))
 
 
+def _data_paths(data, path=()):
+    """Every path of parsed data, found from the data itself (not from the position index)."""
+    yield path
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        yield from _data_paths(value, path + (key,))
+
+
 def agree(text: str) -> bool:
-    return fast_path_agrees(text)
+    took = fast_path_agrees(text)
+    if took:
+        # Probe every key path too, as the data names it: an index that mixed up key positions and
+        # node paths (``key:\n  key: 1``) could hide such paths from its own listing.
+        from fxfk.yamlload import load_text
+
+        positions = fastyaml.positions(text)
+        strict = load_text(text, "x.yaml", fast=False)
+        assert strict.root is not None
+        for path in _data_paths(fastyaml.parse(text)):
+            assert positions.locate(path) == strict.locate(path), (text, path)
+            assert positions.locate(path, key=True) == strict.locate(path, key=True), (text, path)
+    return took
 
 
 def all_yaml_files() -> list[Path]:
@@ -52,6 +72,9 @@ def test_the_real_data_takes_the_fast_path():
         "risks:\n  - id: A\n    cases:\n      2017: 8\n      2018: 0\n  -\n    id: B\n  - plain\n",
         "a: http://example.com/a:b\nb: 注意：全角冒号在值里\nc: 中 文 空 格\nd: x#y\n",
         "a: 1\r\nb: 2\r\n",
+        # a key named "key" over another "key": key positions and node paths must not mix
+        "key:\n  key: 1\n",
+        "key:\n  key:\n    key: [1, 2]\n  a:\n    - key: x\n",
     ],
 )
 def test_the_subset_agrees(text):
@@ -81,6 +104,8 @@ def test_the_subset_agrees(text):
         "'a': 1\n",
         "a: 1\rb: 2\n",
         "a: x\u2028y\n",
+        "a: " + "9" * 101 + "\n",  # more digits than an integer may have: the strict loader says so
+        "9" * 101 + ": 1\n",
     ],
 )
 def test_outside_the_subset_it_steps_aside(text):
@@ -99,7 +124,8 @@ def test_damaged_files_agree_or_step_aside(case):
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(st.lists(st.sampled_from(
     ["a:", "a: 1", "b: x", "- y", "- a: 1", "  - z", "  c: 2", "    d: 3", "-", "  -", "e: [1, 2]",
-     "f: 'q'", "# c", "", "   ", "g: no", "h: -", "i: - j", "k: x # y", "  - k: 1", "    l: 2"]
+     "f: 'q'", "# c", "", "   ", "g: no", "h: -", "i: - j", "k: x # y", "  - k: 1", "    l: 2",
+     "key:", "key: 1", "  key:", "  key: 2", "    key: 3", "  - key: 4"]
 ), max_size=12))
 def test_random_line_soup_agrees_or_steps_aside(lines):
     agree("\n".join(lines) + "\n")

@@ -439,18 +439,25 @@ def _readable_name(name: str) -> bool:
     return name.endswith(YAML_SUFFIXES) and not name.startswith(".")
 
 
+def _base(lower: str) -> str:
+    """"x" of "x.yaml", ".x.yml", "x.yaml.txt"; "" of ".yaml"."""
+    if lower.endswith(".txt"):
+        lower = lower[:-4]
+    return lower.rsplit(".", 1)[0].lstrip(".") if "." in lower else lower
+
+
 def _rename_hint(name: str, placeholder: str) -> str:
     """What a file in data/risks or data/tasks that fxfk does not read should be called."""
     lower = name.lower()
     for end in _BACKUP_ENDS:
         if lower.endswith(end) and _looks_yaml(lower[: -len(end)]):
-            base = lower[: -len(end)].lstrip(".").rsplit(".", 1)[0]
+            base = _base(lower[: -len(end)]) or placeholder
             return f"看起来是编辑器留下的备份或临时文件：不需要就删除它；如果它才是要用的文件，请改名为 {base}.yaml"
     notepad = lower.endswith(".txt") and _looks_yaml(lower[:-4])
     if notepad:
         lower = lower[:-4]
     if lower.endswith(YAML_SUFFIXES) or notepad:
-        base = lower.lstrip(".").rsplit(".", 1)[0]
+        base = _base(lower)
         if not base:
             return f"文件名缺少{placeholder.strip('<>')}；请改名为 {placeholder}.yaml"
         hint = f"请改名为 {base}.yaml"

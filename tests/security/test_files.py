@@ -125,14 +125,16 @@ def test_stray_symlink_elsewhere_is_named_not_read(base_repo, outside):
     _no_leak(run)
 
 
-def test_symlink_inside_the_root_is_read(base_repo):
+def test_symlink_inside_the_root_is_read_and_outside_is_not(base_repo, outside):
     shared = base_repo / "shared"
     shared.mkdir()
     (base_repo / "data/risks/beta.yaml").rename(shared / "beta.yaml")
     os.symlink("../../shared/beta.yaml", base_repo / "data/risks/beta.yaml")
+    os.symlink(outside / "secret.yaml", base_repo / "data/risks/gamma.yaml")
     run = _validate(base_repo)
-    assert run.code == 0, run.out
-    assert run.json()["files"] == 4
+    assert _found(run) == [("data/risks/gamma.yaml", 1, 1, "error", "outside-root")]
+    assert run.json()["files"] == 4  # fxfk.yaml, alpha, beta (through its link), the task table
+    _no_leak(run)
 
 
 def test_dangling_symlink_is_an_error(base_repo):
@@ -155,7 +157,9 @@ def test_symlink_loop_is_an_error(base_repo):
     [
         ("X.YAML", "请改名为 x.yaml"),
         ("gamma.Yml", "请改名为 gamma.yaml"),
-        (".yaml", "<单位标识>.yaml"),
+        (".yaml", "文件名缺少单位标识；请改名为 <单位标识>.yaml"),
+        (".gamma.yml", "请改名为 gamma.yaml"),
+        ("gamma.yml.bak", "如果它才是要用的文件，请改名为 gamma.yaml"),
         ("huiji.yaml.txt", "请改名为 huiji.yaml（Windows 记事本可能隐藏了 .txt 扩展名）"),
         ("huiji.txt", "请改名为 huiji.yaml"),
         ("huiji", "请改名为 huiji.yaml"),
@@ -203,15 +207,16 @@ def test_stray_yaml_elsewhere_under_data_is_an_error(base_repo):
     assert "请改名为 laws.yaml" in run.json()["diagnostics"][0]["message"]
 
 
-def test_tolerated_files_stay_silent(base_repo):
+def test_only_tolerated_files_stay_silent(base_repo):
     for folder in ("data/risks", "data/tasks", "data"):
         for name in (".gitkeep", ".DS_Store", "README.md", "Thumbs.db", "desktop.ini"):
             (base_repo / folder / name).write_text("x", encoding="utf-8")
     (base_repo / "data/notes.txt").write_text("x", encoding="utf-8")
     (base_repo / "data/attachments").mkdir()
     (base_repo / "data/attachments/scan.pdf").write_bytes(b"%PDF")
+    (base_repo / "data/risks/README.YAML").write_text("x: 1\n", encoding="utf-8")  # YAML: never tolerated
     run = _validate(base_repo)
-    assert run.code == 0 and _found(run) == []
+    assert _found(run) == [("data/risks/README.YAML", 1, 1, "error", "stray-file")]
 
 
 def test_hidden_yaml_file_is_an_error(base_repo):
