@@ -214,6 +214,22 @@ def test_full_disk_while_writing_a_report(tmp_path, monkeypatch, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["repo"]  # no half-written folder left
 
 
+def test_full_disk_while_publishing(tmp_path, monkeypatch, capsys):
+    """The same for publish: the message names --out, and nothing is left behind."""
+    import fxfk.publish
+
+    repo = _publish_repo(tmp_path)
+    out = tmp_path / "public"
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(fxfk.publish, "_swap", full)
+    code, err, stdout = _main(monkeypatch, capsys, "publish", "--root", str(repo), "--date", "2020-01-15", "--out", str(out))
+    _environment_error(code, err, str(out), "磁盘已满")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo"]
+
+
 def test_read_only_output_folder(tmp_path, monkeypatch, capsys):
     import fxfk.publish
 

@@ -88,7 +88,9 @@ def main(argv: list[str] | None = None) -> None:
         code = app(args=argv, standalone_mode=False)
         _flush(sys.stdout)  # a full disk under `> file` shows here, not after the exit code is chosen
     except FxfkError as exc:
-        typer.echo(f"fxfk：{exc.message}", err=True)
+        from fxfk.escaping import terminal
+
+        typer.echo(f"fxfk：{terminal(exc.message)}", err=True)  # messages can carry data-derived paths
         code = exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("已中断", err=True)
@@ -103,7 +105,9 @@ def main(argv: list[str] | None = None) -> None:
             import traceback
 
             traceback.print_exc()
-        typer.echo(f"fxfk：{_environment_message(exc)}", err=True)
+        from fxfk.escaping import terminal
+
+        typer.echo(f"fxfk：{terminal(_environment_message(exc))}", err=True)
         code = 2
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if _state["debug"]:

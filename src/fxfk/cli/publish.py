@@ -32,6 +32,7 @@ def publish_command(
 
         fxfk publish --date 2019-12-31 --office jinshui --format html,xlsx --out public
     """
+    from fxfk.errors import FxfkError, os_error_message
     from fxfk.publish import PublishRefused, parse_formats, publish
     from fxfk.reporters import diagnostic_line
 
@@ -47,6 +48,11 @@ def publish_command(
         for d in exc.diagnostics:
             typer.echo(diagnostic_line(d), err=True)
         raise
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        # A write() on a full disk names no file: name the output folder (the old one is kept).
+        raise FxfkError(os_error_message(exc, out)) from exc
     typer.echo(
         f"已写入 {len(result.files)} 个文件到 {out}/（公布日期 {day}）：{result.offices} 个单位，"
         f"{result.risks} 个公开风险点，{result.no_penalty} 项免罚事项"
