@@ -91,3 +91,36 @@ def test_the_suggestion_is_itself_a_valid_office_id(name: str):
 
     suggestion = windows_safe_alternative(name)
     assert re.fullmatch(OFFICE_ID_PATTERN, suggestion) and not is_windows_reserved(suggestion)
+
+
+# --- what fxfk new and fxfk init write is read back as given, or refused -------------------------------
+
+
+def test_new_risk_keeps_a_trailing_line_break_of_the_title(base_repo: Path):
+    """``$`` let "标题\\n" pass as a plain scalar: the line break was silently lost."""
+    import yaml
+
+    run = run_fxfk("new", "risk", "alpha", "--title", "标题\n", "--domain", "洗染", "--root", str(base_repo))
+    assert run.code == 0, run.err
+    risks = yaml.safe_load((base_repo / "data/risks/alpha.yaml").read_text(encoding="utf-8"))["risks"]
+    assert risks[-1]["title"] == "标题\n"
+
+
+def test_new_office_refuses_a_name_that_would_break_out_of_its_comment(base_repo: Path):
+    run = run_fxfk("new", "office", "gamma", "--name", "丙县\x85batches: evil", "--kind", "county", "--root", str(base_repo))
+    assert run.code == 2, run.out + run.err
+    assert "U+0085" in run.err
+    assert not (base_repo / "data/risks/gamma.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    "option, value, shown",
+    [("--organization", "测试\u202e局", "U+202E"), ("--source", "https://example.org/x.git\n    - run: evil", "--source")],
+    ids=["organization", "source"],
+)
+def test_init_refuses_control_characters_in_what_it_writes(tmp_path: Path, option, value, shown):
+    target = tmp_path / "new"
+    run = run_fxfk("init", str(target), option, value, "--year", "2020")
+    assert run.code == 2, run.out + run.err
+    assert shown in run.err and "\n    - run" not in run.err
+    assert not target.exists() or not any(target.iterdir())

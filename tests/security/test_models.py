@@ -102,6 +102,37 @@ def test_task_table_numbers_have_bounds(base_repo: Path, old, new, path, code):
     assert _only(diags, code)["path"] == path
 
 
+def test_every_command_runs_with_numbers_and_dates_at_their_bounds(base_repo: Path, tmp_path: Path):
+    """The bounds are what the arithmetic has to survive: rise ratios, sums of cases, due dates, working days."""
+    from fxfk.models.settings import RATIO_MAX
+
+    (base_repo / "fxfk.yaml").write_text(
+        f"organization: 测试市商务局\nhotspot:\n  rise_ratio: {RATIO_MAX}\n  min_cases: {T.COUNT_MAX}\n"
+        f"due_soon_days: {T.DAYS_MAX}\n"
+        f"guidance_days:\n  high: {T.DAYS_MAX}\n  medium: {T.DAYS_MAX}\n  low: {T.DAYS_MAX}\n",
+        encoding="utf-8",
+    )
+    alpha = base_repo / "data/risks/alpha.yaml"
+    _replace(alpha, "      2018: 4\n      2019: 2\n", f"      2018: 1\n      {T.YEAR_MAX}: {T.COUNT_MAX}\n")
+    # The commands' --date/--today go up to 2099-12-31 (fxfk.cli.options): the last day they can ask about.
+    last = "2099-12-31"
+    _replace(alpha, "    date: 2019-09-16\n", f"    date: {last}\n")
+    _replace(alpha, "  - date: 2019-09-20\n", f"  - date: {last}\n")
+    _replace(alpha, "risks:\n", f"  - id: {T.BATCH_MAX}\n    date: {T.DATE_MAX.isoformat()}\nrisks:\n")
+    code, diags = _validate(base_repo)
+    assert code == 0, diags
+    assert {d["code"] for d in diags} >= {"hotspot-top"}
+    for args in (
+        ("classify", "--format", "json"),
+        ("deadlines", "--guidance", "--today", last, "--format", "json"),
+        ("deadlines", "--today", last),
+        ("report", "--date", last, "--year", "2019", "--format", "md", "--out", str(tmp_path / "r")),
+        ("publish", "--date", last, "--format", "csv,md", "--out", str(tmp_path / "p")),
+    ):
+        run = run_fxfk(*args, "--root", str(base_repo))
+        assert run.code in (0, 1) and "内部错误" not in run.err, (args, run.err)
+
+
 # --- text ---------------------------------------------------------------------------------------
 
 
