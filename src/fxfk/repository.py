@@ -4,8 +4,8 @@ A data repository is a folder with ``fxfk.yaml`` and/or ``data/`` (layout in dat
 Loading never raises for bad data: every problem becomes a diagnostic, and a file that cannot be
 read or does not fit its model is kept (with ``model=None``) so that other files are still checked.
 
-Which files are read (:func:`_find_files`), for a repository that may come from an untrusted pull
-request:
+Which files are read (:func:`find_data_files`), for a repository that may come from an untrusted
+pull request:
 
 * ``fxfk.yaml``, ``data/risks/*.yaml``, ``data/tasks/*.yaml`` (``.yml`` too) and ``data/laws.yaml``
   (or ``laws.yml``). Nothing is read that resolves outside the data root: a symlink (to a file or
@@ -386,7 +386,7 @@ def load_repository(
 
 def _load_repository(root: Path, max_bytes: int, pure: bool, progress: Progress | None, full: bool) -> Repository:
     repo = Repository(root=root, settings=Settings())
-    found = _find_files(root)
+    found = find_data_files(root)
     if found.settings is not None:
         repo.settings_file = _load_all(root, [found.settings], _Kind(Settings, max_bytes, pure), None)[0]
         if repo.settings_file.model is not None:
@@ -405,7 +405,7 @@ def _load_repository(root: Path, max_bytes: int, pure: bool, progress: Progress 
 
 
 @dataclass
-class _Found:
+class DataFiles:
     """The files to read, and what is wrong with the ones that are not read."""
 
     settings: Path | None = None
@@ -504,20 +504,26 @@ def _regular(path: Path) -> bool:
         return False
 
 
-def _take(root: Path, path: Path, inside: _Inside, found: _Found) -> bool:
-    """True if the data file at ``path`` may be read; else why not goes into ``found``."""
-    if path.is_symlink() and not inside(path):
+def _take(root: Path, path: Path, inside: _Inside, found: DataFiles, link: bool | None = None, regular: bool | None = None) -> bool:
+    """True if the data file at ``path`` may be read; else why not goes into ``found``.
+
+    ``link`` and ``regular``, when known from a directory listing, save a system call each.
+    """
+    if (path.is_symlink() if link is None else link) and not inside(path):
         found.diagnostics.append(_outside(root, path))
         return False
-    if not _regular(path):
+    if not (_regular(path) if regular is None or link else regular):
         found.diagnostics.append(_not_a_file(root, path))
         return False
     return True
 
 
-def _find_files(root: Path) -> _Found:
-    """Every data file to read, and a diagnostic for each one that is not (see the module docstring)."""
-    found = _Found()
+def find_data_files(root: Path) -> DataFiles:
+    """Every data file to read, and a diagnostic for each one that is not (see the module docstring).
+
+    Only paths are looked at: no file is opened here.
+    """
+    found = DataFiles()
     inside = _Inside(root)
     settings = root / SETTINGS_FILE
     if os.path.lexists(settings) and _take(root, settings, inside, found):
@@ -547,15 +553,15 @@ def _find_files(root: Path) -> _Found:
     return found
 
 
-def _scan_kind(root: Path, folder: Path, sub: str, inside: _Inside, found: _Found) -> None:
+def _scan_kind(root: Path, folder: Path, sub: str, inside: _Inside, found: DataFiles) -> None:
     """data/risks or data/tasks: each file is read, tolerated, or an error saying how to rename it."""
     what, placeholder = _WHAT[sub]
     into = found.registers if sub == "risks" else found.tasks
     where = f"data/{sub}/"
     # os.scandir, not Path.iterdir: a province's data/risks holds thousands of files.
     with os.scandir(folder) as entries:
-        names = sorted((entry.name, entry.is_symlink(), _entry_is_dir(entry)) for entry in entries)
-    for name, link, is_dir in names:
+        names = sorted((entry.name, entry.is_symlink(), _entry_is(entry, "dir"), _entry_is(entry, "file")) for entry in entries)
+    for name, link, is_dir, is_file in names:
         path = folder / name
         if is_dir:
             if link:  # never followed: its files are not read, so say so once
@@ -566,7 +572,7 @@ def _scan_kind(root: Path, folder: Path, sub: str, inside: _Inside, found: _Foun
             else:
                 _scan_below(root, path, what, where, found)
         elif _readable_name(name):
-            if _take(root, path, inside, found):
+            if _take(root, path, inside, found, link, is_file):
                 into.append(path)
         elif not _tolerated(name):
             found.diagnostics.append(
@@ -574,14 +580,14 @@ def _scan_kind(root: Path, folder: Path, sub: str, inside: _Inside, found: _Foun
             )
 
 
-def _entry_is_dir(entry: os.DirEntry) -> bool:
+def _entry_is(entry: os.DirEntry, kind: str) -> bool:
     try:
-        return entry.is_dir()
-    except OSError:
+        return entry.is_dir() if kind == "dir" else entry.is_file()
+    except OSError:  # a symlink loop
         return False
 
 
-def _scan_below(root: Path, folder: Path, what: str, where: str, found: _Found) -> None:
+def _scan_below(root: Path, folder: Path, what: str, where: str, found: DataFiles) -> None:
     """A folder inside data/risks or data/tasks: nothing in it is read."""
     for here, subfolders, names in os.walk(folder):
         subfolders.sort()
