@@ -140,11 +140,12 @@ def test_usage_error_is_exit_2(base_repo):
     assert run.code == 2 and "不存在" in run.err
 
 
-def test_stray_yaml_file_is_a_warning(base_repo):
+def test_stray_yaml_file_is_an_error(base_repo):
+    # A register saved in the wrong folder is never read: CI must fail, not pass silently.
     (base_repo / "data" / "jinshui.yaml").write_text("office: {}\n", encoding="utf-8")
     run = run_fxfk("validate", cwd=base_repo)
-    assert run.code == 0
-    assert "data/jinshui.yaml:1:1: 警告 stray-file" in run.out
+    assert run.code == 1
+    assert "data/jinshui.yaml:1:1: 错误 stray-file" in run.out
 
 
 def test_python_dash_m_works(base_repo):

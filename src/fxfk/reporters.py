@@ -9,7 +9,7 @@ import json
 import os
 from typing import Callable
 
-from fxfk.diagnostics import Diagnostic
+from fxfk.diagnostics import OMITTED, Diagnostic
 from fxfk.escaping import gh_data, gh_property, json_text, md, md_code, terminal, xml_text
 from fxfk.validation import ValidationResult
 
@@ -65,10 +65,12 @@ def render_github(result: ValidationResult, workspace_prefix: str = "") -> str:
     """``::error file=…,line=…,col=…::`` lines for the first 10 findings of each severity."""
     lines = []
     shown = {"error": 0, "warning": 0}
+    listed = 0
     for d in result.diagnostics:
         if shown[d.severity] >= GITHUB_ANNOTATION_LIMIT:
             continue
         shown[d.severity] += 1
+        listed += d.code != OMITTED
         props = ",".join(
             [
                 f"file={gh_property(workspace_prefix + d.file)}",
@@ -78,7 +80,8 @@ def render_github(result: ValidationResult, workspace_prefix: str = "") -> str:
             ]
         )
         lines.append(f"::{d.severity} {props}::{gh_data(d.message)}")
-    hidden = len(result.diagnostics) - sum(shown.values())
+    # Count findings, not lines: a file's "more-diagnostics" line stands for many.
+    hidden = result.errors + result.warnings - listed
     if hidden:
         lines.append(f"另有 {hidden} 条问题未作注释，完整列表见作业摘要（Job Summary）")
     lines.append(summary_line(result))

@@ -185,6 +185,15 @@ def test_every_format_is_capped(base_repo, tmp_path, fmt):
         assert "12000 个错误" in run.out
 
 
+def test_github_and_publish_count_the_findings_a_capped_file_stands_for(base_repo, tmp_path):
+    _many_errors(base_repo)
+    run = run_fxfk("validate", "-f", "github", "--root", str(base_repo), env={"GITHUB_STEP_SUMMARY": str(tmp_path / "s.md")})
+    assert run.out.count("::error ") == 10
+    assert "另有 11990 条问题未作注释" in run.out  # 12,000 errors, 10 annotated
+    run = run_fxfk("publish", "--root", str(base_repo), "--out", str(tmp_path / "public"), "--date", "2019-12-31")
+    assert run.code == 1 and "数据中有 12000 个错误" in run.err
+
+
 def test_many_model_errors_are_located_only_as_far_as_shown(monkeypatch):
     """Locating every one of 60,000 errors (and building their messages) is what made this slow."""
     from fxfk.models import Register

@@ -77,7 +77,7 @@ def prepare(root: Path, date: dt.date, offices: list[str] | None = None):
     errors = [d for d in result.diagnostics if d.severity == "error"]
     if errors:
         raise PublishRefused(
-            f"数据中有 {len(errors)} 个错误，已拒绝公布；请先用 fxfk validate 检查并修正", errors
+            f"数据中有 {result.errors} 个错误，已拒绝公布；请先用 fxfk validate 检查并修正", errors
         )
     repo = result.repo
     known = [s.model.office.id for s in repo.valid_registers()]
