@@ -492,7 +492,7 @@ def load_text(text: str, rel: str, pure: bool = False, fast: bool = True, max_by
         return fail("too-deep", f"嵌套层数过深；数据文件不需要超过 {MAX_DEPTH} 层的结构", 1, 1)
 
     if root is None:
-        return fail("empty-file", "文件是空的；应至少包含所需的字段（见 data-format.md）", 1, 1)
+        return fail("empty-file", "文件是空的；应至少包含所需的字段（字段说明见 fxfk 文档 docs/data-format.md）", 1, 1)
     result._root = root
     if not isinstance(root, MappingNode):
         line, column = _pos(root.start_mark)
@@ -537,7 +537,9 @@ def too_large(rel: str, size: int, max_bytes: int) -> LoadedYaml:
 
 def unreadable(rel: str, exc: OSError) -> LoadedYaml:
     result = LoadedYaml(rel)
-    result.diagnostics.append(Diagnostic(rel, 1, 1, "unreadable", "error", "", f"无法读取文件：{exc.strerror}"))
+    from fxfk.errors import os_error_cause
+
+    result.diagnostics.append(Diagnostic(rel, 1, 1, "unreadable", "error", "", f"无法读取文件：{os_error_cause(exc)}"))
     return result
 
 

@@ -245,3 +245,11 @@ def test_json_output_is_valid_with_hostile_keys(base_repo):
     # (the message is the model's, see model_errors; the path is built by format_path)
     for d in run.json()["diagnostics"]:
         assert len(d["path"]) < 100 and "\x1b" not in d["path"]
+
+
+def test_unreadable_file_cause_is_in_chinese():
+    import errno
+
+    loaded = yamlload.unreadable("data/risks/x.yaml", PermissionError(errno.EACCES, "Permission denied"))
+    message = loaded.diagnostics[0].message
+    assert message.startswith("无法读取文件：") and "Permission" not in message and "权限" in message
