@@ -42,7 +42,7 @@ AGREES, EXPLAINED, DISAGREES, MISSING = "agrees", "explained", "disagrees", "mis
 STATUS_LABEL = {AGREES: "一致", EXPLAINED: "有说明", DISAGREES: "不一致", MISSING: "未填写"}
 
 # Findings that are this command's own subject: they are reported (and fixed by --write), not refused.
-_LEVEL_PATH = re.compile(r"^risks\[(\d+)\]\.level$")
+_LEVEL_PATH = re.compile(r"risks\[(\d+)\]\.level")
 _OWN_CODES = {"level-mismatch", "medium-in-two-levels"}
 _MISSING_CODES = {"missing-field", "bad-enum"}
 _BLOCKING_CODES = {"duplicate-risk-id", "duplicate-office-id"}
@@ -51,7 +51,7 @@ _BLOCKING_CODES = {"duplicate-risk-id", "duplicate-office-id"}
 def _is_own(d: Diagnostic) -> bool:
     if d.code in _OWN_CODES:
         return d.path.endswith(".level")
-    return d.code in _MISSING_CODES and bool(_LEVEL_PATH.match(d.path))
+    return d.code in _MISSING_CODES and bool(_LEVEL_PATH.fullmatch(d.path))
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,10 +120,10 @@ def load(root: Path) -> tuple[Repository, set[tuple[str, int]], list[Diagnostic]
         if src.model is not None or loaded.data is None:
             continue
         errors = [d for d in loaded.diagnostics if d.severity == "error"]
-        if not errors or not all(d.code in _MISSING_CODES and _LEVEL_PATH.match(d.path) for d in errors):
+        if not errors or not all(d.code in _MISSING_CODES and _LEVEL_PATH.fullmatch(d.path) for d in errors):
             continue
         patched = copy.deepcopy(loaded.data)
-        indexes = {int(_LEVEL_PATH.match(d.path)[1]) for d in errors}
+        indexes = {int(_LEVEL_PATH.fullmatch(d.path)[1]) for d in errors}
         try:
             for i in indexes:
                 patched["risks"][i]["level"] = "high"

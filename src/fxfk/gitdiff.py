@@ -256,11 +256,6 @@ def load_side(git: GitRepo, data_root: Path, label: str, commit: str | None, day
 # --- the comparison --------------------------------------------------------------------------------
 
 
-def _status(risk) -> Status:
-    # The model's default (status omitted) is the plain token "draft", not the enum member.
-    return risk.status if isinstance(risk.status, Status) else Status.lookup()[risk.status]
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
@@ -278,7 +273,7 @@ class _Point:
 
     def public_on(self, day: dt.date) -> bool:
         batch = self.batches.get(self.risk.batch)
-        return _status(self.risk) is Status.published and batch is not None and batch.date <= day
+        return self.risk.status is Status.published and batch is not None and batch.date <= day
 
     def clause(self) -> dict:
         why = explain(self.risk.factors, self.levels)
@@ -323,7 +318,7 @@ _OTHER_FIELDS = ("title", "domain", "party", "conduct", "harm", "discretion", "f
 
 def _point_summary(p: _Point, day: dt.date) -> dict:
     r = p.risk
-    return {"id": r.id, "office": p.office, "title": r.title, "level": r.level.label, "status": _status(r).label,
+    return {"id": r.id, "office": p.office, "title": r.title, "level": r.level.label, "status": r.status.label,
             "public": p.public_on(day)}
 
 
@@ -336,8 +331,8 @@ def _compare_point(rid: str, old: _Point, new: _Point, day: dt.date) -> dict | N
             "old": a.level.label, "new": b.level.label, "lowered": lowered,
             "old_clause": old.clause(), "new_clause": new.clause(), "level_reason": b.level_reason.strip(),
         }
-    if _status(a) is not _status(b):
-        change["status"] = {"old": _status(a).label, "new": _status(b).label}
+    if a.status is not b.status:
+        change["status"] = {"old": a.status.label, "new": b.status.label}
     was, now = old.public_on(day), new.public_on(day)
     if was != now:
         change["public"] = {"old": was, "new": now}
@@ -450,7 +445,7 @@ def compare(base: Side, head: Side, day: dt.date, fail_on: list[str]) -> dict:
             added.append(_point_summary(new_p[rid], day))
     for rid in sorted(set(old_p) - set(new_p)):
         if comparable(rid):
-            removed.append(_point_summary(old_p[rid], day) | {"was_published": _status(old_p[rid].risk) is Status.published})
+            removed.append(_point_summary(old_p[rid], day) | {"was_published": old_p[rid].risk.status is Status.published})
     for rid in sorted(set(old_p) & set(new_p)):
         c = _compare_point(rid, old_p[rid], new_p[rid], day)
         if c is None:

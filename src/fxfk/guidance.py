@@ -22,6 +22,7 @@ import json
 from dataclasses import dataclass
 from typing import Sequence
 
+from fxfk.escaping import json_text, md, terminal
 from fxfk.models import Level, Register, Risk, Status
 from fxfk.models.types import LEVEL_ORDER
 from fxfk.progress import (
@@ -186,10 +187,10 @@ def render_guidance_text(report: GuidanceReport, color: bool = False) -> str:
     id_w = max((display_width(g.risk_id) for g in attention), default=0)
     for office, rows in _by_office(report.rows):
         need = [g for g in rows if g.status is not TaskState.pending]
-        out += ["", f"{office}（需指导 {len(need)} / 已公布 {len(rows)}）" + ("：均未到期" if not need else "：")]
+        out += ["", f"{terminal(office)}（需指导 {len(need)} / 已公布 {len(rows)}）" + ("：均未到期" if not need else "：")]
         for g in need:
             out.append(
-                f"  {paint(g.status, g.status.mark, color)}  {g.level.label}  {pad(g.risk_id, id_w)}  {g.title} — {_detail(g)}"
+                f"  {paint(g.status, g.status.mark, color)}  {g.level.label}  {pad(terminal(g.risk_id), id_w)}  {terminal(g.title)} — {_detail(g)}"
             )
     if not report.rows:
         out += ["", "没有已公布的风险点。"]
@@ -202,11 +203,11 @@ def render_guidance_text(report: GuidanceReport, color: bool = False) -> str:
 def render_guidance_markdown(report: GuidanceReport) -> str:
     out = [f"## {_header(report)}"]
     for office, rows in _by_office(report.rows):
-        out += ["", f"### {office}", "", "| 等级 | 编号 | 违法风险点 | 上次指导 | 应指导日期 | 状态 |", "|---|---|---|---|---|---|"]
+        out += ["", f"### {md(office)}", "", "| 等级 | 编号 | 违法风险点 | 上次指导 | 应指导日期 | 状态 |", "|---|---|---|---|---|---|"]
         for g in rows:
             last = g.last_guidance.isoformat() if g.last_guidance else "从未"
             out.append(
-                f"| {g.level.label} | {g.risk_id} | {g.title.replace('|', '/')} | {last} | {g.due.isoformat()} | "
+                f"| {g.level.label} | {md(g.risk_id)} | {md(g.title)} | {last} | {g.due.isoformat()} | "
                 f"{g.status.mark[0]} {status_label(g.status)} |"
             )
     if not report.rows:
@@ -218,4 +219,4 @@ def render_guidance_markdown(report: GuidanceReport) -> str:
 
 
 def render_guidance_json(report: GuidanceReport) -> str:
-    return json.dumps([g.as_json() for g in report.rows], ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps([g.as_json() for g in report.rows], ensure_ascii=False, indent=2)) + "\n"

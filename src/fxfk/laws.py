@@ -284,7 +284,7 @@ class Citation:
     basis: object  # fxfk.models.Basis or fxfk.facts.BasisFacts
     batch: int | None
     batch_date: dt.date | None  # the date of the batch, when the register defines it
-    status: object  # Status (or the model's plain default "draft")
+    status: Status
     places: list[tuple[SourceFile, int, int]]  # (register, risk index, basis index)
 
     @property

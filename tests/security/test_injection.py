@@ -269,6 +269,19 @@ def test_text_and_json_outputs_show_control_characters_in_a_file_name(tmp_path, 
     assert not re.search("[\x1b\x9b\u202e]", r.out + r.err), repr(r.out + r.err)
 
 
+@pytest.mark.parametrize("name", ["md-image", "md-heading-newline", "html-script", "md-pipe"])
+def test_guidance_markdown_shows_a_hostile_title_as_text(tmp_path, name):
+    def guidance(value: str, where: Path) -> str:
+        repo = with_tasks(repo_with(where, "title", value))
+        r = run_fxfk("deadlines", "--guidance", "--today", "2020-06-01", "-f", "markdown", cwd=repo)
+        assert r.code in (0, 1), r.err
+        return r.out
+
+    out = guidance(BY_NAME[name].text, tmp_path / "a")
+    assert_no_markup_from_data(out, guidance("普通标题", tmp_path / "b"))
+    assert "| 普通标题 |" not in out
+
+
 # --- writers fed directly (control characters are refused by validate, so no CLI path carries them) ----
 
 

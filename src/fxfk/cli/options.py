@@ -40,6 +40,7 @@ def parse_day(value: Optional[str], option: str = "--date") -> "dt.date":
     import datetime as dt
 
     from fxfk.errors import FxfkError
+    from fxfk.model_errors import echo
     from fxfk.models.types import parse_iso_date
 
     if value is None:
@@ -49,10 +50,10 @@ def parse_day(value: Optional[str], option: str = "--date") -> "dt.date":
     except Exception:  # pydantic's error type; the message below says what is expected
         day = _real_day(value)  # a real day refused for its range by the data model: say so below
         if day is None:
-            raise FxfkError(f"{option} “{value}”不是有效日期；应写成 YYYY-MM-DD，例如 2019-09-16") from None
+            raise FxfkError(f"{option} “{echo(value)}”不是有效日期；应写成 YYYY-MM-DD，例如 2019-09-16") from None
     first, last = dt.date(*FIRST_DAY), dt.date(*LAST_DAY)
     if not first <= day <= last:
-        raise FxfkError(f"{option} “{value}”超出支持的范围；日期应在 {first} 至 {last} 之间")
+        raise FxfkError(f"{option} “{echo(value)}”超出支持的范围；日期应在 {first} 至 {last} 之间")
     return day
 
 
