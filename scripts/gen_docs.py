@@ -56,7 +56,7 @@ RULES: dict[str, str] = {
     "Office.id": "与文件名不同时报错（`office-id-file-name`）；在所有登记册中唯一（`duplicate-office-id`）",
     "Office.name": "印在公开清单上",
     "Office.kind": "通知的发文对象：各县（市、区）商务局、机关各处室、局属各有关单位；任务表的 `offices` 可按类型选单位",
-    "Office.phone": "公开；发布前的身份证号、手机号检查不查这一项。附件1 二（四）“便于行政相对人知晓”",
+    "Office.phone": "公开；写成手机号时拒绝公布（固定电话不受影响）。附件1 二（四）“便于行政相对人知晓”",
     "Batch.id": "文件内唯一（`duplicate-batch-id`）",
     "Batch.date": "日期晚于 `--date`（缺省今天）的批次是计划中的，其中的风险点不公开。附件1 二（四）",
     "Batch.document": "印在公开清单的批次标题中",
@@ -291,7 +291,7 @@ class Fields:
             info = model.model_fields[field]
             kind, values = self.describe(prop, defs)
             title = info.title or prop.get("title") or ""
-            note = info.description or prop.get("description") or ""
+            note = info.description or ""  # the schema description repeats the bounds shown in their own column
             if field == "schema_version":
                 title = "数据格式版本"
             if _is_enum_description(note):

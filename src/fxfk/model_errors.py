@@ -166,6 +166,8 @@ def message_for(error: dict, model: type[BaseModel]) -> str:
         return f"应不大于 {echo(ctx.get('le'))}，实际是 {echo(value)}"
     if kind == "too_short":
         return f"至少需要 {ctx.get('min_length')} 项"
+    if kind == "too_long":
+        return f"最多 {ctx.get('max_length')} 项，实际有 {ctx.get('actual_length')} 项；请拆分或删除多余的项"
     if kind == "string_too_short":
         return "不能为空"
     problem = _text_problem(error)
@@ -225,6 +227,7 @@ _CODES = {
     "greater_than_equal": "out-of-range",
     "less_than_equal": "out-of-range",
     "too_short": "too-few-items",
+    "too_long": "too-many-items",
     "string_too_short": "empty-text",
     "string_pattern_mismatch": "bad-format",
     "literal_error": "bad-value",

@@ -390,3 +390,16 @@ def test_control_characters_in_an_echo_are_escaped(base_repo: Path):
 )
 def test_echo_unit(value, shown):
     assert model_errors.echo(value) == shown
+
+
+def test_a_register_of_a_hundred_thousand_points_is_one_error(base_repo):
+    """Lists are bounded, so pydantic stops at the length instead of building an error per item."""
+    path = base_repo / "data" / "risks" / "alpha.yaml"
+    head = path.read_text(encoding="utf-8").split("risks:")[0]
+    path.write_text(head + "risks:\n" + "- {}\n" * 100_000, encoding="utf-8")
+    run = run_fxfk("validate", "--no-cache", "-f", "json", "--root", str(base_repo))
+    assert run.code == 1, run.err
+    doc = run.json()
+    assert doc["errors"] == 1
+    (d,) = doc["diagnostics"]
+    assert d["code"] == "too-many-items" and d["path"] == "risks" and "最多 5000 项" in d["message"]

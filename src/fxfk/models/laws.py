@@ -6,7 +6,7 @@ from typing import Optional
 
 from pydantic import Field
 
-from fxfk.models.types import Date, LawRankField, Name, RequiredName, SchemaVersion, StrictModel
+from fxfk.models.types import MAX_ITEMS, MAX_POINTS, Date, LawRankField, Name, RequiredName, SchemaVersion, StrictModel
 
 
 class Law(StrictModel):
@@ -17,11 +17,11 @@ class Law(StrictModel):
     effective: Optional[Date] = Field(None, title="施行日期")
     repealed: Optional[Date] = Field(None, title="废止日期")
     replaced_by: Optional[Name] = Field(None, title="替代的法规")
-    amended: list[Date] = Field(default_factory=list, title="修订/修正日期")
+    amended: list[Date] = Field(default_factory=list, max_length=MAX_ITEMS, title="修订/修正日期")
 
 
 class LawCatalogue(StrictModel):
     model_config = {"title": "法律法规目录（data/laws.yaml）"}
 
     schema_version: SchemaVersion = 1
-    laws: list[Law] = Field(default_factory=list, title="法律法规")
+    laws: list[Law] = Field(default_factory=list, max_length=MAX_POINTS, title="法律法规")

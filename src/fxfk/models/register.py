@@ -7,6 +7,10 @@ from typing import Annotated, Any, Optional, Union
 from pydantic import Discriminator, Field, Tag
 
 from fxfk.models.types import (
+    MAX_ACTIVITIES,
+    MAX_BATCHES,
+    MAX_ITEMS,
+    MAX_POINTS,
     OFFICE_ID_PATTERN,
     RISK_ID_PATTERN,
     ActivityKindField,
@@ -72,7 +76,7 @@ def _discretion_tag(value: Any) -> str:
 Discretion = Annotated[
     Union[
         Annotated[Text, Tag("discretion-text")],
-        Annotated[list[DiscretionTier], Tag("discretion-tiers")],
+        Annotated[list[DiscretionTier], Field(max_length=MAX_ITEMS), Tag("discretion-tiers")],
     ],
     Discriminator(_discretion_tag),
 ]
@@ -89,8 +93,8 @@ class Factors(StrictModel):
 
 
 class Causes(StrictModel):
-    agency: list[RequiredText] = Field(default_factory=list, title="行政机关方面的原因")
-    counterpart: list[RequiredText] = Field(default_factory=list, title="行政相对人方面的原因")
+    agency: list[RequiredText] = Field(default_factory=list, max_length=MAX_ITEMS, title="行政机关方面的原因")
+    counterpart: list[RequiredText] = Field(default_factory=list, max_length=MAX_ITEMS, title="行政相对人方面的原因")
 
 
 class Measure(StrictModel):
@@ -101,7 +105,7 @@ class Measure(StrictModel):
 class Consultation(StrictModel):
     start: Date = Field(title="征求意见开始日期")
     end: Date = Field(title="征求意见截止日期")
-    parties: list[RequiredName] = Field(min_length=1, title="征求意见对象", description="至少一个，例如 企业、行业协会")
+    parties: list[RequiredName] = Field(min_length=1, max_length=MAX_ITEMS, title="征求意见对象", description="至少一个，例如 企业、行业协会")
     comments: Count = Field(0, title="收到意见数")
     adopted: Count = Field(0, title="采纳意见数")
 
@@ -114,13 +118,13 @@ class Risk(StrictModel):
     party: Optional[Name] = Field(None, title="行政相对人")
     conduct: Optional[Text] = Field(None, title="违法行为表现形式")
     harm: Optional[Text] = Field(None, title="危害后果")
-    basis: list[Basis] = Field(min_length=1, title="行政处罚和行政强制等依据")
+    basis: list[Basis] = Field(min_length=1, max_length=MAX_ITEMS, title="行政处罚和行政强制等依据")
     discretion: Optional[Discretion] = Field(None, title="裁量标准", description="一段文字，或按情形分档的列表")
     factors: Factors = Field(default_factory=Factors, title="定级事实")
     level: LevelField = Field(title="风险等级")
     level_reason: Text = Field("", title="定级说明", description="申报等级与规则等级不同时必须说明理由")
     causes: Causes = Field(default_factory=Causes, title="原因分析")
-    measures: list[Measure] = Field(default_factory=list, title="防控措施")
+    measures: list[Measure] = Field(default_factory=list, max_length=MAX_ITEMS, title="防控措施")
     responsible: RequiredName = Field(title="责任单位")
     attention: Optional[LevelField] = Field(None, title="社会关注度")
     status: StatusField = Field(Status.draft, title="状态", description="缺省为 draft（草稿），草稿永远不会公开")
@@ -138,7 +142,7 @@ class Activity(StrictModel):
     kind: ActivityKindField = Field(title="活动类型")
     task: Optional[TaskId] = Field(None, title="对应任务", description="任务表中的序号，如 \"3.3\"")
     count: PositiveCount = Field(1, title="次数")
-    risks: list[RiskId] = Field(default_factory=list, title="涉及的风险点")
+    risks: list[RiskId] = Field(default_factory=list, max_length=MAX_POINTS, title="涉及的风险点")
     note: Text = Field("", title="说明（内部）")
     counterparts: Optional[Count] = Field(None, title="指导的行政相对人数", description="仅用于行政指导")
     corrected: Optional[Count] = Field(None, title="其中已纠正数", description="仅用于行政指导")
@@ -153,6 +157,6 @@ class Register(StrictModel):
 
     schema_version: SchemaVersion = 1
     office: Office = Field(title="单位")
-    batches: list[Batch] = Field(default_factory=list, title="公布批次")
-    risks: list[Risk] = Field(default_factory=list, title="违法风险点")
-    activities: list[Activity] = Field(default_factory=list, title="工作记录")
+    batches: list[Batch] = Field(default_factory=list, max_length=MAX_BATCHES, title="公布批次")
+    risks: list[Risk] = Field(default_factory=list, max_length=MAX_POINTS, title="违法风险点")
+    activities: list[Activity] = Field(default_factory=list, max_length=MAX_ACTIVITIES, title="工作记录")

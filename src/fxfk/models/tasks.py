@@ -8,6 +8,8 @@ from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from fxfk.models.types import (
+    MAX_ITEMS,
+    MAX_POINTS,
     ActivityKindField,
     Date,
     Name,
@@ -49,7 +51,7 @@ class Task(StrictModel):
     )
     target: Optional[PositiveCount] = Field(None, title="目标次数", description="不少于多少次")
     counts: Optional[ActivityKindField] = Field(None, title="计入的活动类型")
-    offices: Annotated[Optional[list[Reference]], BeforeValidator(_offices)] = Field(
+    offices: Annotated[Optional[Annotated[list[Reference], Field(max_length=MAX_POINTS)]], BeforeValidator(_offices)] = Field(
         None, title="适用单位", description="all，或单位标识/单位类型的列表；缺省为全部单位"
     )
 
@@ -68,5 +70,5 @@ class TaskTable(StrictModel):
     year: TaskYear = Field(title="年度")
     title: RequiredName = Field(title="标题")
     document: Optional[Name] = Field(None, title="文号")
-    tasks: list[Task] = Field(min_length=1, title="任务")
-    scoring: list[Score] = Field(default_factory=list, title="加减分项")
+    tasks: list[Task] = Field(min_length=1, max_length=MAX_ITEMS * 10, title="任务")
+    scoring: list[Score] = Field(default_factory=list, max_length=MAX_ITEMS * 10, title="加减分项")

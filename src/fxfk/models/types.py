@@ -328,6 +328,14 @@ Days = Annotated[int, Field(strict=True, ge=1, le=DAYS_MAX)]
 DaysOrZero = Annotated[int, Field(strict=True, ge=0, le=DAYS_MAX)]
 Points = Annotated[int, Field(strict=True, ge=-POINTS_MAX, le=POINTS_MAX)]
 
+# --- list lengths --------------------------------------------------------------------------------
+# Far above any real register (an office has 30-80 points), low enough that pydantic stops at once:
+# unbounded, a 5 MB file of "- {}" lines made pydantic build six million errors (5.7 GB) first.
+MAX_ITEMS = 200  # basis entries, measures, tiers, causes, parties, amendment dates of one item
+MAX_POINTS = 5_000  # points of one register, laws of the catalogue, points named by one activity
+MAX_BATCHES = BATCH_MAX
+MAX_ACTIVITIES = 20_000
+
 # The former names, bounded like the rest.
 NonNegativeInt = Count
 PositiveInt = PositiveCount
