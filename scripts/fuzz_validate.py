@@ -22,7 +22,8 @@ os.environ["FXFK_NO_CACHE"] = "1"
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
-from fuzz_strategies import Sandbox, check_outcome, fast_path_agrees, mutated  # noqa: E402
+from fuzz_strategies import Sandbox, check_outcome, fast_path_agrees, hostile, mutated  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from fxfk.yamlload import decode  # noqa: E402
 
 
@@ -36,7 +37,7 @@ def main() -> None:
 
     @settings(max_examples=args.examples, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
-    @given(case=mutated())
+    @given(case=st.one_of(mutated(), hostile()))  # damaged files and hostile shapes (issue 13)
     def run(case):
         code, out, err = box.run(*case)
         check_outcome(code, out, err)
