@@ -5,7 +5,7 @@
 Every example damages a valid data file (flipped bytes, deleted or duplicated lines, renamed keys,
 swapped types, truncation, random Unicode and full-width punctuation, other encodings) and checks
 that validate exits 0 or 1 with located messages and never a traceback or exit 3 — and that
-wherever the fast YAML reader (fxfk.fastyaml) takes the damaged text, libyaml reads the same.
+wherever the fast YAML reader (fxfk.load.fastyaml) takes the damaged text, libyaml reads the same.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 os.environ["FXFK_NO_CACHE"] = "1"
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-
 from fuzz_strategies import Sandbox, check_outcome, fast_path_agrees, hostile, mutated  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from fxfk.yamlload import decode  # noqa: E402
+
+from fxfk.load.yamlload import decode  # noqa: E402
 
 
 def main() -> None:

@@ -191,7 +191,7 @@ class Fields:
     """The field tables of every model reachable from the four files."""
 
     def __init__(self) -> None:
-        from fxfk.schema import schema_for
+        from fxfk.models.schema import schema_for
 
         models = _models()
         self.schemas = {}  # model name -> its JSON Schema (properties, required)

@@ -125,8 +125,8 @@ def same(a, b) -> bool:
 
 def fast_path_agrees(text: str) -> bool:
     """True when fastyaml took the text (and then the strict loader agrees), False when it stepped aside."""
-    from fxfk import fastyaml
-    from fxfk.yamlload import load_text
+    from fxfk.load import fastyaml
+    from fxfk.load.yamlload import load_text
 
     fast = fastyaml.parse(text)
     if fast is None:

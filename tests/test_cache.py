@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fxfk import cache, repository
-from fxfk.validation import validate
+from fxfk.load import cache, repository
+from fxfk.rules.validation import validate
 
 from conftest import CASES_DIR, CORPUS, run_fxfk
 

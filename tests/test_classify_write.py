@@ -9,9 +9,9 @@ import pytest
 
 from conftest import CORPUS
 from fxfk.errors import FxfkError
-from fxfk.level_writer import LevelChange, edit_text, spelling
+from fxfk.edit.level_lines import LevelChange, edit_text, spelling
 from fxfk.models import Level
-from fxfk.yamlload import load_text
+from fxfk.load.yamlload import load_text
 
 CLASSIFY = CORPUS / "classify"
 
@@ -105,9 +105,10 @@ def parser(request, monkeypatch):
     if request.param == "pure":
         import functools
 
-        from fxfk import level_writer, yamlload
+        from fxfk.edit import level_lines
+        from fxfk.load import yamlload
 
-        monkeypatch.setattr(level_writer, "load_text", functools.partial(yamlload.load_text, pure=True))
+        monkeypatch.setattr(level_lines, "load_text", functools.partial(yamlload.load_text, pure=True))
     return request.param
 
 

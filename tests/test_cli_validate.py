@@ -154,13 +154,13 @@ def test_python_dash_m_works(base_repo):
 
 
 def test_internal_error_is_exit_3_with_one_line(monkeypatch, capsys, base_repo):
-    import fxfk.validation
+    import fxfk.rules.validation
     from fxfk.cli.app import main
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaputt")
 
-    monkeypatch.setattr(fxfk.validation, "validate", boom)
+    monkeypatch.setattr(fxfk.rules.validation, "validate", boom)
     with pytest.raises(SystemExit) as exit_info:
         main(["validate", "--root", str(base_repo)])
     assert exit_info.value.code == 3
@@ -172,13 +172,13 @@ def test_internal_error_is_exit_3_with_one_line(monkeypatch, capsys, base_repo):
 
 
 def test_interrupt_is_exit_130(monkeypatch, capsys, base_repo):
-    import fxfk.validation
+    import fxfk.rules.validation
     from fxfk.cli.app import main
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(fxfk.validation, "validate", interrupted)
+    monkeypatch.setattr(fxfk.rules.validation, "validate", interrupted)
     with pytest.raises(SystemExit) as exit_info:
         main(["validate", "--root", str(base_repo)])
     assert exit_info.value.code == 130

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fxfk.deadline import ACCEPTED_FORMS, DeadlineError, parse_deadline
+from fxfk.tasks.deadline import ACCEPTED_FORMS, DeadlineError, parse_deadline
 
 years = st.integers(min_value=2000, max_value=2100)  # the task table's year range (models/types.py TaskYear)
 months = st.integers(min_value=1, max_value=12)

@@ -97,7 +97,7 @@ DAY = dt.date(2019, 12, 1)
 
 
 def test_master_is_the_fallback_default_branch(repo: Path):
-    from fxfk.gitdiff import run_diff
+    from fxfk.diff.compare import run_diff
 
     git(repo, "branch", "-m", "main", "master")
     report = run_diff(repo, None, None, DAY, ["unpublish"])
@@ -135,7 +135,7 @@ def test_markdown_for_a_pull_request_comment(repo: Path):
 
 
 def test_publicity_depends_on_the_date(repo: Path):
-    from fxfk.gitdiff import run_diff
+    from fxfk.diff.compare import run_diff
 
     # Batch 2 is dated 2019-10-15: the day before, AL-XR-001 is published but not public yet.
     report = run_diff(repo, "main", "HEAD", dt.date(2019, 10, 14), [])
@@ -158,7 +158,7 @@ def test_level_down_with_a_reason_and_retiring_pass(repo: Path):
 
 
 def test_identical_revisions(repo: Path):
-    from fxfk.gitdiff import render_text, run_diff
+    from fxfk.diff.compare import render_text, run_diff
 
     text = render_text(run_diff(repo, "HEAD", "HEAD", DAY, ["level-down", "unpublish"]))
     assert text.splitlines()[-1] == "数据的内容没有变化。"
@@ -179,7 +179,7 @@ def test_a_side_that_does_not_load_is_reported_not_compared(repo: Path):
     code, report = diff_json(repo, "main", "--fail-on", "level-down")
     assert code == 1
     assert [v["rule"] for v in report["violations"]] == ["level-down", "unreadable"]
-    from fxfk.gitdiff import render_text
+    from fxfk.diff.compare import render_text
 
     text = render_text(report)
     assert "⚠️ 对比版本 工作区 未通过校验：1 个错误" in text
@@ -204,7 +204,7 @@ def test_data_root_below_the_top_folder(tmp_path: Path):
     git(top, "commit", "-q", "-m", "base")
     shutil.rmtree(top / "registers" / "data")
     shutil.copytree(GITDIFF / "head" / "data", top / "registers" / "data")
-    from fxfk.gitdiff import run_diff
+    from fxfk.diff.compare import run_diff
 
     report = run_diff(top / "registers", "HEAD", None, DAY, [])
     assert [p["id"] for p in report["removed"]] == ["AL-JZ-001"]
@@ -243,7 +243,7 @@ def test_no_default_branch(tmp_path: Path):
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "base")
     from fxfk.errors import FxfkError
-    from fxfk.gitdiff import run_diff
+    from fxfk.diff.compare import run_diff
 
     with pytest.raises(FxfkError, match="找不到默认分支（origin/HEAD、main、master 都不存在）"):
         run_diff(repo, None, None, DAY, [])

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from fxfk.facts import RegisterFacts, facts_of
+from fxfk.load.facts import RegisterFacts, facts_of
 from fxfk.models import Register
-from fxfk.repository import load_repository
-from fxfk.validation import validate, validate_repository
+from fxfk.load.repository import load_repository
+from fxfk.rules.validation import validate, validate_repository
 
 from conftest import CASES_DIR, CORPUS, REPO
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fxfk import fastyaml
-from fxfk.yamlload import decode
+from fxfk.load import fastyaml
+from fxfk.load.yamlload import decode
 from fuzz_strategies import fast_path_agrees, mutated
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,7 +34,7 @@ def agree(text: str) -> bool:
     if took:
         # Probe every key path too, as the data names it: an index that mixed up key positions and
         # node paths (``key:\n  key: 1``) could hide such paths from its own listing.
-        from fxfk.yamlload import load_text
+        from fxfk.load.yamlload import load_text
 
         positions = fastyaml.positions(text)
         strict = load_text(text, "x.yaml", fast=False)

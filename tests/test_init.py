@@ -132,7 +132,7 @@ def test_pre_commit_config_uses_this_repositorys_hook(initialized: Path):
 
 def test_source_option_sets_the_install_and_hook_location(tmp_path: Path):
     from fxfk import __version__
-    from fxfk.scaffold import init_files
+    from fxfk.edit.scaffold import init_files
 
     files = init_files("某局", 2022, "https://git.example.org/fzb/fxfk.git")
     assert f'pip install "fxfk @ git+https://git.example.org/fzb/fxfk.git@v{__version__}"' in files[".github/workflows/fxfk.yml"]

@@ -1,4 +1,4 @@
-"""Rules of the law catalogue (fxfk.laws): name matching, validity by day, and every validate check
+"""Rules of the law catalogue (fxfk.rules.laws): name matching, validity by day, and every validate check
 with batch dates just before, on and after a law's effective and repeal dates."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from fxfk import laws
+from fxfk.rules import laws
 from fxfk.models import Law, LawCatalogue
-from fxfk.repository import load_repository
-from fxfk.validation import validate_repository
+from fxfk.load.repository import load_repository
+from fxfk.rules.validation import validate_repository
 
 D = dt.date.fromisoformat
 YFK = "单用途商业预付卡管理办法（试行）"

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from fxfk.hotspots import (
+from fxfk.rules.hotspots import (
     Point,
     clusters,
     hotspot_warnings,
@@ -17,7 +17,7 @@ from fxfk.hotspots import (
     law_key,
     ranks,
 )
-from fxfk.levels import FACTS, HIGH, LOW, MEDIUM, TWO_LEVEL_REST, explain, fact_value, rule_level
+from fxfk.rules.levels import FACTS, HIGH, LOW, MEDIUM, TWO_LEVEL_REST, explain, fact_value, rule_level
 from fxfk.models import Factors, Level, Risk
 from fxfk.models.settings import Hotspot
 

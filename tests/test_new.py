@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import REPO, run_fxfk
-from fxfk.scaffold import insert_risk, new_office, new_risk, next_risk_id
+from fxfk.edit.scaffold import insert_risk, new_office, new_risk, next_risk_id
 
 SKELETON = ["id: X-001", "title: 待填写：违法风险点", "level: 中"]
 
@@ -42,7 +42,7 @@ def test_round_trip_on_the_repositorys_own_data(tmp_path: Path):
     point = next(r for r in yaml.safe_load(after)["risks"] if r["id"] == new_id)
     assert point["title"] == "发卡企业未按规定报送业务信息" and point["status"] == "draft"
     assert point["basis"][0]["law"].startswith("待填写")
-    from fxfk.validation import validate
+    from fxfk.rules.validation import validate
 
     check = validate(root)
     assert check.errors == 0
@@ -110,8 +110,8 @@ def test_new_office_then_points(base_repo: Path):
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["office"] == {"id": "gamma", "name": "丙区商务局", "kind": "county"}
     run = run_fxfk("new", "risk", "gamma", cwd=base_repo)
     assert "追加风险点 GAMMA-001" in run.out
-    from fxfk.scaffold import new_risk
-    from fxfk.validation import validate
+    from fxfk.edit.scaffold import new_risk
+    from fxfk.rules.validation import validate
 
     assert new_risk(base_repo, "gamma").id == "GAMMA-002"
     result = validate(base_repo)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from fxfk.models import Activity, Office, Task
-from fxfk.progress import TaskState, applies_to, classify, counts_toward, fails, progress, task_statuses
-from fxfk.repository import load_repository
+from fxfk.tasks.status import TaskState, applies_to, classify, counts_toward, fails, progress, task_statuses
+from fxfk.load.repository import load_repository
 
 D = dt.date
 CORPUS = Path(__file__).parent / "corpus" / "deadlines"

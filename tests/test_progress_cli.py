@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fxfk.progress import display_width
+from fxfk.tasks.status import display_width
 
 CORPUS = Path(__file__).parent / "corpus" / "deadlines"
 KEYS = ["task", "office", "status", "due", "done", "target", "working_days_left"]

@@ -9,9 +9,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from fxfk.guidance import guidance_report, render_guidance_markdown, render_guidance_text
-from fxfk.progress import display_width, render_tasks_markdown, render_tasks_text, task_report
-from fxfk.repository import load_repository
+from fxfk.tasks.guidance import guidance_report, render_guidance_markdown, render_guidance_text
+from fxfk.tasks.status import display_width, render_tasks_markdown, render_tasks_text, task_report
+from fxfk.load.repository import load_repository
 
 CORPUS = Path(__file__).parent / "corpus" / "deadlines"
 REPO = load_repository(CORPUS)

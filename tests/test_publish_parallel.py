@@ -11,7 +11,7 @@ from conftest import REPO, run_fxfk
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402
 
-from fxfk import parallel  # noqa: E402
+from fxfk.load import parallel  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fxfk.publish import parse_formats
-from fxfk.personal_data import find_personal_numbers
+from fxfk.rules.personal_data import find_personal_numbers
 from fxfk.publish.view import Tier, batch_label, no_penalty_situations, strip_title_marks
 
 

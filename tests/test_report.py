@@ -28,9 +28,9 @@ from fractions import Fraction
 import pytest
 
 from conftest import CORPUS
-from fxfk.progress import TaskState
+from fxfk.tasks.status import TaskState
 from fxfk.report.figures import Ratio, build_report, number
-from fxfk.repository import load_repository
+from fxfk.load.repository import load_repository
 
 DAY = dt.date(2019, 12, 31)
 

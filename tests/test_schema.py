@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fxfk.schema import SCHEMAS, render
+from fxfk.models.schema import SCHEMAS, render
 
 from conftest import CORPUS, REPO, run_fxfk
 

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fxfk.workdays import WorkCalendar
+from fxfk.tasks.workdays import WorkCalendar
 
 D = dt.date
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from fxfk import yamlload
-from fxfk.validation import validate
-from fxfk.yamlload import load_file, load_text
+from fxfk.load import yamlload
+from fxfk.rules.validation import validate
+from fxfk.load.yamlload import load_file, load_text
 
 from conftest import CORPUS
 

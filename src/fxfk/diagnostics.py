@@ -4,7 +4,7 @@ Reporters (text, JSON, GitHub annotations) turn a list of them into output; the 
 derived from their severities.
 
 A file shows at most :data:`MAX_PER_FILE` of them: :func:`cap_per_file` (applied by
-:func:`fxfk.validation.validate_repository`, which every command's diagnostics pass through) keeps
+:func:`fxfk.rules.validation.validate_repository`, which every command's diagnostics pass through) keeps
 the first ones and puts one "more-diagnostics" line after them that counts the rest.
 """
 

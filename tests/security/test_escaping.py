@@ -1,4 +1,4 @@
-"""Unit tests of fxfk.escaping over the whole shared table of hostile strings, one per format."""
+"""Unit tests of fxfk.render.escaping over the whole shared table of hostile strings, one per format."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from hostile import BY_NAME, HOSTILE  # noqa: E402
 
-from fxfk import escaping  # noqa: E402
+from fxfk.render import escaping  # noqa: E402
 
 IDS = [h.name for h in HOSTILE]
 # Extra strings of this file (not in hostile.py): block starts and bare links.

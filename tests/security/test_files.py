@@ -1,6 +1,6 @@
 """Which files fxfk reads: never one outside the repository, and never a data file silently skipped.
 
-Decisions tested here (documented in fxfk.repository):
+Decisions tested here (documented in fxfk.load.repository):
 * a symlink (file or folder) whose target stays inside the data root is read like the file itself;
   one that leads outside is an error naming only the link, and its target is never opened;
 * every file in data/risks/ and data/tasks/ is read, or is an error saying what to rename it to;

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, run_fxfk
-from fxfk import cache
+from fxfk.load import cache
 
 # A cache key outside the checkout, so that the cache is really used by the subprocesses.
 _GIT_ENV = {
@@ -266,7 +266,7 @@ def test_dates_outside_the_supported_range_are_usage_errors(tmp_path, args):
 
 def test_date_overflow_in_the_deadlines_command_is_not_an_internal_error(tmp_path, monkeypatch, capsys):
     """Whatever date arithmetic still overflows (say, a huge guidance_days) is exit 2, in Chinese."""
-    import fxfk.guidance
+    import fxfk.tasks.guidance
 
     repo = tmp_path / "repo"
     shutil.copytree(CORPUS / "deadlines", repo, ignore=shutil.ignore_patterns(".fxfk-cache"))
@@ -274,7 +274,7 @@ def test_date_overflow_in_the_deadlines_command_is_not_an_internal_error(tmp_pat
     def overflow(*args, **kwargs):
         raise OverflowError("date value out of range")
 
-    monkeypatch.setattr(fxfk.guidance, "guidance_report", overflow)
+    monkeypatch.setattr(fxfk.tasks.guidance, "guidance_report", overflow)
     code, err, stdout = _main(monkeypatch, capsys, "deadlines", "--guidance", "--root", str(repo), "--today", "2020-03-01")
     _environment_error(code, err, "超出", "guidance_days")
 
@@ -309,11 +309,11 @@ def _classify_repo(tmp_path: Path) -> Path:
     ],
 )
 def test_classify_write_refuses_when_the_file_changed_in_between(tmp_path, monkeypatch, capsys, edit):
-    import fxfk.classify
+    import fxfk.rules.classify
 
     repo = _classify_repo(tmp_path)
     east = repo / "data/risks/east.yaml"
-    original = fxfk.classify.classify
+    original = fxfk.rules.classify.classify
 
     def classify_then_edit(*args, **kwargs):
         result = original(*args, **kwargs)
@@ -322,7 +322,7 @@ def test_classify_write_refuses_when_the_file_changed_in_between(tmp_path, monke
         east.write_text(text.replace(edit[0], edit[1]), encoding="utf-8")
         return result
 
-    monkeypatch.setattr(fxfk.classify, "classify", classify_then_edit)
+    monkeypatch.setattr(fxfk.rules.classify, "classify", classify_then_edit)
     stamp = {p: p.read_bytes() for p in (repo / "data/risks").iterdir()}
     stamp[east] = stamp[east].decode("utf-8").replace(edit[0], edit[1]).encode("utf-8")  # the edit in between
     code, err, stdout = _main(monkeypatch, capsys, "classify", "--root", str(repo), "--write")
@@ -332,7 +332,7 @@ def test_classify_write_refuses_when_the_file_changed_in_between(tmp_path, monke
 
 def test_level_writer_checks_id_and_old_level():
     from fxfk.errors import FxfkError
-    from fxfk.level_writer import LevelChange, edit_text
+    from fxfk.edit.level_lines import LevelChange, edit_text
     from fxfk.models import Level
 
     text = "office:\n  id: x\nrisks:\n  - id: A-1\n    level: 低\n  - id: A-2\n    level: 高\n"
@@ -391,24 +391,24 @@ def test_diff_never_reads_a_blob_over_the_size_limit(git_repo, monkeypatch):
     """Refused before reading (a 2 GB blob must not be loaded into memory), not after."""
     import datetime as dt
 
-    from fxfk import gitdiff
+    from fxfk.diff import compare
 
     big = git_repo / "data/risks/huge.yaml"
     big.write_bytes(b"# " + b"x" * (6 * 1024 * 1024) + b"\n")
     _git(git_repo, "add", "-A")
     _git(git_repo, "commit", "-q", "-m", "huge")
     big.unlink()
-    real = gitdiff._git
+    real = compare._git
     big_outputs = []
 
     def spy(*args, **kwargs):
         proc = real(*args, **kwargs)
-        if len(proc.stdout) > gitdiff.DEFAULT_MAX_BYTES:
+        if len(proc.stdout) > compare.DEFAULT_MAX_BYTES:
             big_outputs.append(args[1:3])
         return proc
 
-    monkeypatch.setattr(gitdiff, "_git", spy)
-    report = gitdiff.run_diff(git_repo, "HEAD", None, dt.date(2019, 12, 1), [])
+    monkeypatch.setattr(compare, "_git", spy)
+    report = compare.run_diff(git_repo, "HEAD", None, dt.date(2019, 12, 1), [])
     assert report["base"]["unreadable"] == ["data/risks/huge.yaml"]
     assert big_outputs == []
 

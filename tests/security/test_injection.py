@@ -247,7 +247,7 @@ def test_validate_junit_stays_well_formed_xml(tmp_path, name):
 
 @pytest.mark.parametrize("name", ["ansi-colour", "bidi-override"])
 def test_validate_markdown_summary_shows_a_hostile_file_name_as_text(tmp_path, name):
-    from fxfk.reporters import render_markdown_table  # the GitHub job summary, written by the CLI under Actions
+    from fxfk.render.diagnostics import render_markdown_table  # the GitHub job summary, written by the CLI under Actions
 
     assert render_markdown_table  # imported: the CLI path is exercised below
     repo = hostile_file_name(tmp_path, "<img src=x>" + BY_NAME[name].text)
@@ -290,8 +290,8 @@ def test_xlsx_and_docx_writers_accept_any_text(h, tmp_path):
     from docx import Document
     from openpyxl import Workbook, load_workbook
 
-    from fxfk.publish.docx_writer import _cell_text, paragraph
-    from fxfk.publish.tabular import _append
+    from fxfk.render.docx import _cell_text, paragraph
+    from fxfk.render.tabular import _append
 
     wb = Workbook()
     _append(wb.active, [1, h.text, -2])

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_fxfk
-from fxfk import fastyaml, yamlload
+from fxfk.load import fastyaml, yamlload
 from fxfk.diagnostics import MAX_PER_FILE
-from fxfk.yamlload import DEFAULT_MAX_BYTES, load_bytes, load_text
+from fxfk.load.yamlload import DEFAULT_MAX_BYTES, load_bytes, load_text
 
 HUGE = "9" * 5000
 HEADER = "office:\n  id: alpha\n  name: 甲区商务局\n  kind: county\n"
@@ -200,7 +200,7 @@ def test_many_model_errors_are_located_only_as_far_as_shown(monkeypatch):
     (5,000 points: the most a register may hold; more is one too-many-items error.)
     """
     from fxfk.models import Register
-    from fxfk.repository import _validate as validate_model
+    from fxfk.load.repository import _validate as validate_model
 
     calls = []
     original = yamlload.LoadedYaml.locate

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from conftest import run_fxfk
 from hostile import HOSTILE, PUBLIC_FILE, repo_with
 
-from fxfk import model_errors
+from fxfk.load import model_errors
 from fxfk.models import LawCatalogue, Register, Settings, Status, TaskTable
 from fxfk.models import types as T
 
@@ -283,7 +283,7 @@ def test_dates_are_bounded():
 
 
 def test_the_bounds_reach_the_json_schema():
-    from fxfk.schema import schema_for
+    from fxfk.models.schema import schema_for
 
     risk = schema_for(Register)["$defs"]["Risk"]["properties"]
     assert risk["title"]["maxLength"] == T.NAME_MAX and f"{T.NAME_MAX}" in risk["title"]["description"]

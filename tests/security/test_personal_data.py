@@ -1,4 +1,4 @@
-"""Issue 13 item 4: the personal-number scan (fxfk.personal_data) and where fxfk publish applies it.
+"""Issue 13 item 4: the personal-number scan (fxfk.rules.personal_data) and where fxfk publish applies it.
 
 The table below is the specification: every positive must be found (with its kind and masked form),
 every negative must not. CLI tests put one into a real repository and publish it.
@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_fxfk
 from hostile import PUBLIC_FILE, PUBLIC_TITLE, repo_with
-from fxfk.personal_data import find_personal_numbers, normalise
+from fxfk.rules.personal_data import find_personal_numbers, normalise
 
 ZW = "\u200b"  # zero-width space
 

@@ -212,7 +212,7 @@ def test_builtin_templates_pass_the_output_scan(tmp_path):
 def test_environment_is_sandboxed_and_exposes_only_pure_helpers(tmp_path):
     from jinja2.sandbox import SandboxedEnvironment
 
-    from fxfk.publish.render import environment
+    from fxfk.render.templates import environment
 
     for folder in ("publish", "report"):
         env = environment(tmp_path, folder)

@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
         code = app(args=argv, standalone_mode=False)
         _flush(sys.stdout)  # a full disk under `> file` shows here, not after the exit code is chosen
     except FxfkError as exc:
-        from fxfk.escaping import terminal
+        from fxfk.render.escaping import terminal
 
         typer.echo(f"fxfk：{terminal(exc.message)}", err=True)  # messages can carry data-derived paths
         code = exc.exit_code
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> None:
             import traceback
 
             traceback.print_exc()
-        from fxfk.escaping import terminal
+        from fxfk.render.escaping import terminal
 
         typer.echo(f"fxfk：{terminal(_environment_message(exc))}", err=True)
         code = 2

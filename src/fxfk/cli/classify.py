@@ -50,7 +50,7 @@ def classify_command(
 
         fxfk classify --write
     """
-    from fxfk import classify as core
+    from fxfk.rules import classify as core
 
     data_root = resolve_root(root)
     repo, undeclared, blocking = core.load(data_root)
@@ -62,12 +62,12 @@ def classify_command(
         typer.echo(core.RENDERERS[format.value](result), nl=False)
         raise typer.Exit(0 if result.ok else 1)
 
-    from fxfk import level_writer
+    from fxfk.edit import level_lines
 
     changes = [
-        level_writer.LevelChange(r.point.source.rel, r.point.index, r.risk.id, r.declared, r.computed)
+        level_lines.LevelChange(r.point.source.rel, r.point.index, r.risk.id, r.declared, r.computed)
         for r in result.rows
         if r.needs_write
     ]
-    edits = level_writer.apply(data_root, changes) if changes else []
+    edits = level_lines.apply(data_root, changes) if changes else []
     typer.echo(core.render_edits(edits, format.value), nl=False)

@@ -51,8 +51,9 @@ def deadlines_command(
     """
     import sys
 
-    from fxfk import progress, reporters
-    from fxfk.validation import validate
+    from fxfk.render import diagnostics
+    from fxfk.rules.validation import validate
+    from fxfk.tasks import status
 
     data_root = resolve_root(root)
     day = parse_day(today, "--today")
@@ -61,28 +62,28 @@ def deadlines_command(
     result = validate(data_root)
     if result.errors:
         typer.echo("数据有错误，fxfk deadlines 不在有错误的数据上计算期限；请先修正：\n", err=True)
-        typer.echo(reporters.render_text(result), err=True, nl=False)
+        typer.echo(diagnostics.render_text(result), err=True, nl=False)
         raise typer.Exit(1)
     repo = result.repo
 
     color = format is DeadlinesFormat.text and use_color()
     if guidance:
-        from fxfk import guidance as gd
+        from fxfk.tasks import guidance as gd
 
         with date_arithmetic("行政指导频次 guidance_days"):
             report = gd.guidance_report(repo, day, names)
         renderers = {"text": lambda r: gd.render_guidance_text(r, color), "json": gd.render_guidance_json, "markdown": gd.render_guidance_markdown}
     else:
-        chosen_year = year if year is not None else progress.default_year(repo, day)
+        chosen_year = year if year is not None else status.default_year(repo, day)
         with date_arithmetic("即将到期提醒天数 due_soon_days"):
-            report = progress.task_report(repo, chosen_year, day, names)
-        renderers = {"text": lambda r: progress.render_tasks_text(r, color), "json": progress.render_tasks_json, "markdown": progress.render_tasks_markdown}
+            report = status.task_report(repo, chosen_year, day, names)
+        renderers = {"text": lambda r: status.render_tasks_text(r, color), "json": status.render_tasks_json, "markdown": status.render_tasks_markdown}
 
     # color=: click would strip the escapes when stdout is not a terminal, even under FORCE_COLOR.
     typer.echo(renderers[format.value](report), nl=False, color=color)
     if format is DeadlinesFormat.json and report.note:
         # The JSON stays a plain list for tools; the calendar caveat goes to the human.
         typer.echo(report.note, err=True)
-    threshold = progress.TaskState(fail_on.value) if fail_on else None
+    threshold = status.TaskState(fail_on.value) if fail_on else None
     sys.stdout.flush()
-    raise typer.Exit(1 if progress.fails((r.status for r in report.rows), threshold) else 0)
+    raise typer.Exit(1 if status.fails((r.status for r in report.rows), threshold) else 0)

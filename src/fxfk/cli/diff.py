@@ -49,10 +49,10 @@ def diff_command(
 
         fxfk diff origin/main HEAD --fail-on level-down --fail-on unpublish
     """
-    from fxfk import gitdiff
+    from fxfk.diff import compare
 
     day = parse_day(date, "--date")
     rules = [r.value for r in fail_on or ()]
-    report = gitdiff.run_diff(resolve_root(root), base, head, day, rules)
-    typer.echo(gitdiff.RENDERERS[format.value](report), nl=False)
+    report = compare.run_diff(resolve_root(root), base, head, day, rules)
+    typer.echo(compare.RENDERERS[format.value](report), nl=False)
     raise typer.Exit(1 if report["violations"] else 0)

@@ -26,7 +26,7 @@ def init_command(
 
         fxfk init 新郑市商务局风险防控 --organization 新郑市商务局 --year 2020
     """
-    from fxfk.scaffold import default_year, init_repository
+    from fxfk.edit.scaffold import default_year, init_repository
 
     result = init_repository(directory, organization, year or default_year(), source)
     typer.echo(f"已在“{directory}”中创建 {len(result.written)} 个文件：")

@@ -45,10 +45,10 @@ def laws_command(
 
         fxfk laws --date 2019-09-01 --format json
     """
-    from fxfk import laws as core
-    from fxfk import reporters
     from fxfk.cli.options import parse_day
-    from fxfk.validation import ValidationResult, validate
+    from fxfk.render import diagnostics
+    from fxfk.rules import laws as core
+    from fxfk.rules.validation import ValidationResult, validate
 
     data_root = resolve_root(root)
     day = parse_day(date)
@@ -57,7 +57,7 @@ def laws_command(
     if broken:
         shown = [d for d in result.diagnostics if d.file in broken]
         typer.echo(f"有 {len(broken)} 个文件无法读取，fxfk laws 不在不完整的数据上统计引用；请先修正：\n", err=True)
-        typer.echo(reporters.render_text(ValidationResult(result.repo, len(broken), shown)), err=True, nl=False)
+        typer.echo(diagnostics.render_text(ValidationResult(result.repo, len(broken), shown)), err=True, nl=False)
         raise typer.Exit(1)
 
     report = core.build_report(result.repo, day, law=law, unused=unused)

@@ -39,7 +39,7 @@ def new_risk_command(
 
         fxfk new risk jinshui --title 发卡企业未按规定报送业务信息 --domain 单用途商业预付卡
     """
-    from fxfk.scaffold import new_risk
+    from fxfk.edit.scaffold import new_risk
 
     data_root = resolve_root(root)
     result = new_risk(data_root, office, title, domain, prefix)
@@ -60,7 +60,7 @@ def new_office_command(
 
         fxfk new office jinshui --name 金水区商务局 --kind county
     """
-    from fxfk.scaffold import new_office
+    from fxfk.edit.scaffold import new_office
 
     data_root = resolve_root(root)
     path = new_office(data_root, office_id, name, kind)

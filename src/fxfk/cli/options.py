@@ -17,7 +17,7 @@ RootOption = typer.Option(
 
 
 def resolve_root(root: Optional[Path]) -> Path:
-    from fxfk.repository import find_root
+    from fxfk.load.repository import find_root
 
     return find_root(Path.cwd(), root)
 
@@ -40,7 +40,7 @@ def parse_day(value: Optional[str], option: str = "--date") -> "dt.date":
     import datetime as dt
 
     from fxfk.errors import FxfkError
-    from fxfk.model_errors import echo
+    from fxfk.load.model_errors import echo
     from fxfk.models.types import parse_iso_date
 
     if value is None:

@@ -34,12 +34,12 @@ def publish_command(
     """
     from fxfk.errors import FxfkError, os_error_message
     from fxfk.publish import PublishRefused, parse_formats, publish
-    from fxfk.reporters import diagnostic_line
+    from fxfk.render.diagnostics import diagnostic_line
 
     data_root = resolve_root(root)
     formats = parse_formats(format)
     day = parse_day(date)
-    from fxfk.cli.progress import progress_bar
+    from fxfk.cli.progressbar import progress_bar
 
     try:
         with progress_bar("生成公开清单") as progress:

@@ -33,9 +33,9 @@ def report_command(
 
         fxfk report --date 2019-12-31 --office county --format html,docx --out reports
     """
-    from fxfk import reporters
     from fxfk.cli.options import parse_day
     from fxfk.errors import FxfkError, os_error_message
+    from fxfk.render import diagnostics
     from fxfk.report import ReportRefused, parse_formats, write_report
 
     data_root = resolve_root(root)
@@ -45,7 +45,7 @@ def report_command(
         result = write_report(data_root, out, day, year, office, formats)
     except ReportRefused as exc:
         typer.echo("数据有错误，fxfk report 不在有错误的数据上生成报告；请先修正：\n", err=True)
-        typer.echo(reporters.render_text(exc.result), err=True, nl=False)
+        typer.echo(diagnostics.render_text(exc.result), err=True, nl=False)
         raise typer.Exit(1)
     except OSError as exc:
         if exc.filename is not None:

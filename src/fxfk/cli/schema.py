@@ -18,7 +18,7 @@ def schema_command(
 
         fxfk schema --out schemas
     """
-    from fxfk.schema import write_schemas
+    from fxfk.models.schema import write_schemas
 
     for path in write_schemas(out):
         typer.echo(f"已写入 {path}")

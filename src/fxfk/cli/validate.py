@@ -41,29 +41,29 @@ def validate_command(
 
         fxfk validate data/risks/jinshui.yaml --format json
     """
-    from fxfk import reporters
-    from fxfk.cli.progress import progress_bar
-    from fxfk.validation import validate
+    from fxfk.cli.progressbar import progress_bar
+    from fxfk.render import diagnostics
+    from fxfk.rules.validation import validate
 
     if no_cache:
         os.environ["FXFK_NO_CACHE"] = "1"  # also seen by worker processes
     day = parse_day(date)
     data_root = resolve_root(root)
     with progress_bar("解析登记册") as progress:
-        # Cross-file checks need only each register's facts, not its full model (fxfk.facts).
+        # Cross-file checks need only each register's facts, not its full model (fxfk.load.facts).
         result = validate(data_root, paths or None, today=day, progress=progress, full_models=False)
     chosen = format.value if format else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if chosen == "text":
-        output = reporters.render_text(result, color=use_color())
+        output = diagnostics.render_text(result, color=use_color())
     elif chosen == "json":
-        output = reporters.render_json(result)
+        output = diagnostics.render_json(result)
     elif chosen == "junit":
-        output = reporters.render_junit(result, strict)
+        output = diagnostics.render_junit(result, strict)
     else:
-        output = reporters.render_github(result, reporters.github_workspace_prefix(str(data_root)))
+        output = diagnostics.render_github(result, diagnostics.github_workspace_prefix(str(data_root)))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(reporters.render_markdown_table(result))
+                fh.write(diagnostics.render_markdown_table(result))
     typer.echo(output, nl=False)
     raise typer.Exit(0 if result.ok(strict) else 1)

@@ -1,7 +1,7 @@
 """Pydantic models for every file of a data repository (see shared/spec/data-format.md).
 
 The models check *shape*: types, required fields, enumerations, unknown keys. Rules that relate
-fields or files to each other live in :mod:`fxfk.checks`, each as a named function.
+fields or files to each other live in :mod:`fxfk.rules.repository`, each as a named function.
 """
 
 from fxfk.models.laws import Law, LawCatalogue

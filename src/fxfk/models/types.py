@@ -1,6 +1,6 @@
 """Field types shared by the models: bilingual enumerations, strict text, ISO dates, bounded numbers.
 
-The YAML loader (fxfk.yamlload) only ever produces str, int, bool, None, lists and dicts, so the
+The YAML loader (fxfk.load.yamlload) only ever produces str, int, bool, None, lists and dicts, so the
 types here are strict: a text field given ``true`` or ``12`` is an error that says to quote it,
 never a silent "True"/"12".
 
@@ -109,8 +109,8 @@ def _enum_schema(enum: type[LabelledEnum], what: str) -> dict:
 
 
 def echo(value: Any) -> str:
-    """A short, escaped excerpt of a value as the user wrote it, for messages (see fxfk.model_errors)."""
-    from fxfk.model_errors import echo as _echo  # model_errors imports this module
+    """A short, escaped excerpt of a value as the user wrote it, for messages (see fxfk.load.model_errors)."""
+    from fxfk.load.model_errors import echo as _echo  # model_errors imports this module
 
     return _echo(value)
 

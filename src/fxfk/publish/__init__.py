@@ -67,11 +67,11 @@ def parse_formats(values: list[str] | None, formats: tuple[str, ...] = FORMATS) 
 
 def prepare(root: Path, date: dt.date, offices: list[str] | None = None):
     """Everything up to the public view, with every refusal; returns the BuiltView."""
-    from fxfk.gcpause import gc_paused
-    from fxfk.laws import laws_not_in_force
+    from fxfk.load.gcpause import gc_paused
     from fxfk.publish.safety import scan_personal_data
     from fxfk.publish.view import build_view
-    from fxfk.validation import validate
+    from fxfk.rules.laws import laws_not_in_force
+    from fxfk.rules.validation import validate
 
     result = validate(root)
     errors = [d for d in result.diagnostics if d.severity == "error"]
@@ -112,11 +112,11 @@ def render_all(folder: Path, root: Path, view, formats: list[str], progress=None
 
     ``progress(done, total)`` is told about each office list rendered (per format).
     """
-    from fxfk.parallel import run_in_order
-    from fxfk.publish import tabular
-    from fxfk.publish.render import environment, render
+    from fxfk.load.parallel import run_in_order
+    from fxfk.load.repository import worker_count
     from fxfk.publish.view import chinese_date
-    from fxfk.repository import worker_count
+    from fxfk.render import tabular
+    from fxfk.render.templates import environment, render
 
     city_prefix, city_heading = _titles(view)
     written: list[str] = []
@@ -163,7 +163,7 @@ def render_all(folder: Path, root: Path, view, formats: list[str], progress=None
                                                  issuer=issuer, items=items, city=city, phone=phone)
 
     def docx_files(page: tuple):
-        from fxfk.publish import docx_writer
+        from fxfk.render import docx
 
         stem, title, np_title, issuer, offices, items, phone, city = page
         meta = [date_line]
@@ -172,13 +172,13 @@ def render_all(folder: Path, root: Path, view, formats: list[str], progress=None
             meta = [f"{o.latest.label}　发布时间：{chinese_date(o.latest.date)}"]
         if phone:
             meta.append(f"咨询电话：{phone}")
-        yield f"{stem}.docx", docx_writer.risk_list_docx(view, title, issuer, offices, meta)
-        yield f"{stem}.no-penalty.docx", docx_writer.no_penalty_docx(view, np_title, issuer, items, meta, city)
+        yield f"{stem}.docx", docx.risk_list_docx(view, title, issuer, offices, meta)
+        yield f"{stem}.no-penalty.docx", docx.no_penalty_docx(view, np_title, issuer, items, meta, city)
 
     def csv_task(stem: str, risks, no_penalty, city: bool) -> Callable[[], list[str]]:
         return lambda: [p.name for p in tabular.write_csv(folder, stem, risks, no_penalty, city)]
 
-    # Every office's files are independent of the others': rendered on every core (fxfk.parallel).
+    # Every office's files are independent of the others': rendered on every core (fxfk.load.parallel).
     workers = worker_count()
     for fmt in formats:
         if fmt in ("html", "md"):

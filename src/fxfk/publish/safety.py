@@ -1,6 +1,6 @@
-"""What must never be published: personal numbers in free text (laws not in force: ``fxfk.laws``).
+"""What must never be published: personal numbers in free text (laws not in force: ``fxfk.rules.laws``).
 
-The detector itself is :mod:`fxfk.personal_data`. Here it is applied twice: to every public field
+The detector itself is :mod:`fxfk.rules.personal_data`. Here it is applied twice: to every public field
 (diagnostics located at the field, so the user can jump there) and to the rendered public files
 (a custom template can write a number, or put two harmless fields side by side). ``fxfk publish``
 refuses to write anything while there are any.
@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from fxfk.diagnostics import Diagnostic, format_path
-from fxfk.personal_data import find_personal_numbers, normalise
+from fxfk.load.repository import SourceFile
 from fxfk.publish.view import PublicText
-from fxfk.repository import SourceFile
+from fxfk.rules.personal_data import find_personal_numbers, normalise
 
 
 def _position(source: SourceFile, loc: tuple, text: str, start: int, end: int) -> tuple[int, int]:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from fxfk.load.repository import Repository, SourceFile
 from fxfk.models import Register, Status
-from fxfk.repository import Repository, SourceFile
 
 # Before 2021-07-15 the 2017 text of the Administrative Penalty Law applied (第二十七条第二款);
 # from then on the 2021 text (第三十三条第一款). The no-penalty list names the one in force.

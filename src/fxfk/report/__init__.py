@@ -47,7 +47,7 @@ def parse_formats(values: list[str] | None) -> list[str]:
 def prepare(root: Path, date: dt.date, year: int | None = None, offices: Sequence[str] | None = None):
     """Validate, then compute every figure; returns the Report."""
     from fxfk.report.figures import build_report
-    from fxfk.validation import validate
+    from fxfk.rules.validation import validate
 
     result = validate(root)
     if result.errors:
@@ -63,11 +63,11 @@ def title_of(report) -> str:
 
 
 def render_all(folder: Path, root: Path, report, formats: list[str]) -> list[str]:
-    from fxfk.progress import describe_days
     from fxfk.publish import tidy_markdown
-    from fxfk.publish.render import environment, render
+    from fxfk.render.templates import environment, render
     from fxfk.report import figures
     from fxfk.report.charts import all_charts
+    from fxfk.tasks.status import describe_days
 
     charts = all_charts(report)
     title = title_of(report)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-
-from fxfk.escaping import xml_text
 from typing import Sequence
 
+from fxfk.render.escaping import xml_text
 from fxfk.report.figures import FUNNEL_STAGES, TASK_STATE_ORDER, Ratio, Report, number
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif"

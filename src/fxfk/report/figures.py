@@ -9,7 +9,7 @@ Definitions (the README repeats them for the reader; the notice is silent on all
   published; *published* = public on the report date (status published and its batch dated on or
   before the date — the public list's rule). A point published in a batch still to come counts as
   approved. Each stage contains the next; share published = published / identified.
-* **Tasks**: :func:`fxfk.progress.task_statuses` of the year's table, worst state first.
+* **Tasks**: :func:`fxfk.tasks.status.task_statuses` of the year's table, worst state first.
 * **Activities**: sum of ``count`` per office and kind, for activities dated in the report year up
   to the report date.
 * **Evaluation** (附件1 二(六)), for every point public on the report date: *before* = its cases in
@@ -27,15 +27,15 @@ Definitions (the README repeats them for the reader; the notice is silent on all
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from typing import Sequence
 
+from fxfk.load.repository import Repository
 from fxfk.models import Activity, ActivityKind, Level, OfficeKind, Register, Risk, Status
-from fxfk.progress import TaskState, TaskStatus, default_year, select_offices, task_statuses
 from fxfk.publish.view import is_public
-from fxfk.repository import Repository
+from fxfk.tasks.status import TaskState, TaskStatus, default_year, select_offices, task_statuses
 
 NO_DATA = "无数据"
 TYPICAL_CASES = 3  # how many of the largest falls are proposed as 典型案例

@@ -22,20 +22,20 @@ import json
 from dataclasses import dataclass
 from typing import Sequence
 
-from fxfk.escaping import json_text, md, terminal
+from fxfk.load.repository import Repository
 from fxfk.models import Level, Register, Risk, Status
 from fxfk.models.types import LEVEL_ORDER
-from fxfk.progress import (
-    TaskState,
+from fxfk.render.escaping import json_text, md, terminal
+from fxfk.tasks.status import (
     _KIND_ORDER,
+    TaskState,
     describe_days,
-    paint,
-    pad,
     display_width,
+    pad,
+    paint,
     select_offices,
 )
-from fxfk.repository import Repository
-from fxfk.workdays import WorkCalendar
+from fxfk.tasks.workdays import WorkCalendar
 
 
 @dataclass(frozen=True)

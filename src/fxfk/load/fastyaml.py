@@ -6,7 +6,7 @@ file is one of ``key: value``, ``key:``, ``- value`` or ``- key: value`` with a 
 ``[a, b]`` value, so this module reads exactly that, line by line, a few times faster.
 
 It is a *fast path*, never a second opinion: :func:`parse` returns the same data the strict loader
-(:func:`fxfk.yamlload.load_text`) would, or ``None`` — "not sure" — for anything outside that
+(:func:`fxfk.load.yamlload.load_text`) would, or ``None`` — "not sure" — for anything outside that
 subset or anything the strict loader would say something about: block scalars (``|``, ``>``),
 multi-line plain values, flow mappings, anchors, tags, quoted keys, escapes, duplicate keys,
 YAML 1.1 words like ``no``, tabs, lone carriage returns (CRLF is fine), control characters,
@@ -323,7 +323,7 @@ def parse(text: str) -> dict | None:
 class Positions:
     """Where each node of a file starts, as libyaml's marks say, for files :func:`parse` reads.
 
-    ``locate`` walks a path exactly as :meth:`fxfk.yamlload.LoadedYaml.locate` walks libyaml's node
+    ``locate`` walks a path exactly as :meth:`fxfk.load.yamlload.LoadedYaml.locate` walks libyaml's node
     tree (``tests/test_fastyaml.py`` compares the two on every node): composing that tree costs
     ~14 ms for a big register; this index, ~5 ms, and far less memory.
     """

@@ -2,7 +2,7 @@
 
 The files are written by hand and reviewed as diffs, so re-dumping YAML (which loses comments,
 quoting, order and blank lines) is out of the question. Instead each change is a targeted edit of
-one line, found through the node positions of :mod:`fxfk.yamlload`:
+one line, found through the node positions of :mod:`fxfk.load.yamlload`:
 
 * a wrong value is replaced in place, in the same quoting and the same spelling family (an English
   token stays English, a Chinese label stays Chinese), keeping any comment after it;
@@ -25,8 +25,8 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from fxfk.errors import FxfkError
+from fxfk.load.yamlload import load_text
 from fxfk.models import Level, Risk
-from fxfk.yamlload import load_text
 
 _CHINESE = {Level.high: "高", Level.medium: "中", Level.low: "低"}
 _CHINESE_LONG = {Level.high: "高风险", Level.medium: "中风险", Level.low: "低风险"}

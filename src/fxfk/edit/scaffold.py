@@ -16,10 +16,11 @@ from pathlib import Path
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from fxfk import __version__
+from fxfk.edit.level_lines import _atomic_write
 from fxfk.errors import FxfkError
-from fxfk.level_writer import _atomic_write
-from fxfk.levels import explain
-from fxfk.model_errors import echo
+from fxfk.load.model_errors import echo
+from fxfk.load.repository import load_repository
+from fxfk.load.yamlload import decode, load_text
 from fxfk.models import Factors, OfficeKind, Register
 from fxfk.models.types import (
     NAME_MAX,
@@ -30,8 +31,7 @@ from fxfk.models.types import (
     text_problem,
     windows_reserved_message,
 )
-from fxfk.repository import load_repository
-from fxfk.yamlload import decode, load_text
+from fxfk.rules.levels import explain
 
 # Placeholder text of a new point's required fields: it passes validation (non-blank text) but
 # says plainly that it is still to be written. `fxfk publish` never shows drafts.
@@ -64,7 +64,7 @@ _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f-\x9f\u2028\u2029]')
 
 def _yaml_text(value: str) -> str:
     """A YAML scalar for any text: plain when that reads back as the same text, else double-quoted."""
-    from fxfk.yamlload import YAML11_BOOLEANS
+    from fxfk.load.yamlload import YAML11_BOOLEANS
 
     plain_words = YAML11_BOOLEANS | {"true", "false", "null", "True", "False", "Null", "TRUE", "FALSE", "NULL"}
     if _PLAIN_SAFE.fullmatch(value) and value not in plain_words:
@@ -83,7 +83,7 @@ class InitResult:
 
 def init_files(organization: str, year: int, source: str | None) -> dict[str, str]:
     """Relative path → text of every file ``fxfk init`` writes (the JSON schemas included)."""
-    from fxfk.schema import SCHEMAS, render
+    from fxfk.models.schema import SCHEMAS, render
 
     repo_url = source or SOURCE_PLACEHOLDER
     pip_spec = f"fxfk @ git+{source}@v{__version__}" if source else f"fxfk=={__version__}"
@@ -258,7 +258,7 @@ def _check_register(text: str, rel: str) -> None:
     if loaded.ok:
         from pydantic import ValidationError
 
-        from fxfk.model_errors import diagnostics_from
+        from fxfk.load.model_errors import diagnostics_from
 
         try:
             Register.model_validate(loaded.data)

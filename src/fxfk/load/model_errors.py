@@ -19,7 +19,7 @@ from fxfk.diagnostics import Diagnostic, format_path
 from fxfk.models.types import CONTROL_CHARACTERS, text_problem
 
 if TYPE_CHECKING:
-    from fxfk.yamlload import LoadedYaml
+    from fxfk.load.yamlload import LoadedYaml
 
 ECHO_MAX = 20  # characters of a bad value repeated in a message, then "…"
 

@@ -2,7 +2,7 @@
 
 They see only their own file and the settings, so their findings are computed where the file is
 parsed (in a worker process, for big repositories) and cached with it. Rules that compare files
-live in :mod:`fxfk.checks`; that module also runs these on registers that were not checked when
+live in :mod:`fxfk.rules.repository`; that module also runs these on registers that were not checked when
 they were loaded.
 """
 
@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from fxfk.diagnostics import Diagnostic, Severity, format_path
-from fxfk.levels import explain
 from fxfk.models import ActivityKind, BasisRole, Level, Register, Settings, Status
+from fxfk.rules.levels import explain
 
 if TYPE_CHECKING:
-    from fxfk.repository import SourceFile
+    from fxfk.load.repository import SourceFile
 
 
 def diag(source: SourceFile, loc: tuple, code: str, message: str, severity: Severity = "error", key: bool = False) -> Diagnostic:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import io
 
-from fxfk.escaping import xml_text  # DOCX is XML 1.0: no control characters
 from fxfk.publish import plain
-from fxfk.publish.tabular import fixed_time, normalize_zip
 from fxfk.publish.view import PublicView, chinese_date
+from fxfk.render.escaping import xml_text  # DOCX is XML 1.0: no control characters
+from fxfk.render.tabular import fixed_time, normalize_zip
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"

@@ -4,7 +4,7 @@
 rebuild every full model just to compare ids across files: a full register costs ~3 ms to
 validate or unpickle, its facts a few hundredths of that. The facts are read-only mirrors of the
 model: every attribute here has the same name, type and value as in :mod:`fxfk.models.register`,
-so the repository-wide checks (``fxfk.checks``, ``fxfk.hotspots``, ``fxfk.laws``) run unchanged on
+so the repository-wide checks (``fxfk.rules.repository``, ``fxfk.rules.hotspots``, ``fxfk.rules.laws``) run unchanged on
 either. ``tests/test_facts.py`` holds the mirror to that promise.
 
 On disk (the cache) and between processes, facts are nested tuples of plain values, which
@@ -92,7 +92,7 @@ _ROLES = {m.value: m for m in BasisRole}
 
 
 # The same legal bases are cited by thousands of points: they share one (immutable) tuple, so the
-# checks can work each distinct one out once (see fxfk.hotspots.inconsistencies, fxfk.laws).
+# checks can work each distinct one out once (see fxfk.rules.hotspots.inconsistencies, fxfk.rules.laws).
 _BASES: dict[tuple, tuple[BasisFacts, ...]] = {}
 _FACTORS: dict[str, FactorFacts] = {}
 

@@ -31,8 +31,8 @@ def _autoescape(name: str | None) -> bool:
 
 
 def md_cell(value) -> str:
-    """Data as Markdown text or a table cell: shown literally, line breaks as <br> (fxfk.escaping.md)."""
-    from fxfk.escaping import md
+    """Data as Markdown text or a table cell: shown literally, line breaks as <br> (fxfk.render.escaping.md)."""
+    from fxfk.render.escaping import md
 
     return md(value)
 

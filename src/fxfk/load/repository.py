@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import marshal
 import multiprocessing
 import os
-import marshal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,15 +38,15 @@ from pydantic import BaseModel, ValidationError
 
 from fxfk.diagnostics import MAX_PER_FILE, Diagnostic, omitted_line
 from fxfk.errors import FxfkError
-from fxfk.model_errors import diagnostics_from
+from fxfk.load.cache import FileCache
+from fxfk.load.cache import dumps as cache_dumps
+from fxfk.load.cache import enabled as cache_enabled
+from fxfk.load.facts import facts_from_plain, plain_facts
+from fxfk.load.gcpause import gc_paused
+from fxfk.load.model_errors import diagnostics_from
+from fxfk.load.yamlload import DEFAULT_MAX_BYTES, LoadedYaml, load_bytes, read_limited
 from fxfk.models import LawCatalogue, Register, Settings, TaskTable
-from fxfk.cache import FileCache
-from fxfk.cache import dumps as cache_dumps
-from fxfk.cache import enabled as cache_enabled
-from fxfk.facts import facts_from_plain, plain_facts
-from fxfk.file_checks import check_register
-from fxfk.gcpause import gc_paused
-from fxfk.yamlload import DEFAULT_MAX_BYTES, LoadedYaml, load_bytes, read_limited
+from fxfk.rules.register import check_register
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -60,9 +60,9 @@ class SourceFile(Generic[M]):
     rel: str  # relative to the data root, forward slashes
     path: Path
     loaded: LoadedYaml
-    # The file's model; for registers loaded for `fxfk validate`, their facts (fxfk.facts).
+    # The file's model; for registers loaded for `fxfk validate`, their facts (fxfk.load.facts).
     model: M | None = None
-    # True once the one-register rules (fxfk.file_checks) have run and their findings are in loaded.
+    # True once the one-register rules (fxfk.rules.register) have run and their findings are in loaded.
     checked: bool = False
 
     @property
@@ -90,7 +90,7 @@ class Repository:
     def derived(self, key: object, compute: Callable[[], T]) -> T:
         """``compute()``, once per key: for values several checks need on big repositories.
 
-        Valid while the loaded files are not changed; :func:`fxfk.checks.run_checks` starts afresh.
+        Valid while the loaded files are not changed; :func:`fxfk.rules.repository.run_checks` starts afresh.
         """
         if key not in self._derived:
             self._derived[key] = compute()
@@ -218,7 +218,7 @@ class _Kind:
 def _parse(rel: str, path: Path, raw: bytes, kind: _Kind) -> tuple[SourceFile, bytes | None, bytes | None]:
     """Parse, validate and check one file: its SourceFile and, when it is clean, its cache parts.
 
-    The parts are marshalled ``(facts, diagnostics)`` and the plain data (see :mod:`fxfk.cache`);
+    The parts are marshalled ``(facts, diagnostics)`` and the plain data (see :mod:`fxfk.load.cache`);
     a file whose shape is wrong has no parts: it is parsed again next time, to locate its errors.
     """
     loaded = load_bytes(raw, rel, path=path, pure=kind.pure)
@@ -375,10 +375,10 @@ def load_repository(
 ) -> Repository:
     """Load every file of the data repository. ``progress(done, total)`` is told about each file.
 
-    With ``full_models=False`` the registers' ``model`` is their :class:`~fxfk.facts.RegisterFacts`
+    With ``full_models=False`` the registers' ``model`` is their :class:`~fxfk.load.facts.RegisterFacts`
     — all that the cross-file checks of ``fxfk validate`` need, at a fraction of the cost; every
     other command asks for full models. Either way each register has been through the
-    one-register rules (``fxfk.file_checks``), whose findings are among ``repo.diagnostics``.
+    one-register rules (``fxfk.rules.register``), whose findings are among ``repo.diagnostics``.
     """
     with gc_paused(keep=True):  # what is loaded lives as long as the command
         return _load_repository(root, max_bytes, pure, progress, full_models)

@@ -30,14 +30,12 @@ from pydantic import BaseModel, ValidationError
 
 from fxfk.diagnostics import Diagnostic
 from fxfk.errors import FxfkError, os_error_cause
-from fxfk.levels import explain
-from fxfk.model_errors import diagnostics_from
+from fxfk.load.model_errors import diagnostics_from
+from fxfk.load.repository import SETTINGS_FILE, YAML_SUFFIXES, Repository, SourceFile
+from fxfk.load.yamlload import DEFAULT_MAX_BYTES, LoadedYaml, decode, load_text, too_large
 from fxfk.models import LawCatalogue, Register, Settings, TaskTable
 from fxfk.models.types import LEVEL_ORDER, Status
-from fxfk.repository import SETTINGS_FILE, YAML_SUFFIXES, Repository, SourceFile
-from fxfk.yamlload import DEFAULT_MAX_BYTES, LoadedYaml, decode, load_text, too_large
-
-
+from fxfk.rules.levels import explain
 
 # --- git --------------------------------------------------------------------------------------
 
@@ -226,7 +224,7 @@ def _source(rel: str, raw: bytes | LoadedYaml, model: type[BaseModel]) -> Source
 
 def build_side(label: str, commit: str | None, files: dict[str, bytes | LoadedYaml], day: dt.date) -> Side:
     """Load a side's files into a Repository and run every check on it, as fxfk validate does."""
-    from fxfk.checks import run_checks
+    from fxfk.rules.repository import run_checks
 
     repo = Repository(root=Path("."), settings=Settings())
     repo.today = day  # checks that depend on the day (scheduled batches) use the diff's --date
@@ -524,7 +522,7 @@ def is_empty(report: dict) -> bool:
 
 
 def render_json(report: dict) -> str:
-    from fxfk.escaping import json_text
+    from fxfk.render.escaping import json_text
 
     return json_text(json.dumps(report, ensure_ascii=False, indent=2)) + "\n"
 
@@ -538,7 +536,8 @@ def _lines(report: dict, md: bool) -> list[str]:
     In Markdown (posted as a pull-request comment) every data-derived text goes through ``esc`` or
     ``code``; text output is made safe for a terminal as a whole by ``render_text``.
     """
-    from fxfk.escaping import md as md_text, md_code
+    from fxfk.render.escaping import md as md_text
+    from fxfk.render.escaping import md_code
 
     def code(s: str) -> str:
         return md_code(s) if md else s
@@ -669,7 +668,7 @@ def _title(report: dict) -> str:
 
 
 def render_text(report: dict) -> str:
-    from fxfk.escaping import terminal
+    from fxfk.render.escaping import terminal
 
     title = f"fxfk diff：{_title(report)}"
     # Titles, messages and file names come from the data: a terminal must not act on them.

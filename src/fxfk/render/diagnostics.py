@@ -10,8 +10,8 @@ import os
 from typing import Callable
 
 from fxfk.diagnostics import OMITTED, Diagnostic
-from fxfk.escaping import gh_data, gh_property, json_text, md, md_code, terminal, xml_text
-from fxfk.validation import ValidationResult
+from fxfk.render.escaping import gh_data, gh_property, json_text, md, md_code, terminal, xml_text
+from fxfk.rules.validation import ValidationResult
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
 _COLOR = {"error": "\033[31m", "warning": "\033[33m", "file": "\033[1m", "reset": "\033[0m"}

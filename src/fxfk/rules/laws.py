@@ -39,9 +39,9 @@ from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple
 
 from fxfk.diagnostics import Diagnostic, Severity, format_path
-from fxfk.escaping import json_text, md, terminal
+from fxfk.load.repository import Repository, SourceFile
 from fxfk.models import BasisRole, Law, LawCatalogue, LawRank, Status
-from fxfk.repository import Repository, SourceFile
+from fxfk.render.escaping import json_text, md, terminal
 
 _MARKS = re.compile(r"[《》〈〉<>\s]")
 _TRIAL = re.compile(r"\(试行\)")  # after NFKC the brackets are half-width
@@ -281,7 +281,7 @@ class Citation:
     one object, a province's 300,000 basis entries make a few hundred citations.
     """
 
-    basis: object  # fxfk.models.Basis or fxfk.facts.BasisFacts
+    basis: object  # fxfk.models.Basis or fxfk.load.facts.BasisFacts
     batch: int | None
     batch_date: dt.date | None  # the date of the batch, when the register defines it
     status: Status

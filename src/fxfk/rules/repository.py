@@ -3,9 +3,9 @@
 Each rule is a small named function ``check_<rule>(repo)`` that yields diagnostics; ``CHECKS``
 lists them in the order they run. They only look at files whose shape is valid, so one broken
 file never stops the others from being checked. Rules on one register at a time are in
-:mod:`fxfk.file_checks`.
+:mod:`fxfk.rules.register`.
 
-On registers the rules here read only what :mod:`fxfk.facts` keeps, so ``fxfk validate`` can run
+On registers the rules here read only what :mod:`fxfk.load.facts` keeps, so ``fxfk validate`` can run
 them on the facts of 3,000 registers instead of their full models.
 """
 
@@ -13,16 +13,16 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from fxfk.deadline import DeadlineError, parse_deadline
 from fxfk.diagnostics import Diagnostic
-from fxfk.file_checks import check_register, diag
-from fxfk.gcpause import gc_paused
-from fxfk.hotspots import check_hotspot_early_warning, check_level_consistency_across_offices
-from fxfk.laws import LAW_CHECKS
-from fxfk.model_errors import echo
+from fxfk.load.gcpause import gc_paused
+from fxfk.load.model_errors import echo
+from fxfk.load.repository import Repository, SourceFile
 from fxfk.models import OfficeKind
 from fxfk.models.types import is_windows_reserved, windows_reserved_message
-from fxfk.repository import Repository, SourceFile
+from fxfk.rules.hotspots import check_hotspot_early_warning, check_level_consistency_across_offices
+from fxfk.rules.laws import LAW_CHECKS
+from fxfk.rules.register import check_register, diag
+from fxfk.tasks.deadline import DeadlineError, parse_deadline
 
 
 def _where(source: SourceFile, loc: tuple) -> str:
@@ -176,7 +176,7 @@ CHECKS: list[Check] = [
 def run_checks(repo: Repository, checks: list[Check] | None = None) -> list[Diagnostic]:
     """Findings of the repository-wide rules, plus the one-register rules of registers not yet checked.
 
-    Registers loaded by :func:`fxfk.repository.load_repository` were checked where they were parsed
+    Registers loaded by :func:`fxfk.load.repository.load_repository` were checked where they were parsed
     (their findings are already among ``repo.diagnostics``); ones built elsewhere (``fxfk diff``) not.
     """
     out: list[Diagnostic] = []

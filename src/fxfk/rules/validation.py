@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from fxfk.checks import run_checks
 from fxfk.diagnostics import Diagnostic, cap_per_file, count
 from fxfk.errors import FxfkError
-from fxfk.repository import Repository, load_repository
+from fxfk.load.repository import Repository, load_repository
+from fxfk.rules.repository import run_checks
 
 
 @dataclass

@@ -29,9 +29,9 @@ from functools import lru_cache
 from typing import Iterable, Iterator
 
 from fxfk.diagnostics import Diagnostic, format_path
+from fxfk.load.repository import Repository, SourceFile
 from fxfk.models import BasisRole, Level, Risk, Status
 from fxfk.models.settings import Hotspot
-from fxfk.repository import Repository, SourceFile
 
 
 @dataclass(eq=False, slots=True)  # identity: a point is one place in one file; not frozen: cheaper
@@ -276,7 +276,7 @@ def inconsistencies(points: list[Point]) -> list[Inconsistency]:
     return [Inconsistency(tuple(articles), tuple(members)) for articles, members in merged.values()]
 
 
-# --- the checks that `fxfk validate` runs (appended to fxfk.checks.CHECKS) ---------------------
+# --- the checks that `fxfk validate` runs (appended to fxfk.rules.repository.CHECKS) ---------------------
 
 
 def check_hotspot_early_warning(repo: Repository) -> Iterator[Diagnostic]:

@@ -1,9 +1,9 @@
 """`fxfk classify` as a library: explain every point's level, warn, and render the result.
 
-For every risk point: the level 附件1 一 gives (:func:`fxfk.levels.explain`), the clause that decided
+For every risk point: the level 附件1 一 gives (:func:`fxfk.rules.levels.explain`), the clause that decided
 it in the notice's own words, the facts that triggered it, the declared level and whether they agree,
 disagree, or disagree with a ``level_reason``. Hotspot warnings and cross-office inconsistencies come
-from :mod:`fxfk.hotspots`; fixing the files is :mod:`fxfk.level_writer`.
+from :mod:`fxfk.rules.hotspots`; fixing the files is :mod:`fxfk.edit.level_lines`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from pydantic import ValidationError
 
 from fxfk.diagnostics import Diagnostic
 from fxfk.errors import FxfkError
-from fxfk.escaping import csv_cell, json_text, md, terminal
-from fxfk.hotspots import (
+from fxfk.load.repository import Repository, load_repository
+from fxfk.models import Level, Register
+from fxfk.render.escaping import csv_cell, json_text, md, terminal
+from fxfk.rules.hotspots import (
     Cluster,
     HotspotWarning,
     Inconsistency,
@@ -33,10 +35,8 @@ from fxfk.hotspots import (
     latest_year,
     points_of,
 )
-from fxfk.levels import Explanation, explain, fact_value
-from fxfk.models import Level, Register
-from fxfk.repository import Repository, load_repository
-from fxfk.validation import ValidationResult, validate_repository
+from fxfk.rules.levels import Explanation, explain, fact_value
+from fxfk.rules.validation import ValidationResult, validate_repository
 
 AGREES, EXPLAINED, DISAGREES, MISSING = "agrees", "explained", "disagrees", "missing"
 STATUS_LABEL = {AGREES: "一致", EXPLAINED: "有说明", DISAGREES: "不一致", MISSING: "未填写"}
@@ -146,7 +146,7 @@ def load(root: Path) -> tuple[Repository, set[tuple[str, int]], list[Diagnostic]
 
 
 def blocking_report(repo: Repository, blocking: list[Diagnostic]) -> str:
-    from fxfk.reporters import render_text
+    from fxfk.render.diagnostics import render_text
 
     head = "以下错误使 fxfk classify 无法可靠地分级（风险点会被漏掉或无法区分）；请先修正（fxfk validate 可查看全部问题）：\n\n"
     return head + render_text(ValidationResult(repo, len(repo.files), blocking))

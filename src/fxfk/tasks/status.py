@@ -2,7 +2,7 @@
 
 The one entry point other commands reuse is :func:`task_statuses`::
 
-    from fxfk.progress import task_statuses
+    from fxfk.tasks.status import task_statuses
     rows = task_statuses(repo, 2019, dt.date(2019, 9, 10))
     # [TaskStatus(task_id="1", office_id="jinshui", status=TaskState.open, ...), ...]
 
@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Sequence
 
-from fxfk.deadline import parse_deadline
 from fxfk.errors import FxfkError
-from fxfk.escaping import json_text, md, terminal
+from fxfk.load.repository import Repository
 from fxfk.models import Activity, Office, OfficeKind, Task
-from fxfk.repository import Repository
-from fxfk.workdays import WorkCalendar
+from fxfk.render.escaping import json_text, md, terminal
+from fxfk.tasks.deadline import parse_deadline
+from fxfk.tasks.workdays import WorkCalendar
 
 
 class TaskState(str, Enum):
@@ -100,7 +100,7 @@ class TaskStatus:
     and including ``today``; ``target`` is the table's ``target`` (None: one activity completes it).
     ``working_days_left`` is None once done or when there is no fixed deadline; otherwise working
     days from today through the deadline (today included), negative = working days overdue
-    (see :mod:`fxfk.workdays`).
+    (see :mod:`fxfk.tasks.workdays`).
     """
 
     task_id: str
@@ -222,7 +222,7 @@ def task_statuses(
     """Every applicable (task, office) pair of ``year``'s table on ``today``.
 
     ``offices`` restricts to those ids/kinds (:func:`select_offices`). Pass a ``calendar`` to read
-    its :meth:`~fxfk.workdays.WorkCalendar.fallback_note` afterwards. The repository should have
+    its :meth:`~fxfk.tasks.workdays.WorkCalendar.fallback_note` afterwards. The repository should have
     passed validation (deadlines parse, task ids are unique); raises FxfkError when there is no
     table for ``year``.
     """

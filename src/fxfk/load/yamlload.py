@@ -17,7 +17,7 @@ Everything that reads a data file goes through :func:`load_file`. It
   tree composed again when asked for).
 
 libyaml (``CParser``) is used where present, the pure-Python parser otherwise; both give the same
-diagnostics (the tests run both). Before either, :mod:`fxfk.fastyaml` reads the plain block style
+diagnostics (the tests run both). Before either, :mod:`fxfk.load.fastyaml` reads the plain block style
 that nearly every data file is written in, several times faster; it steps aside for everything
 else, and the node tree for positions is composed by libyaml only when something is reported.
 """
@@ -40,10 +40,10 @@ from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from fxfk import fastyaml
-from fxfk.fastyaml import MAX_INT_DIGITS, YAML11_BOOLEANS, IntegerTooLong
 from fxfk.diagnostics import Diagnostic, excerpt, format_path
-from fxfk.gcpause import gc_paused
+from fxfk.load import fastyaml
+from fxfk.load.fastyaml import MAX_INT_DIGITS, YAML11_BOOLEANS, IntegerTooLong
+from fxfk.load.gcpause import gc_paused
 
 # The one per-file size limit: every reader of data files (also of git blobs) applies it.
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024

@@ -3,7 +3,7 @@
 Each data file's parsed and checked result is stored under the SHA-256 of its bytes (plus what
 else decides the result: the kind of file, the settings) in a folder named by a fingerprint of
 the tool, so an unchanged file is not parsed again. A file has two parts, written by
-:mod:`fxfk.repository`: ``s`` (its facts and its own diagnostics — all ``fxfk validate`` reads)
+:mod:`fxfk.load.repository`: ``s`` (its facts and its own diagnostics — all ``fxfk validate`` reads)
 and ``d`` (its plain data, from which the other commands rebuild the full model). Cross-file
 checks are never cached: they always run on everything.
 
@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import marshal
+import os
 import re
-import shutil
 import secrets
+import shutil
 import stat
 import tempfile
 from functools import lru_cache
@@ -58,7 +58,7 @@ def tool_fingerprint() -> str:
     """
     from fxfk import __version__
 
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # the whole fxfk package, not just load/
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(package.rglob("*.py")):
         stat = path.stat()
