@@ -1,0 +1,210 @@
+"""The package layout of issue 14, checked on the source: which package may import which, where the
+terminal libraries and the environment may be used, and how long a module may grow.
+
+Imports are read with ``ast`` (including the lazy ones inside functions), so nothing is imported.
+Each rule has a set of today's known offenders; a new offender fails the test, and so does an
+offender that is gone but still listed, so the sets only ever shrink.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+PACKAGE = SRC / "fxfk"
+
+# Lower layers never import higher ones. "" is the package's own top-level modules (errors,
+# diagnostics), which everything may use. Packages of the same layer do not import each other.
+LAYERS = {
+    "": 0,
+    "models": 1,
+    "load": 2,
+    "tasks": 3,  # below rules: the task-table checks in rules.repository use tasks.deadline
+    "rules": 4,
+    "render": 5,
+    "publish": 6,
+    "diff": 6,
+    "edit": 6,
+    "report": 7,
+    "cli": 8,
+}
+
+# (importing module, imported module) against the layers. Issue 14 step 2 removes these.
+UPWARD_IMPORTS = {
+    ("fxfk.models.types", "fxfk.load.model_errors"),  # echo() of a user's value in model messages
+    ("fxfk.load.repository", "fxfk.rules.register"),  # one register's checks run while parsing, cached per file
+    ("fxfk.tasks.guidance", "fxfk.render.escaping"),  # renders its own text, Markdown and JSON
+    ("fxfk.tasks.status", "fxfk.render.escaping"),  # renders its own text, Markdown and JSON
+    ("fxfk.rules.classify", "fxfk.render.escaping"),  # renders its own text, Markdown, CSV and JSON
+    ("fxfk.rules.classify", "fxfk.render.diagnostics"),
+    ("fxfk.rules.laws", "fxfk.render.escaping"),  # renders its own text, Markdown and JSON
+    ("fxfk.render.templates", "fxfk.publish.plain"),  # publish.view and publish.plain are the public
+    ("fxfk.render.templates", "fxfk.publish.view"),  # list's content, computed, not rendered
+    ("fxfk.render.docx", "fxfk.publish.plain"),
+    ("fxfk.render.docx", "fxfk.publish.view"),
+    ("fxfk.render.tabular", "fxfk.publish.plain"),
+    ("fxfk.render.tabular", "fxfk.publish.view"),
+}
+
+TERMINAL_LIBRARIES = {"typer", "click", "rich"}
+
+# (module, variable) read from os.environ outside cli/.
+ENVIRONMENT_ALLOWED = {
+    ("fxfk.load.cache", "XDG_CACHE_HOME"),  # where the cache key lives, as every tool finds it
+}
+ENVIRONMENT_READERS = {  # issue 14 step 2 removes these: the CLI reads them and passes options
+    ("fxfk.load.cache", "FXFK_NO_CACHE"),
+    ("fxfk.load.repository", "FXFK_JOBS"),
+    ("fxfk.load.yamlload", "FXFK_PURE_YAML"),
+    ("fxfk.render.diagnostics", "GITHUB_WORKSPACE"),
+}
+
+MAX_LINES = 400
+OVERSIZED = {  # issue 14 step 2 splits these
+    "fxfk.diff.compare",
+    "fxfk.load.repository",
+    "fxfk.load.yamlload",
+    "fxfk.models.types",
+    "fxfk.publish",
+    "fxfk.report.figures",
+    "fxfk.rules.classify",
+    "fxfk.rules.laws",
+    "fxfk.tasks.status",
+}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+@lru_cache(maxsize=1)
+def modules() -> dict[str, tuple[Path, ast.Module]]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        found[module_name(path)] = (path, ast.parse(path.read_text(encoding="utf-8"), str(path)))
+    return found
+
+
+def package_of(module: str) -> str:
+    """The package a module belongs to: ``fxfk.load.cache`` is in ``load``; ``fxfk.errors`` in ``""``."""
+    if module == "fxfk.__main__":
+        return "cli"  # the entry point only calls the CLI
+    parts = module.split(".")
+    if len(parts) > 1 and (PACKAGE / parts[1]).is_dir():
+        return parts[1]
+    return ""
+
+
+def imported(tree: ast.Module) -> set[str]:
+    """Every module an import statement names, anywhere in the file; ``from a import b`` names
+    ``a.b`` when that is a module of fxfk, else ``a``."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                child = f"{node.module}.{alias.name}"
+                names.add(child if child in modules() else node.module)
+    return names
+
+
+def fxfk_imports() -> set[tuple[str, str]]:
+    return {
+        (module, name)
+        for module, (_, tree) in modules().items()
+        for name in imported(tree)
+        if name == "fxfk" or name.startswith("fxfk.")
+    }
+
+
+def test_modules_found():
+    assert {"fxfk.load.repository", "fxfk.rules.register", "fxfk.cli.app"} <= modules().keys()
+    assert {package_of(m) for m in modules()} == LAYERS.keys()
+
+
+def test_load_imports_nothing_above_models():
+    forbidden = {"rules", "tasks", "render", "publish", "report", "diff", "edit", "cli"}
+    offenders = {
+        (module, name)
+        for module, name in fxfk_imports()
+        if package_of(module) == "load" and package_of(name) in forbidden
+    }
+    assert offenders - UPWARD_IMPORTS == set()
+
+
+def test_packages_import_only_lower_layers():
+    """No import cycle between packages: every import goes down the layers."""
+    upward = {
+        (module, name)
+        for module, name in fxfk_imports()
+        if package_of(module) != package_of(name) and LAYERS[package_of(name)] >= LAYERS[package_of(module)]
+    }
+    assert upward - UPWARD_IMPORTS == set(), "new import against the layers"
+    assert UPWARD_IMPORTS - upward == set(), "fixed: remove it from UPWARD_IMPORTS"
+
+
+def test_terminal_libraries_only_in_cli():
+    offenders = {
+        (module, name)
+        for module, (_, tree) in modules().items()
+        for name in imported(tree)
+        if name.split(".")[0] in TERMINAL_LIBRARIES and package_of(module) != "cli"
+    }
+    assert offenders == set()
+
+
+def environment_reads(tree: ast.Module) -> set[str]:
+    """The variables a module reads from the environment; ``?`` when the name is not a literal."""
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+    def literal(node) -> str:
+        return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else "?"
+
+    reads = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "os":
+            reads.update("?" for alias in node.names if alias.name in ("environ", "getenv", "environb"))
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "os"):
+            continue
+        parent = parents.get(node)
+        if node.attr == "getenv":
+            reads.add(literal(parent.args[0]) if isinstance(parent, ast.Call) and parent.args else "?")
+        elif node.attr in ("environ", "environb"):
+            if isinstance(parent, ast.Subscript):
+                reads.add(literal(parent.slice))
+            elif isinstance(parent, ast.Attribute) and isinstance(parents.get(parent), ast.Call) and parents[parent].args:
+                reads.add(literal(parents[parent].args[0]))
+            else:
+                reads.add("?")
+    return reads
+
+
+def test_environment_read_only_in_cli():
+    reads = {
+        (module, name)
+        for module, (_, tree) in modules().items()
+        if package_of(module) != "cli"
+        for name in environment_reads(tree)
+    }
+    assert reads - ENVIRONMENT_ALLOWED - ENVIRONMENT_READERS == set(), "read it in cli/ and pass it as an argument"
+    assert ENVIRONMENT_READERS - reads == set(), "fixed: remove it from ENVIRONMENT_READERS"
+
+
+@pytest.mark.parametrize("source", ['os.environ["A"]', 'os.environ.get("A", "")', 'os.getenv("A")'])
+def test_environment_reads_are_seen(source):
+    assert environment_reads(ast.parse(f"import os\n{source}\n")) == {"A"}
+
+
+def test_modules_are_short():
+    lengths = {module: len(path.read_text(encoding="utf-8").splitlines()) for module, (path, _) in modules().items()}
+    long = {module for module, n in lengths.items() if n > MAX_LINES}
+    assert long - OVERSIZED == set(), f"split modules over {MAX_LINES} lines"
+    assert OVERSIZED - long == set(), "short now: remove it from OVERSIZED"
