@@ -4,6 +4,7 @@ wording of the machine's own refusals (a full disk, a read-only folder …), whi
 from __future__ import annotations
 
 import errno
+from typing import Any, Sequence
 
 # The causes a user can act on, in their words; other errno values keep the system's text.
 _CAUSES = {
@@ -44,6 +45,20 @@ class FxfkError(Exception):
         self.message = message
         if exit_code is not None:
             self.exit_code = exit_code
+
+
+class DataRefused(FxfkError):
+    """The one way every command refuses to work on data with errors (or to publish what it must not).
+
+    ``diagnostics`` are the located findings that forbid it (``fxfk.diagnostics.Diagnostic``); the CLI
+    prints them, then the message, and exits 1.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, diagnostics: Sequence[Any] = ()):
+        super().__init__(message)
+        self.diagnostics = list(diagnostics)
 
 
 def os_error_cause(exc: OSError) -> str:
