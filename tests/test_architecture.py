@@ -35,8 +35,6 @@ LAYERS = {
 
 # (importing module, imported module) against the layers. Issue 14 step 2 removes these.
 UPWARD_IMPORTS = {
-    ("fxfk.models.types", "fxfk.load.model_errors"),  # echo() of a user's value in model messages
-    ("fxfk.load.repository", "fxfk.rules.register"),  # one register's checks run while parsing, cached per file
     ("fxfk.tasks.guidance", "fxfk.render.escaping"),  # renders its own text, Markdown and JSON
     ("fxfk.tasks.status", "fxfk.render.escaping"),  # renders its own text, Markdown and JSON
     ("fxfk.rules.classify", "fxfk.render.escaping"),  # renders its own text, Markdown, CSV and JSON
@@ -57,19 +55,11 @@ ENVIRONMENT_ALLOWED = {
     ("fxfk.load.cache", "XDG_CACHE_HOME"),  # where the cache key lives, as every tool finds it
 }
 ENVIRONMENT_READERS = {  # issue 14 step 2 removes these: the CLI reads them and passes options
-    ("fxfk.load.cache", "FXFK_NO_CACHE"),
-    ("fxfk.load.repository", "FXFK_JOBS"),
-    ("fxfk.load.yamlload", "FXFK_PURE_YAML"),
-    ("fxfk.render.diagnostics", "GITHUB_WORKSPACE"),
 }
 
 MAX_LINES = 400
 OVERSIZED = {  # issue 14 step 2 splits these
     "fxfk.diff.compare",
-    "fxfk.load.repository",
-    "fxfk.load.yamlload",
-    "fxfk.models.types",
-    "fxfk.publish",
     "fxfk.report.figures",
     "fxfk.rules.classify",
     "fxfk.rules.laws",

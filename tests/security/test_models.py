@@ -18,8 +18,8 @@ from pydantic import BaseModel
 from conftest import run_fxfk
 from hostile import HOSTILE, PUBLIC_FILE, repo_with
 
-from fxfk.load import model_errors
 from fxfk.models import LawCatalogue, Register, Settings, Status, TaskTable
+from fxfk.models import text as TX
 from fxfk.models import types as T
 
 PUBLISH_DATE = "2020-01-15"
@@ -143,10 +143,10 @@ def test_control_characters_in_text_are_refused(hostile, tmp_path: Path):
     assert code == 1
     d = _only(diags, "control-character")
     assert (d["file"], d["path"]) == (PUBLIC_FILE, "risks[0].title")
-    bad = next(i for i, c in enumerate(hostile.text) if T.control_character(c))
+    bad = next(i for i, c in enumerate(hostile.text) if TX.control_character(c))
     assert f"U+{ord(hostile.text[bad]):04X}" in d["message"]
     assert f"第 {bad + 1} 个字符" in d["message"]
-    assert all(not T.control_character(c) for c in d["message"])
+    assert all(not TX.control_character(c) for c in d["message"])
 
 
 def test_control_character_no_longer_crashes_publish_or_report(tmp_path: Path):
@@ -176,38 +176,38 @@ def test_control_characters_are_refused_in_every_kind_of_file(base_repo: Path, r
 
 
 def test_a_title_of_a_megabyte_is_not_a_title(tmp_path: Path):
-    repo = repo_with(tmp_path, "title", "长" * (T.NAME_MAX + 1))
+    repo = repo_with(tmp_path, "title", "长" * (TX.NAME_MAX + 1))
     code, diags = _validate(repo)
     assert code == 1
     d = _only(diags, "text-too-long")
     assert d["path"] == "risks[0].title"
-    assert str(T.NAME_MAX) in d["message"] and str(T.NAME_MAX + 1) in d["message"]
+    assert str(TX.NAME_MAX) in d["message"] and str(TX.NAME_MAX + 1) in d["message"]
     assert "长" * 30 not in d["message"]
 
 
 def test_free_text_has_a_bound_too(tmp_path: Path):
-    repo = repo_with(tmp_path, "level_reason", "理" * (T.TEXT_MAX + 1))
+    repo = repo_with(tmp_path, "level_reason", "理" * (TX.TEXT_MAX + 1))
     code, diags = _validate(repo)
     assert code == 1
     assert _only(diags, "text-too-long")["path"] == "risks[0].level_reason"
-    ok = repo_with(tmp_path / "ok", "level_reason", "理" * T.TEXT_MAX)
+    ok = repo_with(tmp_path / "ok", "level_reason", "理" * TX.TEXT_MAX)
     assert _validate(ok)[0] == 0
 
 
 def test_text_rules_unit():
     ok = ["", "普通文字", "a\tb", "第一行\n第二行", "零宽\u200b空格", "emoji 😀", "x\u2028y"]
     for text in ok:
-        assert T.text_problem(text, T.TEXT_MAX) is None, repr(text)
+        assert TX.text_problem(text, TX.TEXT_MAX) is None, repr(text)
     refused = {
         "\x00": 1, "a\x08": 2, "a\x0b": 2, "\r": 1, "ab\x1f": 3, "\x7f": 1, "\x80": 1, "\x9f": 1,
         "\u202a": 1, "x\u202e": 2, "\u2066": 1, "\u2069": 1,
     }
     for text, position in refused.items():
-        problem = T.text_problem(text, T.TEXT_MAX)
+        problem = TX.text_problem(text, TX.TEXT_MAX)
         assert problem is not None, repr(text)
         assert problem[0] == "control_character"
         assert f"U+{ord(text[position - 1]):04X}" in problem[1] and f"第 {position} 个字符" in problem[1]
-    assert T.text_problem("x" * 65, T.ID_MAX)[0] == "text_too_long"
+    assert TX.text_problem("x" * 65, TX.ID_MAX)[0] == "text_too_long"
 
 
 # --- every text field and every number field is bounded ---------------------------------------------
@@ -264,7 +264,7 @@ def test_every_text_and_number_field_is_bounded():
     for name, annotation in ALL_FIELDS:
         for leaf, metadata in _leaves(annotation):
             if leaf is str:
-                if not (any(isinstance(m, T.TextRule) for m in metadata) or _has(metadata, "pattern") and _has(metadata, "max_length")):
+                if not (any(isinstance(m, TX.TextRule) for m in metadata) or _has(metadata, "pattern") and _has(metadata, "max_length")):
                     problems.append(f"{name}: text without the text rules")
             elif leaf in (int, float):
                 if not (_has(metadata, "le") or _has(metadata, "lt")):
@@ -286,9 +286,9 @@ def test_the_bounds_reach_the_json_schema():
     from fxfk.models.schema import schema_for
 
     risk = schema_for(Register)["$defs"]["Risk"]["properties"]
-    assert risk["title"]["maxLength"] == T.NAME_MAX and f"{T.NAME_MAX}" in risk["title"]["description"]
-    assert risk["level_reason"]["maxLength"] == T.TEXT_MAX
-    assert risk["id"]["maxLength"] == T.ID_MAX
+    assert risk["title"]["maxLength"] == TX.NAME_MAX and f"{TX.NAME_MAX}" in risk["title"]["description"]
+    assert risk["level_reason"]["maxLength"] == TX.TEXT_MAX
+    assert risk["id"]["maxLength"] == TX.ID_MAX
     cases = risk["cases"]
     assert cases["additionalProperties"]["maximum"] == T.COUNT_MAX
 
@@ -361,7 +361,7 @@ def test_a_long_wrong_value_is_not_echoed_whole(base_repo: Path):
     assert code == 1
     message = _only(diags, "bad-enum")["message"]
     assert secret not in message and "X" * 30 not in message
-    assert "“" + secret[: model_errors.ECHO_MAX] + "…”" in message
+    assert "“" + secret[: TX.ECHO_MAX] + "…”" in message
 
 
 def test_control_characters_in_an_echo_are_escaped(base_repo: Path):
@@ -389,7 +389,7 @@ def test_control_characters_in_an_echo_are_escaped(base_repo: Path):
     ids=["short", "long", "control", "tab", "bidi", "huge-int", "true", "none", "inf"],
 )
 def test_echo_unit(value, shown):
-    assert model_errors.echo(value) == shown
+    assert TX.echo(value) == shown
 
 
 def test_a_register_of_a_hundred_thousand_points_is_one_error(base_repo):

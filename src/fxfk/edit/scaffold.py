@@ -18,17 +18,15 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from fxfk import __version__
 from fxfk.edit.level_lines import _atomic_write
 from fxfk.errors import FxfkError
-from fxfk.load.model_errors import echo
 from fxfk.load.repository import load_repository
 from fxfk.load.yamlload import decode, load_text
 from fxfk.models import Factors, OfficeKind, Register
+from fxfk.models.text import NAME_MAX, echo, text_problem
 from fxfk.models.types import (
-    NAME_MAX,
     OFFICE_ID_PATTERN,
     TASK_YEAR_MIN,
     YEAR_MAX,
     is_windows_reserved,
-    text_problem,
     windows_reserved_message,
 )
 from fxfk.rules.levels import explain

@@ -8,54 +8,16 @@ CI log, a JSON report).
 from __future__ import annotations
 
 import difflib
-import math
-import re
 import typing
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from fxfk.diagnostics import Diagnostic, format_path
-from fxfk.models.types import CONTROL_CHARACTERS, text_problem
+from fxfk.models.text import echo, text_problem
 
 if TYPE_CHECKING:
     from fxfk.load.yamlload import LoadedYaml
-
-ECHO_MAX = 20  # characters of a bad value repeated in a message, then "…"
-
-# Shown escaped: the control characters the models refuse, and tab, line feed and the Unicode line
-# separators, which would break the one-line form of a diagnostic.
-_ESCAPE = re.compile(f"[\t\n\u2028\u2029{CONTROL_CHARACTERS}]")
-_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-
-
-def _escaped(match: re.Match) -> str:
-    char = match.group()
-    return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
-
-
-def echo(value: Any) -> str:
-    """A value as the user wrote it in YAML, for messages: at most ``ECHO_MAX`` characters, escaped."""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "（空）"
-    if isinstance(value, (dict, list)):
-        return "映射" if isinstance(value, dict) else "列表"
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return "（过大的数）"
-        if value.is_integer() and abs(value) < 1e15:
-            value = int(value)  # 1000000, as written, not 1000000.0
-    if isinstance(value, int) and value.bit_length() > 10_000:
-        return "（过大的数）"  # str() of an int of more than 4,300 digits raises
-    text = str(value)
-    cut = len(text) > ECHO_MAX
-    text = _ESCAPE.sub(_escaped, text[:ECHO_MAX])
-    return text + "…" if cut else text
-
 
 show_value = echo  # the former name
 

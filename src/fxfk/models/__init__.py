@@ -4,6 +4,15 @@ The models check *shape*: types, required fields, enumerations, unknown keys. Ru
 fields or files to each other live in :mod:`fxfk.rules.repository`, each as a named function.
 """
 
+from fxfk.models.enums import (
+    ActivityKind,
+    BasisRole,
+    LawRank,
+    Level,
+    MeasureKind,
+    OfficeKind,
+    Status,
+)
 from fxfk.models.laws import Law, LawCatalogue
 from fxfk.models.register import (
     Activity,
@@ -20,15 +29,6 @@ from fxfk.models.register import (
 )
 from fxfk.models.settings import Settings
 from fxfk.models.tasks import Score, Task, TaskTable
-from fxfk.models.types import (
-    ActivityKind,
-    BasisRole,
-    LawRank,
-    Level,
-    MeasureKind,
-    OfficeKind,
-    Status,
-)
 
 __all__ = [
     "Activity", "ActivityKind", "Basis", "BasisRole", "Batch", "Causes", "Consultation",

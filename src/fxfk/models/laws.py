@@ -6,7 +6,9 @@ from typing import Optional
 
 from pydantic import Field
 
-from fxfk.models.types import MAX_ITEMS, MAX_POINTS, Date, LawRankField, Name, RequiredName, SchemaVersion, StrictModel
+from fxfk.models.enums import LawRankField
+from fxfk.models.text import Name, RequiredName
+from fxfk.models.types import MAX_ITEMS, MAX_POINTS, Date, SchemaVersion, StrictModel
 
 
 class Law(StrictModel):

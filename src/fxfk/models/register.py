@@ -6,6 +6,16 @@ from typing import Annotated, Any, Optional, Union
 
 from pydantic import Discriminator, Field, Tag
 
+from fxfk.models.enums import (
+    ActivityKindField,
+    BasisRoleField,
+    LevelField,
+    MeasureKindField,
+    OfficeKindField,
+    Status,
+    StatusField,
+)
+from fxfk.models.text import Name, RequiredName, RequiredText, ShortText, Text
 from fxfk.models.types import (
     MAX_ACTIVITIES,
     MAX_BATCHES,
@@ -13,27 +23,15 @@ from fxfk.models.types import (
     MAX_POINTS,
     OFFICE_ID_PATTERN,
     RISK_ID_PATTERN,
-    ActivityKindField,
-    BasisRoleField,
     BatchId,
     Count,
     Date,
-    LevelField,
-    MeasureKindField,
-    Name,
     OfficeId,
-    OfficeKindField,
     PositiveCount,
-    RequiredName,
-    RequiredText,
     RiskId,
     SchemaVersion,
-    ShortText,
-    Status,
-    StatusField,
     StrictModel,
     TaskId,
-    Text,
     Year,
 )
 

@@ -9,8 +9,15 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from fxfk.models.types import Count, Days, DaysOrZero, Name, PositiveCount, SchemaVersion, StrictModel, echo
-
+from fxfk.models.text import Name, echo
+from fxfk.models.types import (
+    Count,
+    Days,
+    DaysOrZero,
+    PositiveCount,
+    SchemaVersion,
+    StrictModel,
+)
 
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
 RATIO_MAX = 1_000

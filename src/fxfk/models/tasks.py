@@ -7,22 +7,18 @@ from typing import Annotated, Any, Optional
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from fxfk.models.enums import ActivityKindField
+from fxfk.models.text import Name, Reference, RequiredName, RequiredText, echo
 from fxfk.models.types import (
     MAX_ITEMS,
     MAX_POINTS,
-    ActivityKindField,
     Date,
-    Name,
     Points,
     PositiveCount,
-    Reference,
-    RequiredName,
-    RequiredText,
     SchemaVersion,
     StrictModel,
     TaskId,
     TaskYear,
-    echo,
 )
 
 ALL_OFFICES = ("all", "全部")

@@ -1,12 +1,14 @@
-"""Field types shared by the models: bilingual enumerations, strict text, ISO dates, bounded numbers.
+"""Field types shared by the models: the base model, identifiers, bounded numbers, ISO dates.
+
+Text fields are in :mod:`fxfk.models.text`, the bilingual enumerations in :mod:`fxfk.models.enums`.
 
 The YAML loader (fxfk.load.yamlload) only ever produces str, int, bool, None, lists and dicts, so the
 types here are strict: a text field given ``true`` or ``12`` is an error that says to quote it,
 never a silent "True"/"12".
 
 A data repository is untrusted input (a pull request), and what ``fxfk validate`` accepts is what
-every other command (classify, deadlines, report, publish) works on. So every field is bounded here,
-once, and the bounds are in the JSON Schema:
+every other command (classify, deadlines, report, publish) works on. So every field is bounded once
+(text in :mod:`fxfk.models.text`, the rest here), and the bounds are in the JSON Schema:
 
 ======================  =====================================================================
 text (every str)        no C0 control character except tab and line feed (carriage return is
@@ -33,232 +35,26 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
-from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from fxfk.models.text import ID_MAX, echo
 
 
 class StrictModel(BaseModel):
     """Base of every model: unknown keys are errors, no type coercion."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
-
-
-class LabelledEnum(str, Enum):
-    """An enumeration whose members are written as the English token or the Chinese label."""
-
-    label: str
-
-    def __new__(cls, token: str, label: str, *aliases: str):
-        member = str.__new__(cls, token)
-        member._value_ = token
-        member.label = label
-        member._aliases = aliases
-        return member
-
-    @classmethod
-    def lookup(cls) -> dict[str, LabelledEnum]:
-        table = cls.__dict__.get("_lookup_table")
-        if table is None:
-            table = {}
-            for m in cls:
-                table[m.value] = m
-                table[m.label] = m
-                for a in m._aliases:
-                    table[a] = m
-            cls._lookup_table = table
-        return table
-
-    @classmethod
-    def describe(cls) -> str:
-        return "、".join(f"{m.value}（{m.label}）" for m in cls)
-
-    def __str__(self) -> str:
-        return self.label
-
-
-def _enum_field(enum: type[LabelledEnum], what: str):
-    table = enum.lookup()
-
-    def parse(value: Any) -> Any:
-        if isinstance(value, enum):
-            return value
-        if isinstance(value, str):
-            member = table.get(value.strip())
-            if member is not None:
-                return member
-        raise PydanticCustomError(
-            "enum_value",
-            "“{value}”不是有效的{what}；可用的值：{choices}",
-            {"value": echo(value), "what": what, "choices": enum.describe()},
-        )
-
-    return Annotated[enum, BeforeValidator(parse), WithJsonSchema(_enum_schema(enum, what))]
-
-
-def _enum_schema(enum: type[LabelledEnum], what: str) -> dict:
-    # Editors then offer both spellings; the models accept both.
-    return {
-        "type": "string",
-        "enum": list(enum.lookup()),
-        "description": f"{what}：" + enum.describe(),
-    }
-
-
-def echo(value: Any) -> str:
-    """A short, escaped excerpt of a value as the user wrote it, for messages (see fxfk.load.model_errors)."""
-    from fxfk.load.model_errors import echo as _echo  # model_errors imports this module
-
-    return _echo(value)
-
-
-show_value = echo  # the former name
-
-
-class Level(LabelledEnum):
-    high = ("high", "高", "高风险")
-    medium = ("medium", "中", "中风险")
-    low = ("low", "低", "低风险")
-
-
-LEVEL_ORDER = {Level.high: 0, Level.medium: 1, Level.low: 2}
-
-
-class Status(LabelledEnum):
-    draft = ("draft", "草稿")
-    consulting = ("consulting", "征求意见")
-    approved = ("approved", "已审定")
-    published = ("published", "已公布")
-    retired = ("retired", "已废止")
-
-
-class OfficeKind(LabelledEnum):
-    county = ("county", "县（市、区）商务局", "县(市、区)商务局", "县区商务局")
-    division = ("division", "机关处室")
-    affiliate = ("affiliate", "局属单位")
-
-
-class BasisRole(LabelledEnum):
-    violated = ("violated", "违法依据")
-    penalty = ("penalty", "处罚依据")
-    coercion = ("coercion", "强制依据")
-
-
-class MeasureKind(LabelledEnum):
-    advise = ("advise", "建议")
-    channel = ("channel", "疏导")
-    warn = ("warn", "警示")
-    publicize = ("publicize", "宣传")
-    guide = ("guide", "指导")
-    other = ("other", "其他")
-
-
-class ActivityKind(LabelledEnum):
-    training = ("training", "培训")
-    test = ("test", "测试")
-    model_site = ("model_site", "示范点指导")
-    consultation = ("consultation", "征求意见")
-    publication = ("publication", "公布")
-    publicity = ("publicity", "宣传")
-    guidance = ("guidance", "行政指导")
-    survey = ("survey", "调查")
-    evaluation = ("evaluation", "评估")
-    other = ("other", "其他")
-
-
-class LawRank(LabelledEnum):
-    law = ("law", "法律")
-    administrative_regulation = ("administrative_regulation", "行政法规")
-    department_rule = ("department_rule", "部门规章")
-    local_regulation = ("local_regulation", "地方性法规")
-    local_rule = ("local_rule", "地方政府规章")
-    normative_document = ("normative_document", "规范性文件")
-
-
-LevelField = _enum_field(Level, "风险等级")
-StatusField = _enum_field(Status, "状态")
-OfficeKindField = _enum_field(OfficeKind, "单位类型")
-BasisRoleField = _enum_field(BasisRole, "依据类型")
-MeasureKindField = _enum_field(MeasureKind, "防控措施类型")
-ActivityKindField = _enum_field(ActivityKind, "活动类型")
-LawRankField = _enum_field(LawRank, "效力层级")
-
-# --- text -------------------------------------------------------------------------------------
-
-ID_MAX = 64
-NAME_MAX = 200
-TEXT_MAX = 10_000
-
-# C0 controls except tab and line feed, DEL, C1 controls, bidi embeddings/overrides/isolates.
-CONTROL_CHARACTERS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
-_CONTROL_NAMES = {"\r": "回车符；换行请直接换行", "\x00": "空字符", "\x1b": "终端转义符 ESC"}
-_BIDI_NAME = "双向文字控制符，会使文字显示的顺序与实际内容不同"
-
-
-def control_character(char: str) -> bool:
-    return CONTROL.match(char) is not None
-
-
-def text_problem(text: str, max_length: int) -> tuple[str, str] | None:
-    """(error type, Chinese message) if ``text`` is too long or holds a control character, else None."""
-    if len(text) > max_length:
-        return "text_too_long", f"文字过长：{len(text)} 个字符，此处最多 {max_length} 个字符"
-    m = CONTROL.search(text)
-    if m is None:
-        return None
-    char = m.group()
-    name = _BIDI_NAME if "\u202a" <= char <= "\u2069" else _CONTROL_NAMES.get(char)
-    detail = f"第 {m.start() + 1} 个字符" + (f"，{name}" if name else "")
-    return "control_character", f"含有控制字符 U+{ord(char):04X}（{detail}），请删除"
-
-
-@dataclass(frozen=True)
-class TextRule:
-    """The rule of every text field: at most ``max_length`` characters, no control character.
-
-    Checked in Python after pydantic's own str checks: ``len`` is O(1) on a str and one regex search
-    costs less than a Rust pattern, which would first convert the text to UTF-8 (measured).
-    """
-
-    max_length: int
-
-    def validator(self) -> Any:
-        # A closure with its lookups bound: it runs for every text of every file (~1,200 a register).
-        def check(value: str, _limit: int = self.max_length, _search: Any = CONTROL.search) -> str:
-            if len(value) > _limit or _search(value) is not None:
-                kind, message = text_problem(value, _limit)
-                raise PydanticCustomError(kind, message)
-            return value
-
-        return check
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(self.validator(), handler(source))
-
-    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict:
-        out = handler(schema)
-        out["maxLength"] = self.max_length
-        return out
-
-
-def _text(max_length: int, required: bool = False) -> Any:
-    if required:  # not blank: checked by pydantic, so the messages stay those of before
-        return Annotated[str, StringConstraints(strict=True, min_length=1, pattern=r"\S"), TextRule(max_length)]
-    return Annotated[str, StringConstraints(strict=True), TextRule(max_length)]
-
-
-# Text: a str and nothing else; Required text must not be blank. Every str field of every model
-# is one of these (tests/security/test_models.py walks the models to make sure).
-Text = _text(TEXT_MAX)  # free text: descriptions, reasons, excerpts, notes
-RequiredText = _text(TEXT_MAX, required=True)
-Name = _text(NAME_MAX)  # names, titles, law names, document numbers, articles, deadlines
-RequiredName = _text(NAME_MAX, required=True)
-ShortText = _text(ID_MAX)  # phone numbers
-Reference = _text(ID_MAX, required=True)  # office ids or kinds named in a task table
 
 
 # --- Windows reserved names --------------------------------------------------------------------
@@ -413,3 +209,7 @@ SchemaVersion = Annotated[
     Literal[1],
     Field(description="数据格式版本，目前只有 1"),
 ]
+
+
+# Their former home, for importers outside models/ until they import from fxfk.models.enums.
+from fxfk.models.enums import LEVEL_ORDER, LabelledEnum, Level, Status
