@@ -17,14 +17,13 @@ failure never leaves a half-written file.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from fxfk.errors import FxfkError
+from fxfk.files import write_atomically
 from fxfk.load.yamlload import load_text
 from fxfk.models import Level, Risk
 
@@ -233,18 +232,5 @@ def apply(root: Path, changes: list[LevelChange]) -> list[Edit]:
         prepared.append((path, bom + new_text.encode("utf-8")))
         edits += file_edits
     for path, data in prepared:
-        _atomic_write(path, data)
+        write_atomically(path, data)
     return edits
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

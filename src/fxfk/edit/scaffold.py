@@ -16,8 +16,8 @@ from pathlib import Path
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from fxfk import __version__
-from fxfk.edit.level_lines import _atomic_write
 from fxfk.errors import FxfkError
+from fxfk.files import write_atomically
 from fxfk.load.repository import load_repository
 from fxfk.load.yamlload import decode, load_text
 from fxfk.models import Factors, OfficeKind, Register
@@ -376,7 +376,7 @@ def new_risk(root: Path, office: str, title: str | None = None, domain: str | No
         raise FxfkError(problems[0].message)
     new, line = insert_risk(text, lines, source.rel)
     _check_register(new, source.rel)
-    _atomic_write(source.path, bom + new.encode("utf-8"))
+    write_atomically(source.path, bom + new.encode("utf-8"))
     return NewRisk(source.path, rid, line)
 
 
