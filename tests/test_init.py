@@ -137,4 +137,16 @@ def test_source_option_sets_the_install_and_hook_location(tmp_path: Path):
     files = init_files("某局", 2022, "https://git.example.org/fzb/fxfk.git")
     assert f'pip install "fxfk @ git+https://git.example.org/fzb/fxfk.git@v{__version__}"' in files[".github/workflows/fxfk.yml"]
     assert "repo: https://git.example.org/fzb/fxfk.git" in files[".pre-commit-config.yaml"]
-    assert "@@" not in "".join(files.values())
+    text = "".join(files.values())
+    assert "{%" not in text and "{{" not in text.replace("${{ github.", "")  # every template tag rendered
+
+
+def test_values_are_written_as_given_never_read_as_template_text():
+    from fxfk.edit.scaffold import init_files
+
+    organization = "@@YEAR@@{{ year }}{% raw %}局"
+    files = init_files(organization, 2022, "https://git.example.org/{{ year }}.git")
+    assert yaml.safe_load(files["fxfk.yaml"])["organization"] == organization
+    assert "repo: https://git.example.org/{{ year }}.git\n" in files[".pre-commit-config.yaml"]
+    workflow = files[".github/workflows/fxfk.yml"]
+    assert "GH_TOKEN: ${{ github.token }}\n" in workflow  # GitHub's expressions, left to GitHub

@@ -1,7 +1,7 @@
 """`fxfk init` and `fxfk new`: files a legal officer should not have to write from memory.
 
-``init`` copies the templates under ``templates/init/`` (stored without leading dots, which package
-data globs would skip) into a new data repository. ``new risk`` appends text to a register: the
+``init`` renders the Jinja2 templates under ``templates/init/`` (stored without leading dots, which
+package data globs would skip) into a new data repository. ``new risk`` appends text to a register: the
 rest of the file stays byte for byte as it was, comments included — the file is never re-dumped.
 """
 
@@ -39,19 +39,31 @@ SOURCE_PLACEHOLDER = "https://example.invalid/fxfk.git"
 
 # template path (inside templates/init) → path in the new repository
 INIT_FILES = {
-    "fxfk.yaml": "fxfk.yaml",
-    "data/risks/example.yaml": "data/risks/example.yaml",
-    "data/tasks/tasks.yaml": "data/tasks/{year}.yaml",
-    "gitignore": ".gitignore",
-    "github/workflows/fxfk.yml": ".github/workflows/fxfk.yml",
-    "github/workflows/deadlines.yml": ".github/workflows/deadlines.yml",
-    "gitlab-ci.yml": ".gitlab-ci.yml",
-    "pre-commit-config.yaml": ".pre-commit-config.yaml",
+    "fxfk.yaml.j2": "fxfk.yaml",
+    "data/risks/example.yaml.j2": "data/risks/example.yaml",
+    "data/tasks/tasks.yaml.j2": "data/tasks/{year}.yaml",
+    "gitignore.j2": ".gitignore",
+    "github/workflows/fxfk.yml.j2": ".github/workflows/fxfk.yml",
+    "github/workflows/deadlines.yml.j2": ".github/workflows/deadlines.yml",
+    "gitlab-ci.yml.j2": ".gitlab-ci.yml",
+    "pre-commit-config.yaml.j2": ".pre-commit-config.yaml",
 }
 
 
 def _template(name: str) -> str:
     return resources.files("fxfk").joinpath("templates", "init", *name.split("/")).read_text(encoding="utf-8")
+
+
+def _init_environment():
+    # Only our own templates are rendered here, but with the same sandbox as a user's (render/templates):
+    # an undefined name is an error, not an empty string in a CI file. The GitHub workflows'
+    # ${{ … }} expressions are wrapped in {% raw %}.
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    env.filters["yaml_text"] = _yaml_text
+    return env
 
 
 # Matched with fullmatch: with ``$``, "甲\n" would pass as plain and lose its line break.
@@ -83,21 +95,17 @@ def init_files(organization: str, year: int, source: str | None) -> dict[str, st
     """Relative path → text of every file ``fxfk init`` writes (the JSON schemas included)."""
     from fxfk.models.schema import SCHEMAS, render
 
-    repo_url = source or SOURCE_PLACEHOLDER
-    pip_spec = f"fxfk @ git+{source}@v{__version__}" if source else f"fxfk=={__version__}"
     values = {
-        "@@ORGANIZATION@@": _yaml_text(organization),
-        "@@YEAR@@": str(year),
-        "@@FXFK_PIP@@": pip_spec,
-        "@@FXFK_REPO@@": repo_url,
-        "@@VERSION@@": __version__,
+        "organization": organization,
+        "year": year,
+        "fxfk_pip": f"fxfk @ git+{source}@v{__version__}" if source else f"fxfk=={__version__}",
+        "fxfk_repo": source or SOURCE_PLACEHOLDER,
+        "version": __version__,
     }
+    env = _init_environment()
     out = {}
     for template, target in INIT_FILES.items():
-        text = _template(template)
-        for key, value in values.items():
-            text = text.replace(key, value)
-        out[target.format(year=year)] = text
+        out[target.format(year=year)] = env.from_string(_template(template)).render(values)
     for name, model in SCHEMAS.items():
         out[f"schemas/{name}"] = render(model)
     return out
