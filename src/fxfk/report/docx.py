@@ -4,10 +4,25 @@ equivalent (Word cannot show inline SVG reliably, and a picture there would need
 
 from __future__ import annotations
 
+from fxfk.dates import chinese_date
 from fxfk.models import ActivityKind, Status
-from fxfk.publish.view import chinese_date
-from fxfk.render.docx import BODY_FONT, HEADING_FONT, TITLE_FONT, new_document, paragraph, save_document, table
-from fxfk.report.figures import DEFINITIONS, FUNNEL_STAGES, TYPICAL_CASES, Report, number, signed
+from fxfk.render.docx import (
+    BODY_FONT,
+    HEADING_FONT,
+    TITLE_FONT,
+    new_document,
+    paragraph,
+    save_document,
+    table,
+)
+from fxfk.report.figures import (
+    DEFINITIONS,
+    FUNNEL_STAGES,
+    TYPICAL_CASES,
+    Report,
+    number,
+    signed,
+)
 from fxfk.tasks.status import describe_days
 
 TEXT_WIDTH_CM = 15.6  # A4 portrait between the margins of new_document(landscape=False)
