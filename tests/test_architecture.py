@@ -54,8 +54,7 @@ TERMINAL_LIBRARIES = {"typer", "click", "rich"}
 ENVIRONMENT_ALLOWED = {
     ("fxfk.load.cache", "XDG_CACHE_HOME"),  # where the cache key lives, as every tool finds it
 }
-ENVIRONMENT_READERS = {  # issue 14 step 2 removes these: the CLI reads them and passes options
-}
+ENVIRONMENT_READERS: set[tuple[str, str]] = set()  # none left: the CLI reads them and passes fxfk.options.Options
 
 MAX_LINES = 400
 OVERSIZED = {  # issue 14 step 2 splits these

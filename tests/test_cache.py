@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fxfk.load import cache, repository
+from fxfk.options import Options
 from fxfk.rules.validation import validate
 
 from conftest import CASES_DIR, CORPUS, run_fxfk
@@ -16,7 +17,6 @@ from conftest import CASES_DIR, CORPUS, run_fxfk
 @pytest.fixture(autouse=True)
 def private_cache_key(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("FXFK_NO_CACHE", raising=False)
     cache._key.cache_clear()
     yield
     cache._key.cache_clear()
@@ -96,10 +96,34 @@ def test_a_cache_made_with_another_key_is_never_trusted(base_repo, tmp_path, mon
     assert parsed  # everything parsed again
 
 
-def test_no_cache_when_disabled(base_repo):
-    run = run_fxfk("validate", cwd=base_repo, env={"FXFK_NO_CACHE": "1"})
+@pytest.mark.parametrize("args, env", [((), {"FXFK_NO_CACHE": "1"}), (("--no-cache",), {})], ids=["environment", "option"])
+def test_no_cache_when_disabled(base_repo, args, env):
+    run = run_fxfk("validate", *args, cwd=base_repo, env=env)
     assert run.code == 0
     assert not (base_repo / ".fxfk-cache").exists()
+
+
+@pytest.mark.parametrize("command", ["publish", "report"])
+def test_no_cache_reaches_publish_and_report(base_repo, tmp_path, command):
+    run = run_fxfk(command, "--date", "2019-12-31", "--out", str(tmp_path / "out"), cwd=base_repo, env={"FXFK_NO_CACHE": "1"})
+    assert run.code == 0, run.err
+    assert not (base_repo / ".fxfk-cache").exists()
+
+
+def test_library_callers_choose_the_cache(base_repo):
+    validate(base_repo, Options(cache=False))
+    assert not (base_repo / ".fxfk-cache").exists()
+    validate(base_repo, Options())
+    assert (base_repo / ".fxfk-cache").is_dir()
+
+
+def test_jobs_from_the_environment_reach_the_loader(base_repo, monkeypatch):
+    """FXFK_JOBS is read by the CLI only, and passed down in the options."""
+    seen = []
+    original = repository._load_all
+    monkeypatch.setattr(repository, "_load_all", lambda *a: seen.append(a[3].workers()) or original(*a))
+    assert run_fxfk("validate", cwd=base_repo, env={"FXFK_JOBS": "3"}).code == 0
+    assert set(seen) == {3}
 
 
 def test_read_only_checkout_still_validates(base_repo):
@@ -114,30 +138,27 @@ def test_parallel_parsing_gives_the_same_diagnostics(tmp_path, monkeypatch):
     for case in sorted(p for p in CASES_DIR.iterdir() if (p / "files" / "data" / "risks").is_dir()):
         for path in (case / "files" / "data" / "risks").glob("*.yaml"):
             shutil.copy(path, repo / "data" / "risks" / f"{case.name}.yaml")
-    monkeypatch.setenv("FXFK_NO_CACHE", "1")
     monkeypatch.setattr(repository, "PARALLEL_MIN_FILES", 2)
     monkeypatch.setattr(repository, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setenv("FXFK_JOBS", "2")
-    parallel = _as_dicts(validate(repo))
-    monkeypatch.setenv("FXFK_JOBS", "1")
-    serial = _as_dicts(validate(repo))
+    parallel = _as_dicts(validate(repo, Options(cache=False, jobs=2)))
+    serial = _as_dicts(validate(repo, Options(cache=False, jobs=1)))
     assert parallel == serial
     assert len(serial) > 20
 
 
 def test_validate_reads_only_the_facts_part(base_repo, monkeypatch):
     """`fxfk validate` rebuilds no full model from the cache: the data parts may even be gone."""
-    first = _as_dicts(validate(base_repo, full_models=False))
+    first = _as_dicts(validate(base_repo, facts_only=True))
     for entry in (base_repo / ".fxfk-cache").rglob("*.d"):
         entry.unlink()
     parsed = []
     original = repository._parse
     monkeypatch.setattr(repository, "_parse", lambda *a, **k: parsed.append(a[0]) or original(*a, **k))
-    second = validate(base_repo, full_models=False)
+    second = validate(base_repo, facts_only=True)
     # Settings, task tables and the law catalogue are always full models: only they are parsed.
     assert parsed and not [rel for rel in parsed if rel.startswith("data/risks/")]
     assert _as_dicts(second) == first
-    assert all(type(f.model).__name__ == "RegisterFacts" for f in second.repo.registers)
+    assert all(type(f.facts).__name__ == "RegisterFacts" for f in second.repo.registers)
 
 
 def test_full_models_come_back_from_the_cache(base_repo, monkeypatch):

@@ -9,10 +9,12 @@ import pytest
 
 from fxfk.load.facts import RegisterFacts, facts_of
 from fxfk.models import Register
-from fxfk.load.repository import load_repository
-from fxfk.rules.validation import validate, validate_repository
+from fxfk.options import Options
+from fxfk.rules.validation import load, validate, validate_repository
 
 from conftest import CASES_DIR, CORPUS, REPO
+
+NO_CACHE = Options(cache=False)
 
 
 def _mirrors(facts, model, where: str) -> None:
@@ -59,19 +61,18 @@ def _repo_for(case: str, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("case", _case_repos())
 def test_facts_and_full_models_give_the_same_findings(case, tmp_path, monkeypatch):
-    monkeypatch.setenv("FXFK_NO_CACHE", "1")
     repo = _repo_for(case, tmp_path)
-    full = validate(repo, today=None, full_models=True)
-    facts = validate(repo, today=None, full_models=False)
+    full = validate(repo, NO_CACHE)
+    facts = validate(repo, NO_CACHE, facts_only=True)
     assert [d.as_dict() for d in facts.diagnostics] == [d.as_dict() for d in full.diagnostics]
 
 
 @pytest.mark.parametrize("case", ["data", "level-mismatch", "no-penalty-condition", "activity-figures"])
 def test_unchecked_registers_are_checked_by_run_checks(case, tmp_path, monkeypatch):
     """Registers built outside load_repository (fxfk diff) get the one-register rules from run_checks."""
-    monkeypatch.setenv("FXFK_NO_CACHE", "1")
     repo = _repo_for(case, tmp_path)
-    loaded = load_repository(repo)
+    loaded = load(repo, NO_CACHE)  # checked while parsing, as every command loads
+    assert all(source.checked for source in loaded.valid_registers())
     expected = [d.as_dict() for d in validate_repository(loaded).diagnostics]
     for source in loaded.registers:
         source.checked = False
@@ -89,7 +90,6 @@ def test_every_place_of_a_shared_citation_is_reported(tmp_path, monkeypatch):
     sys.path.insert(0, str(REPO / "benchmarks"))
     from generate import generate
 
-    monkeypatch.setenv("FXFK_NO_CACHE", "1")
     repo = generate(tmp_path / "repo", offices=6, risks=12)
     laws = repo / "data" / "laws.yaml"
     laws.write_text(
@@ -103,10 +103,20 @@ def test_every_place_of_a_shared_citation_is_reported(tmp_path, monkeypatch):
                 if basis["law"] == "单用途商业预付卡管理办法（试行）":
                     expected.add((f"data/risks/{path.name}", f"risks[{i}].basis[{j}].law"))
     assert len(expected) > 20
-    for full_models in (True, False):
+    for facts_only in (False, True):
         found = {
             (d.file, d.path)
-            for d in validate(repo, full_models=full_models).diagnostics
+            for d in validate(repo, NO_CACHE, facts_only=facts_only).diagnostics
             if d.code in ("law-repealed", "law-repealed-after-publication")
         }
-        assert found == expected, full_models
+        assert found == expected, facts_only
+
+
+def test_every_valid_register_has_its_facts(tmp_path):
+    """``facts`` is the same in both ways of loading, and equals the facts of the full model."""
+    repo = _repo_for("base", tmp_path)
+    full = load(repo, NO_CACHE)
+    facts = load(repo, NO_CACHE, facts_only=True)
+    assert full.registers and all(isinstance(s.model, Register) for s in full.registers)
+    for a, b in zip(full.registers, facts.registers):
+        assert a.facts == b.facts == facts_of(a.model)

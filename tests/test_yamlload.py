@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from fxfk.load import yamlload
-from fxfk.rules.validation import validate
+from fxfk.load import yamlnodes
 from fxfk.load.yamlload import load_file, load_text
+from fxfk.options import Options
+from fxfk.rules.validation import validate
 
-from conftest import CORPUS
+from conftest import CORPUS, run_fxfk
 
 PARSERS = [pytest.param(False, id="libyaml"), pytest.param(True, id="pure")]
-if not yamlload.HAVE_LIBYAML:  # pragma: no cover
+if not yamlnodes.HAVE_LIBYAML:  # pragma: no cover
     PARSERS = [pytest.param(True, id="pure")]
 
 
@@ -108,15 +108,26 @@ def test_both_parsers_agree_on_every_case(tmp_path):
         repo = tmp_path / case.name
         shutil.copytree(CORPUS / "base", repo)
         shutil.copytree(case / "files", repo, dirs_exist_ok=True)
-        fast = validate(repo).diagnostics
-        slow = validate(repo, pure=True).diagnostics
+        fast = validate(repo, Options(cache=False)).diagnostics
+        slow = validate(repo, Options(cache=False, pure_yaml=True)).diagnostics
         assert [d.as_dict() for d in fast] == [d.as_dict() for d in slow], case.name
 
 
-def test_pure_parser_can_be_forced_by_environment(monkeypatch):
-    monkeypatch.setenv("FXFK_PURE_YAML", "1")
-    assert yamlload.loader_class() is yamlload._PyLoader
-    monkeypatch.delenv("FXFK_PURE_YAML")
-    if yamlload.HAVE_LIBYAML:
-        assert yamlload.loader_class() is yamlload._CLoader
-    assert os.environ.get("FXFK_PURE_YAML") is None
+def test_pure_parser_is_chosen_by_the_caller():
+    assert yamlnodes.loader_class(pure=True) is yamlnodes._PyLoader
+    if yamlnodes.HAVE_LIBYAML:
+        assert yamlnodes.loader_class() is yamlnodes._CLoader
+
+
+def test_pure_parser_can_be_forced_by_environment(base_repo, monkeypatch):
+    """FXFK_PURE_YAML=1 is read by the CLI and reaches the loader in the options."""
+    from fxfk.load import repository
+
+    seen = []
+    original = repository.load_bytes
+    monkeypatch.setattr(repository, "load_bytes", lambda *a, **k: seen.append(k["pure"]) or original(*a, **k))
+    assert run_fxfk("validate", "--no-cache", "--root", str(base_repo), env={"FXFK_PURE_YAML": "1"}).code == 0
+    assert seen and all(seen)
+    seen.clear()
+    assert run_fxfk("validate", "--no-cache", "--root", str(base_repo)).code == 0
+    assert seen and not any(seen)

@@ -50,15 +50,21 @@ class FxfkError(Exception):
 class DataRefused(FxfkError):
     """The one way every command refuses to work on data with errors (or to publish what it must not).
 
-    ``diagnostics`` are the located findings that forbid it (``fxfk.diagnostics.Diagnostic``); the CLI
-    prints them, then the message, and exits 1.
+    ``diagnostics`` are the located findings that forbid it (``fxfk.diagnostics.Diagnostic``). The CLI
+    (``fxfk.cli.app``, the one place that shows a refusal) exits 1 after printing, on standard error,
+    either
+
+    - one line per diagnostic, then the message (``fxfk：…``), when ``files`` is None; or
+    - the message as a heading, then the diagnostics as ``fxfk validate`` shows them (grouped by
+      file, with the summary line counting ``files`` files checked), when ``files`` is given.
     """
 
     exit_code = 1
 
-    def __init__(self, message: str, diagnostics: Sequence[Any] = ()):
+    def __init__(self, message: str, diagnostics: Sequence[Any] = (), files: int | None = None):
         super().__init__(message)
         self.diagnostics = list(diagnostics)
+        self.files = files
 
 
 def os_error_cause(exc: OSError) -> str:

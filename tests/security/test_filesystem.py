@@ -132,7 +132,6 @@ def test_symlinked_entries_are_neither_read_nor_written_through(checkout, env, t
 
 def test_cache_unit_symlinked_top_is_never_used(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("FXFK_NO_CACHE", raising=False)
     cache._key.cache_clear()
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -200,7 +199,7 @@ def test_full_disk_on_standard_output(tmp_path):
 
 def test_full_disk_while_writing_a_report(tmp_path, monkeypatch, capsys):
     """ENOSPC from a write() carries no file name: the message names the output folder."""
-    import fxfk.publish
+    import fxfk.publish.output
 
     repo = _publish_repo(tmp_path, "report")
     out = tmp_path / "reports"
@@ -208,7 +207,7 @@ def test_full_disk_while_writing_a_report(tmp_path, monkeypatch, capsys):
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(fxfk.publish, "_swap", full)
+    monkeypatch.setattr(fxfk.publish.output, "_swap", full)
     code, err, stdout = _main(monkeypatch, capsys, "report", "--root", str(repo), "--date", "2020-01-15", "--out", str(out))
     _environment_error(code, err, str(out), "磁盘已满")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["repo"]  # no half-written folder left
@@ -216,7 +215,7 @@ def test_full_disk_while_writing_a_report(tmp_path, monkeypatch, capsys):
 
 def test_full_disk_while_publishing(tmp_path, monkeypatch, capsys):
     """The same for publish: the message names --out, and nothing is left behind."""
-    import fxfk.publish
+    import fxfk.publish.output
 
     repo = _publish_repo(tmp_path)
     out = tmp_path / "public"
@@ -224,14 +223,14 @@ def test_full_disk_while_publishing(tmp_path, monkeypatch, capsys):
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(fxfk.publish, "_swap", full)
+    monkeypatch.setattr(fxfk.publish.output, "_swap", full)
     code, err, stdout = _main(monkeypatch, capsys, "publish", "--root", str(repo), "--date", "2020-01-15", "--out", str(out))
     _environment_error(code, err, str(out), "磁盘已满")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["repo"]
 
 
 def test_read_only_output_folder(tmp_path, monkeypatch, capsys):
-    import fxfk.publish
+    import fxfk.publish.output
 
     repo = _publish_repo(tmp_path)
     out = tmp_path / "public"
@@ -239,7 +238,7 @@ def test_read_only_output_folder(tmp_path, monkeypatch, capsys):
     def read_only(*args, dir=None, **kwargs):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dir))
 
-    monkeypatch.setattr(fxfk.publish.tempfile, "mkdtemp", read_only)
+    monkeypatch.setattr(fxfk.publish.output.tempfile, "mkdtemp", read_only)
     code, err, stdout = _main(monkeypatch, capsys, "publish", "--root", str(repo), "--date", "2020-01-15", "--out", str(out))
     _environment_error(code, err, str(tmp_path), "只读")
 

@@ -132,7 +132,7 @@ def test_a_run_leaves_neither_its_lock_file_nor_its_staging_marker(repo, tmp_pat
 
 def test_unit_lock_is_exclusive_and_released(tmp_path):
     from fxfk.errors import FxfkError
-    from fxfk.publish import output_lock
+    from fxfk.publish.output import output_lock
 
     out = tmp_path / "public"
     with output_lock(out) as held:

@@ -80,13 +80,16 @@ def _usage_errors() -> tuple[type, ...]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from fxfk.errors import FxfkError
+    from fxfk.errors import DataRefused, FxfkError
 
     usage_errors = _usage_errors()
 
     try:
         code = app(args=argv, standalone_mode=False)
         _flush(sys.stdout)  # a full disk under `> file` shows here, not after the exit code is chosen
+    except DataRefused as exc:
+        _show_refusal(exc)
+        code = exc.exit_code
     except FxfkError as exc:
         from fxfk.render.escaping import terminal
 
@@ -121,6 +124,21 @@ def main(argv: list[str] | None = None) -> None:
         )
         code = 3
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _show_refusal(exc) -> None:
+    """The one place a refusal (fxfk.errors.DataRefused) is shown: its findings and its message."""
+    from fxfk.render.diagnostics import diagnostic_line, render_text
+    from fxfk.render.escaping import terminal
+    from fxfk.rules.validation import ValidationResult
+
+    if exc.files is None:
+        for d in exc.diagnostics:
+            typer.echo(diagnostic_line(d), err=True)
+        typer.echo(f"fxfk：{terminal(exc.message)}", err=True)
+    else:  # as fxfk validate shows them, under the message
+        typer.echo(f"{terminal(exc.message)}\n", err=True)
+        typer.echo(render_text(ValidationResult(None, exc.files, exc.diagnostics)), err=True, nl=False)
 
 
 def _flush(stream) -> None:

@@ -6,9 +6,14 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from fxfk.options import Options
 
 RootOption = typer.Option(
     None, "--root", help="数据仓库目录（含 fxfk.yaml 或 data/）；缺省时从当前目录向上查找。",
@@ -17,9 +22,24 @@ RootOption = typer.Option(
 
 
 def resolve_root(root: Optional[Path]) -> Path:
-    from fxfk.load.repository import find_root
+    from fxfk.load.files import find_root
 
     return find_root(Path.cwd(), root)
+
+
+def load_options(day: "dt.date | None" = None, no_cache: bool = False) -> "Options":
+    """The options of a command run: its day (``--date``/``--today``) and the documented environment
+    variables, read here and nowhere in the core — ``FXFK_NO_CACHE=1`` (like ``--no-cache``),
+    ``FXFK_JOBS=N`` (worker processes), ``FXFK_PURE_YAML=1`` (the pure-Python parser)."""
+    from fxfk.options import Options
+
+    jobs = os.environ.get("FXFK_JOBS", "")
+    return Options(
+        date=day,
+        cache=not no_cache and os.environ.get("FXFK_NO_CACHE") != "1",
+        jobs=max(1, int(jobs)) if jobs.isdigit() else None,
+        pure_yaml=os.environ.get("FXFK_PURE_YAML") == "1",
+    )
 
 
 # The days a user may give on the command line. Outputs are stamped with the day (zip files, as in

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, parse_day, resolve_root
+from fxfk.cli.options import RootOption, load_options, parse_day, resolve_root
 
 
 def publish_command(
@@ -32,22 +32,16 @@ def publish_command(
 
         fxfk publish --date 2019-12-31 --office jinshui --format html,xlsx --out public
     """
+    from fxfk.cli.progressbar import progress_bar
     from fxfk.errors import FxfkError, os_error_message
-    from fxfk.publish import PublishRefused, parse_formats, publish
-    from fxfk.render.diagnostics import diagnostic_line
+    from fxfk.publish import parse_formats, publish
 
     data_root = resolve_root(root)
     formats = parse_formats(format)
     day = parse_day(date)
-    from fxfk.cli.progressbar import progress_bar
-
     try:
         with progress_bar("生成公开清单") as progress:
-            result = publish(data_root, out, day, office or None, formats, progress)
-    except PublishRefused as exc:
-        for d in exc.diagnostics:
-            typer.echo(diagnostic_line(d), err=True)
-        raise
+            result = publish(data_root, out, load_options(day), office or None, formats, progress)
     except OSError as exc:
         if exc.filename is not None:
             raise

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, resolve_root
+from fxfk.cli.options import RootOption, load_options, parse_day, resolve_root
 
 
 def report_command(
@@ -33,20 +33,14 @@ def report_command(
 
         fxfk report --date 2019-12-31 --office county --format html,docx --out reports
     """
-    from fxfk.cli.options import parse_day
     from fxfk.errors import FxfkError, os_error_message
-    from fxfk.render import diagnostics
-    from fxfk.report import ReportRefused, parse_formats, write_report
+    from fxfk.report import parse_formats, write_report
 
     data_root = resolve_root(root)
     formats = parse_formats(format)
     day = parse_day(date)
     try:
-        result = write_report(data_root, out, day, year, office, formats)
-    except ReportRefused as exc:
-        typer.echo("数据有错误，fxfk report 不在有错误的数据上生成报告；请先修正：\n", err=True)
-        typer.echo(diagnostics.render_text(exc.result), err=True, nl=False)
-        raise typer.Exit(1)
+        result = write_report(data_root, out, load_options(day), year, office, formats)
     except OSError as exc:
         if exc.filename is not None:
             raise

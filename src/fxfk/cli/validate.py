@@ -9,7 +9,7 @@ from typing import List, Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, parse_day, resolve_root, use_color
+from fxfk.cli.options import RootOption, load_options, parse_day, resolve_root, use_color
 
 
 class ValidateFormat(str, Enum):
@@ -45,13 +45,11 @@ def validate_command(
     from fxfk.render import diagnostics
     from fxfk.rules.validation import validate
 
-    if no_cache:
-        os.environ["FXFK_NO_CACHE"] = "1"  # also seen by worker processes
-    day = parse_day(date)
+    options = load_options(parse_day(date), no_cache)
     data_root = resolve_root(root)
     with progress_bar("解析登记册") as progress:
         # Cross-file checks need only each register's facts, not its full model (fxfk.load.facts).
-        result = validate(data_root, paths or None, today=day, progress=progress, full_models=False)
+        result = validate(data_root, options, paths or None, progress=progress, facts_only=True)
     chosen = format.value if format else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if chosen == "text":
         output = diagnostics.render_text(result, color=use_color())
@@ -60,7 +58,7 @@ def validate_command(
     elif chosen == "junit":
         output = diagnostics.render_junit(result, strict)
     else:
-        output = diagnostics.render_github(result, diagnostics.github_workspace_prefix(str(data_root)))
+        output = diagnostics.render_github(result, diagnostics.github_workspace_prefix(str(data_root), os.environ.get("GITHUB_WORKSPACE")))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             with open(summary, "a", encoding="utf-8") as fh:

@@ -9,10 +9,13 @@ checks are never cached: they always run on everything.
 
 Parts are :mod:`marshal` blobs, which are fast but must not be read from untrusted bytes — so a
 part is only trusted when its HMAC, made with a secret key kept outside the repository
-(``$XDG_CACHE_HOME/fxfk/cache-key``), verifies. A committed, corrupt, truncated or foreign
+(``$XDG_CACHE_HOME/fxfk/cache-key``, the one environment variable the core reads: it says where
+per-user caches live, as for every other tool), verifies. A committed, corrupt, truncated or foreign
 ``.fxfk-cache`` is therefore ignored, never trusted. Anything that goes wrong with the cache only
 costs speed: every error falls back to parsing. Folders of other tool fingerprints (an older fxfk,
 an edited checkout) are deleted when a new one is made, so the cache does not grow without end.
+Whether the cache is used at all is the caller's choice (``fxfk.options.Options.cache``): without it,
+no ``FileCache`` is made.
 
 The cache folder sits in a checkout that may come from an untrusted pull request, so nothing in it is
 followed: ``.fxfk-cache`` itself, the fingerprint folder and the two-letter shard folders must be real
@@ -44,10 +47,6 @@ _READ_FLAGS = (
     os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 )
-
-
-def enabled() -> bool:
-    return os.environ.get("FXFK_NO_CACHE") != "1"
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +122,7 @@ class FileCache:
         self.top = root / CACHE_DIR
         self.folder = self.top / tool_fingerprint()
         self.flavour = flavour.encode()  # what else decides the result: file kind, size limit, settings
-        self.key = _key() if enabled() else None
+        self.key = _key()
         self._checked: set[str] = set()  # shard folders seen to be real folders (with their parents)
 
     def digest(self, content: bytes) -> str:

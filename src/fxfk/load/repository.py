@@ -1,25 +1,9 @@
-"""Finding a data repository and loading every file in it into models.
+"""Loading every file of a data repository into models.
 
-A data repository is a folder with ``fxfk.yaml`` and/or ``data/`` (layout in data-format.md).
-Loading never raises for bad data: every problem becomes a diagnostic, and a file that cannot be
-read or does not fit its model is kept (with ``model=None``) so that other files are still checked.
-
-Which files are read (:func:`find_data_files`), for a repository that may come from an untrusted
-pull request:
-
-* ``fxfk.yaml``, ``data/risks/*.yaml``, ``data/tasks/*.yaml`` (``.yml`` too) and ``data/laws.yaml``
-  (or ``laws.yml``). Nothing is read that resolves outside the data root: a symlink (to a file or
-  a folder, ``data`` itself included) leading out is an error naming only the link
-  ("outside-root"), and its target is never opened. A symlink that stays inside the root is read
-  like the file it points to. Only regular files are opened ("not-a-file" otherwise: a dangling
-  link, a FIFO).
-* No data file is silently skipped: any other file in ``data/risks/`` or ``data/tasks/`` (or in a
-  folder below them) is an error saying what to rename it to ("stray-file"): ``X.YAML``, ``x.Yml``,
-  ``.x.yaml``, ``huiji.yaml.txt`` (Windows hides the ``.txt``), ``huiji``, backups. Tolerated
-  there: hidden files that are not YAML (``.gitkeep``, ``.DS_Store``, macOS ``._*``), ``README*``,
-  and Windows Explorer's ``Thumbs.db`` and ``desktop.ini``. Elsewhere under ``data/`` any YAML
-  file but the law catalogue is an error too; other files there are left alone. Folders are never
-  followed through symlinks.
+Which files are read is decided by :mod:`fxfk.load.files`. Loading never raises for bad data: every
+problem becomes a diagnostic, and a file that cannot be read or does not fit its model is kept (with
+``model=None``) so that other files are still checked. How files are read (cache, worker processes,
+parser, size limit) is the caller's :class:`fxfk.options.Options`.
 """
 
 from __future__ import annotations
@@ -28,31 +12,29 @@ import datetime as dt
 import gc
 import marshal
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Generic, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from fxfk.diagnostics import MAX_PER_FILE, Diagnostic, omitted_line
-from fxfk.errors import FxfkError
 from fxfk.load.cache import FileCache
 from fxfk.load.cache import dumps as cache_dumps
-from fxfk.load.cache import enabled as cache_enabled
-from fxfk.load.facts import facts_from_plain, plain_facts
+from fxfk.load.facts import RegisterFacts, facts_from_plain, plain_facts
+from fxfk.load.files import SETTINGS_FILE, YAML_SUFFIXES, find_data_files, relative  # noqa: F401 - fxfk.diff.compare imports the two names from here
 from fxfk.load.gcpause import gc_paused
 from fxfk.load.model_errors import diagnostics_from
-from fxfk.load.yamlload import DEFAULT_MAX_BYTES, LoadedYaml, load_bytes, read_limited
+from fxfk.load.yamlload import LoadedYaml, load_bytes, read_limited
 from fxfk.models import LawCatalogue, Register, Settings, TaskTable
-from fxfk.rules.register import check_register
+from fxfk.options import Options
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
-
-SETTINGS_FILE = "fxfk.yaml"
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass
@@ -60,10 +42,13 @@ class SourceFile(Generic[M]):
     rel: str  # relative to the data root, forward slashes
     path: Path
     loaded: LoadedYaml
-    # The file's model; for registers loaded for `fxfk validate`, their facts (fxfk.load.facts).
+    # The file's model. Registers loaded with facts_only=True: their facts, the same object as
+    # ``facts`` — until the cross-file checks read ``facts`` (issue 14 step 2), then None there.
     model: M | None = None
     # True once the one-register rules (fxfk.rules.register) have run and their findings are in loaded.
     checked: bool = False
+    # Registers loaded by load_repository: what the cross-file checks need (fxfk.load.facts).
+    facts: RegisterFacts | None = None
 
     @property
     def stem(self) -> str:
@@ -122,31 +107,6 @@ class Repository:
         return None
 
 
-def find_root(start: Path, explicit: Path | None = None) -> Path:
-    """``--root`` if given, else the nearest folder upwards that holds fxfk.yaml or data/."""
-    if explicit is not None:
-        if not explicit.is_dir():
-            raise FxfkError(f"数据目录“{explicit}”不存在或不是目录")
-        if not ((explicit / SETTINGS_FILE).is_file() or (explicit / "data").is_dir()):
-            raise FxfkError(f"“{explicit}”不是数据仓库：其中既没有 {SETTINGS_FILE}，也没有 data/ 目录")
-        return explicit
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        if (folder / SETTINGS_FILE).is_file() or (folder / "data").is_dir():
-            return folder
-    raise FxfkError(
-        f"找不到数据仓库：从“{here}”向上没有哪个目录含有 {SETTINGS_FILE} 或 data/；"
-        "请在数据仓库中运行，或用 --root 指定"
-    )
-
-
-def _rel(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 class _FirstErrors:
     """A ValidationError that tells only its first ``limit`` errors (all else passes through)."""
 
@@ -197,21 +157,35 @@ def _validate(loaded: LoadedYaml, model: type[M]) -> M | None:
     return result
 
 
+# The one-register rules, given by the caller (fxfk.rules.register.check_register): loading sits
+# below the rules and does not import them.
+RegisterCheck = Callable[[SourceFile, Settings], "Sequence[Diagnostic]"]
+
+
 @dataclass(frozen=True)
 class _Kind:
-    """What files are loaded as, and everything besides their bytes that decides the result."""
+    """What files are loaded as, and everything besides their bytes that decides the result.
+
+    Sent to worker processes as it is (a module-level ``check`` function pickles by name).
+    """
 
     model: type[BaseModel]
     max_bytes: int
     pure: bool
-    # Registers: the settings their one-register rules depend on (None: other kinds of file).
+    # Registers: the settings their one-register rules depend on, and those rules (None: not run
+    # while parsing — then fxfk.rules.repository.run_checks runs them on the full models).
     settings: Settings | None = None
+    check: RegisterCheck | None = None
     # Registers: build full models (True) or only the facts that cross-file checks need.
     full: bool = True
 
     @property
+    def registers(self) -> bool:
+        return self.model is Register
+
+    @property
     def flavour(self) -> str:
-        settings = self.settings.model_dump_json() if self.settings is not None else ""
+        settings = self.settings.model_dump_json() if self.check is not None else ""
         return f"{self.model.__name__}:{self.max_bytes}:{'pure' if self.pure else 'c'}:{settings}"
 
 
@@ -221,16 +195,18 @@ def _parse(rel: str, path: Path, raw: bytes, kind: _Kind) -> tuple[SourceFile, b
     The parts are marshalled ``(facts, diagnostics)`` and the plain data (see :mod:`fxfk.load.cache`);
     a file whose shape is wrong has no parts: it is parsed again next time, to locate its errors.
     """
-    loaded = load_bytes(raw, rel, path=path, pure=kind.pure)
+    loaded = load_bytes(raw, rel, path=path, pure=kind.pure, max_bytes=kind.max_bytes)
     data = loaded.data
     source = SourceFile(rel, path, loaded, _validate(loaded, kind.model))
     if source.model is None:
         return source, None, None
     facts = None
-    if kind.settings is not None:
-        loaded.diagnostics.extend(check_register(source, kind.settings))
-        source.checked = True
+    if kind.registers:
+        if kind.check is not None:
+            loaded.diagnostics.extend(kind.check(source, kind.settings))
+            source.checked = True
         facts = plain_facts(source.model)
+        source.facts = facts_from_plain(facts)
     diagnostics = [(d.line, d.column, d.code, d.severity, d.path, d.message) for d in loaded.diagnostics]
     return source, cache_dumps((facts, diagnostics)), cache_dumps(data)
 
@@ -241,6 +217,8 @@ def _parse_in_worker(job: tuple) -> tuple:
     A clean file goes back as its cache parts (the same bytes go into the cache): the facts and
     diagnostics, plus the plain data when the parent wants full models. A file with errors goes
     back as its LoadedYaml (diagnostics, and the plain data its messages may still need).
+    Everything that decides the result comes in ``job`` (the kind holds the options' parser and
+    size limit): a worker reads no setting of its own.
     """
     rel, path, kind, cache = job
     gc.disable()
@@ -260,16 +238,14 @@ def _parse_in_worker(job: tuple) -> tuple:
 
 def _from_parts(job: _Job, summary: tuple, data: object, kind: _Kind) -> SourceFile | None:
     """A clean file rebuilt from its cache parts (None if they do not fit: then it is parsed)."""
-    facts, diagnostics = summary
+    plain, diagnostics = summary
     loaded = LoadedYaml(job.rel, diagnostics=[Diagnostic(job.rel, *d) for d in diagnostics], path=job.path, pure=kind.pure)
     try:
-        if kind.full:
-            model = kind.model.model_validate(data)
-        else:
-            model = facts_from_plain(facts)
+        facts = facts_from_plain(plain) if kind.registers else None
+        model = kind.model.model_validate(data) if kind.full else facts
     except Exception:  # noqa: BLE001 - parts that do not fit only cost a re-parse
         return None
-    return SourceFile(job.rel, job.path, loaded, model, checked=kind.settings is not None)
+    return SourceFile(job.rel, job.path, loaded, model, checked=kind.check is not None, facts=facts)
 
 
 Progress = Callable[[int, int], None]
@@ -289,16 +265,6 @@ PARALLEL_MIN_FILES = 16
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 
 
-def worker_count() -> int:
-    try:
-        available = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        available = os.cpu_count() or 1
-    if os.environ.get("FXFK_JOBS", "").isdigit():
-        available = int(os.environ["FXFK_JOBS"])
-    return max(1, min(available, 8))
-
-
 def _from_cache(job: _Job, cache: FileCache, kind: _Kind) -> SourceFile | None:
     job.digest = cache.digest(job.raw)
     summary = cache.get(job.digest, "s")
@@ -312,10 +278,10 @@ def _from_cache(job: _Job, cache: FileCache, kind: _Kind) -> SourceFile | None:
     return _from_parts(job, summary, data, kind)
 
 
-def _load_all(root: Path, paths: list[Path], kind: _Kind, progress: Progress | None) -> list[SourceFile]:
+def _load_all(root: Path, paths: list[Path], kind: _Kind, options: Options, progress: Progress | None) -> list[SourceFile]:
     """Load files: from the cache when unchanged, else parse — in parallel when it pays."""
-    cache = FileCache(root, kind.flavour) if cache_enabled() else None
-    jobs = [_Job(_rel(root, p), p) for p in paths]
+    cache = FileCache(root, kind.flavour) if options.cache else None
+    jobs = [_Job(relative(root, p), p) for p in paths]
     done = 0
     misses: list[_Job] = []
     for job in jobs:
@@ -332,7 +298,7 @@ def _load_all(root: Path, paths: list[Path], kind: _Kind, progress: Progress | N
         else:
             misses.append(job)
 
-    workers = worker_count()
+    workers = options.workers()
     if workers > 1 and len(misses) >= PARALLEL_MIN_FILES and sum(len(j.raw) for j in misses) >= PARALLEL_MIN_BYTES:
         for job in misses:
             job.raw = None  # workers read the files themselves: cheaper than sending the bytes
@@ -358,7 +324,7 @@ def _load_all(root: Path, paths: list[Path], kind: _Kind, progress: Progress | N
                 cache.put(digest, "s", summary)
                 cache.put(digest, "d", data)
             if not kind.full and job.source.model is not None:
-                job.source.model = facts_from_plain(marshal.loads(summary)[0])
+                job.source.model = job.source.facts
             job.raw = None
             done += 1
             if progress:
@@ -368,257 +334,45 @@ def _load_all(root: Path, paths: list[Path], kind: _Kind, progress: Progress | N
 
 def load_repository(
     root: Path,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    pure: bool = False,
+    options: Options | None = None,
+    *,
     progress: Progress | None = None,
-    full_models: bool = True,
+    facts_only: bool = False,
+    check_register: RegisterCheck | None = None,
 ) -> Repository:
     """Load every file of the data repository. ``progress(done, total)`` is told about each file.
 
-    With ``full_models=False`` the registers' ``model`` is their :class:`~fxfk.load.facts.RegisterFacts`
-    — all that the cross-file checks of ``fxfk validate`` need, at a fraction of the cost; every
-    other command asks for full models. Either way each register has been through the
-    one-register rules (``fxfk.rules.register``), whose findings are among ``repo.diagnostics``.
+    ``check_register`` (:func:`fxfk.rules.register.check_register`) runs the one-register rules
+    while each register is parsed, and its findings are cached with the file and are among
+    ``repo.diagnostics``; without it they are left to :func:`fxfk.rules.repository.run_checks`.
+    Every valid register has its :class:`~fxfk.load.facts.RegisterFacts` in ``facts``. With
+    ``facts_only=True`` (which needs ``check_register``) no full register model is built — all that
+    the cross-file checks of ``fxfk validate`` need, at a fraction of the cost.
     """
+    options = options or Options()
+    if facts_only and check_register is None:
+        raise ValueError("facts_only needs check_register: facts cannot be checked afterwards")
     with gc_paused(keep=True):  # what is loaded lives as long as the command
-        return _load_repository(root, max_bytes, pure, progress, full_models)
+        return _load_repository(root, options, progress, not facts_only, check_register)
 
 
-def _load_repository(root: Path, max_bytes: int, pure: bool, progress: Progress | None, full: bool) -> Repository:
-    repo = Repository(root=root, settings=Settings())
+def _load_repository(root: Path, options: Options, progress: Progress | None, full: bool,
+                     check: RegisterCheck | None) -> Repository:
+    repo = Repository(root=root, settings=Settings(), today=options.day())
     found = find_data_files(root)
+    size, pure = options.max_bytes, options.pure_yaml
     if found.settings is not None:
-        repo.settings_file = _load_all(root, [found.settings], _Kind(Settings, max_bytes, pure), None)[0]
+        repo.settings_file = _load_all(root, [found.settings], _Kind(Settings, size, pure), options, None)[0]
         if repo.settings_file.model is not None:
             repo.settings = repo.settings_file.model
 
-    registers = _Kind(Register, max_bytes, pure, settings=repo.settings, full=full)
-    repo.registers = _load_all(root, found.registers, registers, progress)
-    repo.task_tables = _load_all(root, found.tasks, _Kind(TaskTable, max_bytes, pure), None)
+    registers = _Kind(Register, size, pure, settings=repo.settings, check=check, full=full)
+    repo.registers = _load_all(root, found.registers, registers, options, progress)
+    repo.task_tables = _load_all(root, found.tasks, _Kind(TaskTable, size, pure), options, None)
     if found.laws is not None:
-        repo.laws = _load_all(root, [found.laws], _Kind(LawCatalogue, max_bytes, pure), None)[0]
+        repo.laws = _load_all(root, [found.laws], _Kind(LawCatalogue, size, pure), options, None)[0]
 
     for source in repo.files:
         repo.diagnostics.extend(source.loaded.diagnostics)
     repo.diagnostics.extend(found.diagnostics)
     return repo
-
-
-@dataclass
-class DataFiles:
-    """The files to read, and what is wrong with the ones that are not read."""
-
-    settings: Path | None = None
-    registers: list[Path] = field(default_factory=list)
-    tasks: list[Path] = field(default_factory=list)
-    laws: Path | None = None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-_WHAT = {"risks": ("登记册", "<单位标识>"), "tasks": ("任务表", "<年份>")}
-# Left alone wherever they are: version control and file managers put them there.
-_TOLERATED = {"thumbs.db", "desktop.ini"}
-_BACKUP_ENDS = ("~", ".bak", ".orig", ".old", ".tmp", ".swp", ".swo")
-
-
-def _tolerated(name: str) -> bool:
-    lower = name.lower()
-    if lower.startswith("._"):  # macOS metadata beside every file copied to a foreign disk
-        return True
-    if _looks_yaml(lower):  # a YAML file is never skipped silently, whatever its name
-        return False
-    return lower.startswith(".") or lower in _TOLERATED or lower.startswith("readme")
-
-
-def _looks_yaml(name: str) -> bool:
-    lower = name.lower()
-    return lower.endswith(YAML_SUFFIXES) or lower.endswith((".yaml.txt", ".yml.txt"))
-
-
-def _readable_name(name: str) -> bool:
-    return name.endswith(YAML_SUFFIXES) and not name.startswith(".")
-
-
-def _base(lower: str) -> str:
-    """"x" of "x.yaml", ".x.yml", "x.yaml.txt"; "" of ".yaml"."""
-    if lower.endswith(".txt"):
-        lower = lower[:-4]
-    return lower.rsplit(".", 1)[0].lstrip(".") if "." in lower else lower
-
-
-def _rename_hint(name: str, placeholder: str) -> str:
-    """What a file in data/risks or data/tasks that fxfk does not read should be called."""
-    lower = name.lower()
-    for end in _BACKUP_ENDS:
-        if lower.endswith(end) and _looks_yaml(lower[: -len(end)]):
-            base = _base(lower[: -len(end)]) or placeholder
-            return f"看起来是编辑器留下的备份或临时文件：不需要就删除它；如果它才是要用的文件，请改名为 {base}.yaml"
-    notepad = lower.endswith(".txt") and _looks_yaml(lower[:-4])
-    if notepad:
-        lower = lower[:-4]
-    if lower.endswith(YAML_SUFFIXES) or notepad:
-        base = _base(lower)
-        if not base:
-            return f"文件名缺少{placeholder.strip('<>')}；请改名为 {placeholder}.yaml"
-        hint = f"请改名为 {base}.yaml"
-        return hint + "（Windows 记事本可能隐藏了 .txt 扩展名）" if notepad else hint
-    stem, dot, _ = lower.lstrip(".").partition(".")
-    if stem and (not dot or lower.endswith(".txt")):
-        return f"如果它是{placeholder.strip('<>')}为 {stem} 的数据文件，请改名为 {stem}.yaml；否则请把它移出这个目录"
-    return "请把它移出这个目录"
-
-
-def _stray(root: Path, path: Path, message: str) -> Diagnostic:
-    return Diagnostic(_rel(root, path), 1, 1, "stray-file", "error", "", message)
-
-
-class _Inside:
-    """Whether paths stay inside the data root once symlinks are resolved."""
-
-    def __init__(self, root: Path):
-        self.root = os.path.realpath(root)
-
-    def __call__(self, path: Path) -> bool:
-        real = os.path.realpath(path)  # a symlink loop resolves to some path, and then is no file
-        return real == self.root or real.startswith(self.root.rstrip(os.sep) + os.sep)
-
-
-def _outside(root: Path, path: Path) -> Diagnostic:
-    return Diagnostic(
-        _rel(root, path), 1, 1, "outside-root", "error", "",
-        "这是一个指向数据仓库之外的符号链接；fxfk 只读取数据仓库之内的文件，未读取它。请换成普通文件（或指向仓库之内的链接）",
-    )
-
-
-def _not_a_file(root: Path, path: Path) -> Diagnostic:
-    return Diagnostic(
-        _rel(root, path), 1, 1, "not-a-file", "error", "",
-        "这不是一个普通文件（可能是指向不存在的文件的符号链接，或特殊文件），未读取；请换成普通的 YAML 文件",
-    )
-
-
-def _regular(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:  # a symlink loop, a path too long
-        return False
-
-
-def _take(root: Path, path: Path, inside: _Inside, found: DataFiles, link: bool | None = None, regular: bool | None = None) -> bool:
-    """True if the data file at ``path`` may be read; else why not goes into ``found``.
-
-    ``link`` and ``regular``, when known from a directory listing, save a system call each.
-    """
-    if (path.is_symlink() if link is None else link) and not inside(path):
-        found.diagnostics.append(_outside(root, path))
-        return False
-    if not (_regular(path) if regular is None or link else regular):
-        found.diagnostics.append(_not_a_file(root, path))
-        return False
-    return True
-
-
-def find_data_files(root: Path) -> DataFiles:
-    """Every data file to read, and a diagnostic for each one that is not (see the module docstring).
-
-    Only paths are looked at: no file is opened here.
-    """
-    found = DataFiles()
-    inside = _Inside(root)
-    settings = root / SETTINGS_FILE
-    if os.path.lexists(settings) and _take(root, settings, inside, found):
-        found.settings = settings
-    data = root / "data"
-    if not os.path.lexists(data):
-        return found
-    if not inside(data):
-        found.diagnostics.append(_outside(root, data))
-        return found
-    if not data.is_dir():
-        return found
-    for sub in ("risks", "tasks"):
-        folder = data / sub
-        if not os.path.lexists(folder):
-            continue
-        if not inside(folder):
-            found.diagnostics.append(_outside(root, folder))
-        elif folder.is_dir():
-            _scan_kind(root, folder, sub, inside, found)
-    laws = [data / name for name in ("laws.yaml", "laws.yml") if os.path.lexists(data / name)]
-    if laws and _take(root, laws[0], inside, found):
-        found.laws = laws[0]
-    if len(laws) > 1:
-        found.diagnostics.append(_stray(root, laws[1], "已有法规目录 data/laws.yaml，fxfk 不读取这个文件；请把两者合并为 data/laws.yaml"))
-    found.diagnostics.extend(_stray_files(root, data))
-    return found
-
-
-def _scan_kind(root: Path, folder: Path, sub: str, inside: _Inside, found: DataFiles) -> None:
-    """data/risks or data/tasks: each file is read, tolerated, or an error saying how to rename it."""
-    what, placeholder = _WHAT[sub]
-    into = found.registers if sub == "risks" else found.tasks
-    where = f"data/{sub}/"
-    # os.scandir, not Path.iterdir: a province's data/risks holds thousands of files.
-    with os.scandir(folder) as entries:
-        names = sorted((entry.name, entry.is_symlink(), _entry_is(entry, "dir"), _entry_is(entry, "file")) for entry in entries)
-    for name, link, is_dir, is_file in names:
-        path = folder / name
-        if is_dir:
-            if link:  # never followed: its files are not read, so say so once
-                found.diagnostics.append(
-                    _outside(root, path) if not inside(path) else
-                    _stray(root, path, f"fxfk 不读取子目录中的文件：{what}应直接放在 {where} 中")
-                )
-            else:
-                _scan_below(root, path, what, where, found)
-        elif _readable_name(name):
-            if _take(root, path, inside, found, link, is_file):
-                into.append(path)
-        elif not _tolerated(name):
-            found.diagnostics.append(
-                _stray(root, path, f"fxfk 不读取这个文件：{where} 中只放{what} {placeholder}.yaml；{_rename_hint(name, placeholder)}")
-            )
-
-
-def _entry_is(entry: os.DirEntry, kind: str) -> bool:
-    try:
-        return entry.is_dir() if kind == "dir" else entry.is_file()
-    except OSError:  # a symlink loop
-        return False
-
-
-def _scan_below(root: Path, folder: Path, what: str, where: str, found: DataFiles) -> None:
-    """A folder inside data/risks or data/tasks: nothing in it is read."""
-    for here, subfolders, names in os.walk(folder):
-        subfolders.sort()
-        for name in sorted(names + [d for d in subfolders if os.path.islink(os.path.join(here, d))]):
-            if not _tolerated(name):
-                found.diagnostics.append(
-                    _stray(root, Path(here) / name, f"fxfk 不读取子目录中的文件：{what}应直接放在 {where} 中，请把它移过去，或移出 {where}")
-                )
-
-
-def _stray_files(root: Path, data: Path) -> list[Diagnostic]:
-    """YAML files elsewhere under data/: fxfk does not read them, so they are errors, not ignored."""
-    out = []
-    for folder, subfolders, names in os.walk(data):  # never into a symlinked folder
-        here = Path(folder)
-        if here == data:
-            subfolders[:] = [d for d in subfolders if d not in ("risks", "tasks")]  # scanned above
-        subfolders.sort()
-        for name in sorted(names):
-            if not _looks_yaml(name) or _tolerated(name):
-                continue
-            if here == data and name in ("laws.yaml", "laws.yml"):
-                continue
-            hint = ""
-            if here == data and name.lower().startswith("laws."):
-                hint = "；如果它是法规目录，请改名为 laws.yaml"
-            out.append(
-                _stray(
-                    root, here / name,
-                    "fxfk 不读取这个文件：登记册应放在 data/risks/<单位标识>.yaml，任务表放在 data/tasks/<年份>.yaml，"
-                    f"法规目录为 data/laws.yaml{hint}",
-                )
-            )
-    return out

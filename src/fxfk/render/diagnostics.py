@@ -101,9 +101,9 @@ def render_markdown_table(result: ValidationResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def github_workspace_prefix(root: str) -> str:
-    """Annotations need paths relative to the checkout, not to the data root."""
-    workspace = os.environ.get("GITHUB_WORKSPACE")
+def github_workspace_prefix(root: str, workspace: str | None) -> str:
+    """Annotations need paths relative to the checkout (``$GITHUB_WORKSPACE``, read by the CLI), not
+    to the data root."""
     if not workspace:
         return ""
     rel = os.path.relpath(os.path.abspath(root), os.path.abspath(workspace))

@@ -8,30 +8,27 @@ temporary folder → swap it in as the output folder, like ``fxfk publish``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Sequence
 
-from fxfk.errors import FxfkError
+from fxfk.errors import DataRefused
+from fxfk.options import Options
 
 FORMATS = ("html", "md", "docx")
 NAME = "report"  # report.html, report.md, report.docx
 MARKER = ".fxfk-report"
 MARKER_TEXT = "此目录由 fxfk report 生成，每次生成报告会整体替换。\n"
-
-
-class ReportRefused(FxfkError):
-    """The data has errors; ``result`` is the validation result to show."""
-
-    def __init__(self, result):
-        super().__init__(f"数据中有 {result.errors} 个错误，已拒绝生成报告；请先用 fxfk validate 检查并修正", exit_code=1)
-        self.result = result
+REFUSED = "数据有错误，fxfk report 不在有错误的数据上生成报告；请先修正："
 
 
 @dataclass
 class ReportResult:
+    """What ``fxfk report`` wrote: the folder, the figures (``fxfk.report.figures.Report``), the file names."""
+
     out: Path
     report: object
     files: list[str] = field(default_factory=list)
@@ -44,14 +41,20 @@ def parse_formats(values: list[str] | None) -> list[str]:
     return publish.parse_formats(values, FORMATS)
 
 
-def prepare(root: Path, date: dt.date, year: int | None = None, offices: Sequence[str] | None = None):
-    """Validate, then compute every figure; returns the Report."""
+def prepare(root: Path, date: dt.date, year: int | None = None, offices: Sequence[str] | None = None,
+            options: Options | None = None):
+    """Validate, then compute every figure for ``date``; returns the Report.
+
+    Raises :class:`~fxfk.errors.DataRefused` with every finding when the data has errors: figures
+    on broken data would mislead.
+    """
     from fxfk.report.figures import build_report
     from fxfk.rules.validation import validate
 
-    result = validate(root)
+    # Validation judges on the real today (a batch dated later is scheduled), the figures on ``date``.
+    result = validate(root, dataclasses.replace(options or Options(), date=None))
     if result.errors:
-        raise ReportRefused(result)
+        raise DataRefused(REFUSED, result.diagnostics, files=result.files)
     names = [n.strip() for item in offices or () for n in item.split(",") if n.strip()] or None
     return build_report(result.repo, date, year, names)
 
@@ -101,11 +104,19 @@ def render_all(folder: Path, root: Path, report, formats: list[str]) -> list[str
     return written
 
 
-def write_report(root: Path, out: Path, date: dt.date, year: int | None, offices: Sequence[str] | None,
-                 formats: list[str]) -> ReportResult:
-    from fxfk.publish import write_atomically
+def write_report(root: Path, out: Path, options: Options | None = None, year: int | None = None,
+                 offices: Sequence[str] | None = None, formats: list[str] | None = None) -> ReportResult:
+    """Write the report for ``options.date`` (default today) into ``out``, replacing it whole.
 
-    report = prepare(root, date, year, offices)
-    files = write_atomically(out, root, lambda tmp: render_all(tmp, root, report, formats),
+    ``year``: the task table's year (default: that of the date, else the latest); ``offices``: office
+    ids or kinds (county/division/affiliate), also comma-separated; ``formats``: some of
+    :data:`FORMATS` (default all).
+    """
+    from fxfk.publish.output import write_atomically
+
+    options = options or Options()
+    chosen = list(formats) if formats else list(FORMATS)
+    report = prepare(root, options.day(), year, offices, options)
+    files = write_atomically(out, root, lambda tmp: render_all(tmp, root, report, chosen),
                              MARKER, MARKER_TEXT, what="报告", command="fxfk report")
     return ReportResult(out, report, files)

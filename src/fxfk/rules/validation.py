@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from fxfk.diagnostics import Diagnostic, cap_per_file, count
 from fxfk.errors import FxfkError
 from fxfk.load.repository import Repository, load_repository
+from fxfk.options import Options
+from fxfk.rules.register import check_register
 from fxfk.rules.repository import run_checks
 
 
 @dataclass
 class ValidationResult:
-    repo: Repository
+    # None only when a refusal shows some findings as fxfk validate would (fxfk.errors.DataRefused).
+    repo: Repository | None
     files: int
     diagnostics: list[Diagnostic]
 
@@ -29,6 +32,13 @@ class ValidationResult:
 
     def ok(self, strict: bool = False) -> bool:
         return self.errors == 0 and not (strict and self.warnings)
+
+
+def load(root: Path, options: Options | None = None, progress: Callable[[int, int], None] | None = None,
+         facts_only: bool = False) -> Repository:
+    """Every file of the repository, each register checked by the one-register rules as it is parsed
+    (and cached with it). The one way commands load a repository; ``facts_only`` is for validate."""
+    return load_repository(root, options, progress=progress, facts_only=facts_only, check_register=check_register)
 
 
 def validate_repository(repo: Repository, only: list[str] | None = None) -> ValidationResult:
@@ -48,10 +58,11 @@ def validate_repository(repo: Repository, only: list[str] | None = None) -> Vali
     return ValidationResult(repo, files, cap_per_file(diagnostics))
 
 
-def validate(root: Path, paths: list[Path] | None = None, today: dt.date | None = None, **load_options) -> ValidationResult:
-    repo = load_repository(root, **load_options)
-    if today is not None:
-        repo.today = today
+def validate(root: Path, options: Options | None = None, paths: list[Path] | None = None,
+             progress: Callable[[int, int], None] | None = None, facts_only: bool = False) -> ValidationResult:
+    """Load ``root`` (see :func:`load`) and run every check; ``options.date`` decides which batches
+    are public. With ``paths``, only findings in those files or folders are reported."""
+    repo = load(root, options, progress, facts_only)
     if not repo.files and not repo.diagnostics:  # (a data folder linked out of the root is reported)
         raise FxfkError(f"“{root}”中没有找到数据文件（fxfk.yaml、data/risks/*.yaml、data/tasks/*.yaml）")
     only = None
