@@ -35,10 +35,6 @@ LAYERS = {
 
 # (importing module, imported module) against the layers. Issue 14 step 2 removes these.
 UPWARD_IMPORTS = {
-    ("fxfk.tasks.guidance", "fxfk.render.escaping"),  # renders its own text, Markdown and JSON
-    ("fxfk.tasks.status", "fxfk.render.escaping"),  # renders its own text, Markdown and JSON
-    ("fxfk.rules.classify", "fxfk.render.escaping"),  # renders its own text, Markdown, CSV and JSON
-    ("fxfk.rules.classify", "fxfk.render.diagnostics"),
     ("fxfk.rules.laws", "fxfk.render.escaping"),  # renders its own text, Markdown and JSON
     ("fxfk.render.templates", "fxfk.publish.plain"),  # publish.view and publish.plain are the public
     ("fxfk.render.templates", "fxfk.publish.view"),  # list's content, computed, not rendered
@@ -59,10 +55,7 @@ ENVIRONMENT_READERS: set[tuple[str, str]] = set()  # none left: the CLI reads th
 MAX_LINES = 400
 OVERSIZED = {  # issue 14 step 2 splits these
     "fxfk.diff.compare",
-    "fxfk.report.figures",
-    "fxfk.rules.classify",
     "fxfk.rules.laws",
-    "fxfk.tasks.status",
 }
 
 

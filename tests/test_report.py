@@ -29,7 +29,8 @@ import pytest
 
 from conftest import CORPUS
 from fxfk.tasks.status import TaskState
-from fxfk.report.figures import Ratio, build_report, number
+from fxfk.report.content import Ratio, number
+from fxfk.report.figures import build_report
 from fxfk.load.repository import load_repository
 
 DAY = dt.date(2019, 12, 31)

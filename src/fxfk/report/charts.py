@@ -12,7 +12,7 @@ from html import escape
 from typing import Sequence
 
 from fxfk.render.escaping import xml_text
-from fxfk.report.figures import FUNNEL_STAGES, TASK_STATE_ORDER, Ratio, Report, number
+from fxfk.report.content import FUNNEL_STAGES, TASK_STATE_ORDER, Ratio, Report, number
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif"
 LEVEL_COLORS = {"高": "#b0161e", "中": "#c77800", "低": "#2f7d4a"}

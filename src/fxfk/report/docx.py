@@ -15,14 +15,8 @@ from fxfk.render.docx import (
     save_document,
     table,
 )
-from fxfk.report.figures import (
-    DEFINITIONS,
-    FUNNEL_STAGES,
-    TYPICAL_CASES,
-    Report,
-    number,
-    signed,
-)
+from fxfk.report.content import FUNNEL_STAGES, TYPICAL_CASES, Report, number, signed
+from fxfk.report.figures import DEFINITIONS
 from fxfk.tasks.status import describe_days
 
 TEXT_WIDTH_CM = 15.6  # A4 portrait between the margins of new_document(landscape=False)

@@ -1,4 +1,5 @@
-"""The figures of the progress and evaluation report, as plain dataclasses (nothing here renders).
+"""The figures of the progress and evaluation report, computed from the data (:func:`build_report`);
+the dataclasses that hold them are in :mod:`fxfk.report.content`. Nothing here renders.
 
 Definitions (the README repeats them for the reader; the notice is silent on all of them):
 
@@ -27,320 +28,32 @@ Definitions (the README repeats them for the reader; the notice is silent on all
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
 from typing import Sequence
 
 from fxfk.load.repository import Repository
 from fxfk.models import Activity, ActivityKind, Level, OfficeKind, Register, Risk, Status
 from fxfk.publish.view import is_public
-from fxfk.tasks.status import TaskState, TaskStatus, default_year, select_offices, task_statuses
-
-NO_DATA = "无数据"
-TYPICAL_CASES = 3  # how many of the largest falls are proposed as 典型案例
-
-
-def number(value: int | Fraction) -> str:
-    """An integer as is; a mean with one decimal (exact arithmetic, rounded half up)."""
-    value = Fraction(value)
-    if value.denominator == 1:
-        return str(value.numerator)
-    tenths = (abs(value) * 10 + Fraction(1, 2)).__floor__()
-    sign = "-" if value < 0 else ""
-    return f"{sign}{tenths // 10}.{tenths % 10}"
-
-
-def signed(value: int | Fraction) -> str:
-    return ("+" if value > 0 else "") + number(value)
-
-
-@dataclass(frozen=True)
-class Ratio:
-    """``num / den``; with a zero denominator there is no figure at all (无数据)."""
-
-    num: int
-    den: int
-
-    @cached_property
-    def known(self) -> bool:
-        return self.den > 0
-
-    @cached_property
-    def percent(self) -> str:
-        if not self.known:
-            return NO_DATA
-        # always one decimal, so a column of shares lines up: 90.0%, 88.6%, 100.0%
-        text = number(Fraction(100 * self.num, self.den))
-        return (text if "." in text else text + ".0") + "%"
-
-    @cached_property
-    def text(self) -> str:
-        return f"{self.percent}（{self.num}/{self.den}）" if self.known else NO_DATA
-
-    def __add__(self, other: "Ratio") -> "Ratio":
-        return Ratio(self.num + other.num, self.den + other.den)
-
-
-# --- overview and funnel ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OfficeOverview:
-    office_id: str
-    name: str
-    kind: str
-    by_level: tuple[int, ...]  # in the order of Report.levels, retired points left out
-    by_status: tuple[int, ...]  # in Status order, all points
-    total: int  # all points, retired included
-
-
-@dataclass(frozen=True)
-class FunnelRow:
-    name: str
-    identified: int
-    consulting: int
-    approved: int
-    published: int
-
-    @cached_property
-    def stages(self) -> tuple[int, int, int, int]:
-        return (self.identified, self.consulting, self.approved, self.published)
-
-    @cached_property
-    def share(self) -> Ratio:
-        return Ratio(self.published, self.identified)
-
-
-FUNNEL_STAGES = ("已梳理", "征求意见", "已审定", "已公布")
-
-
-def funnel_stage(risk: Risk, batches: dict, date: dt.date) -> int:
-    """How far along the funnel a point got: -1 retired, 0 identified … 3 published on ``date``."""
-    if risk.status is Status.retired:
-        return -1
-    if is_public(risk, batches, date):
-        return 3
-    return {Status.draft: 0, Status.consulting: 1}.get(risk.status, 2)
-
-
-# --- activities ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ActivityRow:
-    office_id: str
-    name: str
-    counts: tuple[int, ...]  # in ActivityKind order
-
-    @cached_property
-    def total(self) -> int:
-        return sum(self.counts)
-
-
-# --- evaluation ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PointEvaluation:
-    risk_id: str
-    title: str
-    office: str
-    domain: str
-    level: str
-    published: dt.date
-    before_year: int
-    before: int | None  # None: no record for the year before publication
-    after: tuple[tuple[int, int], ...]  # (year, cases) from the publication year on
-    compliance: Ratio
-
-    @cached_property
-    def after_mean(self) -> Fraction | None:
-        if not self.after:
-            return None
-        return Fraction(sum(n for _, n in self.after), len(self.after))
-
-    @cached_property
-    def change(self) -> Fraction | None:
-        if self.before is None or self.after_mean is None:
-            return None
-        return self.after_mean - self.before
-
-    @cached_property
-    def verdict(self) -> str:
-        c = self.change
-        if c is None:
-            return NO_DATA
-        return "上升" if c > 0 else "下降" if c < 0 else "持平"
-
-    @cached_property
-    def rising(self) -> bool:
-        return self.change is not None and self.change > 0
-
-    @cached_property
-    def after_years(self) -> str:
-        if not self.after:
-            return NO_DATA
-        first, last = self.after[0][0], self.after[-1][0]
-        return str(first) if first == last else f"{first}–{last}"
-
-
-@dataclass(frozen=True)
-class DomainEvaluation:
-    domain: str
-    points: int  # public points in the domain
-    evaluable: int  # of them, with figures before and after
-    before: int
-    after: Fraction
-    rising: int
-    falling: int
-    compliance: Ratio
-
-    @cached_property
-    def change(self) -> Fraction | None:
-        return self.after - self.before if self.evaluable else None
-
-
-@dataclass(frozen=True)
-class OfficeEvaluation:
-    name: str
-    compliance: Ratio
-    satisfaction: Ratio
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    points: tuple[PointEvaluation, ...]
-    domains: tuple[DomainEvaluation, ...]
-    offices: tuple[OfficeEvaluation, ...]
-    compliance: Ratio  # all selected offices
-    satisfaction: Ratio
-
-    @cached_property
-    def to_revise(self) -> tuple[PointEvaluation, ...]:
-        """Rising cases after publication: 对不适宜的及时修订完善 (附件1 二(六)); biggest rise first."""
-        return tuple(sorted((p for p in self.points if p.rising), key=lambda p: (-p.change, p.risk_id)))
-
-    @cached_property
-    def typical(self) -> tuple[PointEvaluation, ...]:
-        """The largest falls: 对成效明显的编制典型案例 (附件1 二(六))."""
-        falls = sorted((p for p in self.points if p.change is not None and p.change < 0), key=lambda p: (p.change, p.risk_id))
-        return tuple(falls[:TYPICAL_CASES])
-
-    @cached_property
-    def unknown(self) -> tuple[PointEvaluation, ...]:
-        return tuple(p for p in self.points if p.change is None)
-
-
-# --- assessment ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ScoreItem:
-    date: dt.date
-    points: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class OfficeAssessment:
-    office_id: str
-    name: str
-    items: tuple[ScoreItem, ...]
-
-    @cached_property
-    def bonus(self) -> int:
-        return sum(i.points for i in self.items if i.points > 0)
-
-    @cached_property
-    def deduction(self) -> int:
-        return sum(i.points for i in self.items if i.points < 0)
-
-    @cached_property
-    def total(self) -> int:
-        return self.bonus + self.deduction
-
-
-# --- the whole report ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Report:
-    organization: str
-    date: dt.date
-    year: int
-    task_title: str
-    task_document: str | None
-    all_offices: bool
-    levels: tuple[Level, ...]
-    overview: tuple[OfficeOverview, ...]
-    funnel: tuple[FunnelRow, ...]
-    city_funnel: FunnelRow
-    tasks: tuple[TaskStatus, ...]  # worst state first
-    task_columns: tuple[tuple[str, str], ...]  # (id, content) in the table's order
-    activities: tuple[ActivityRow, ...]
-    evaluation: Evaluation
-    assessment: tuple[OfficeAssessment, ...]
-
-    @cached_property
-    def offices(self) -> int:
-        return len(self.overview)
-
-    @cached_property
-    def level_totals(self) -> tuple[int, ...]:
-        return tuple(sum(o.by_level[i] for o in self.overview) for i in range(len(self.levels)))
-
-    @cached_property
-    def status_totals(self) -> tuple[int, ...]:
-        return tuple(sum(o.by_status[i] for o in self.overview) for i in range(len(Status)))
-
-    @cached_property
-    def retired_total(self) -> int:
-        return sum(o.by_status[list(Status).index(Status.retired)] for o in self.overview)
-
-    @cached_property
-    def risk_total(self) -> int:
-        return sum(o.total for o in self.overview)
-
-    @cached_property
-    def activity_totals(self) -> tuple[int, ...]:
-        return tuple(sum(a.counts[i] for a in self.activities) for i in range(len(ActivityKind)))
-
-    @cached_property
-    def silent_offices(self) -> tuple[str, ...]:
-        """Offices that logged no activity in the report year up to the date."""
-        return tuple(a.name for a in self.activities if a.total == 0)
-
-    @cached_property
-    def task_counts(self) -> tuple[tuple[TaskState, int], ...]:
-        return tuple((s, sum(1 for t in self.tasks if t.status is s)) for s in TASK_STATE_ORDER)
-
-    @cached_property
-    def open_tasks(self) -> tuple[TaskStatus, ...]:
-        """Everything but 已完成 (done late included: the assessment wants to see it), worst first."""
-        return tuple(t for t in self.tasks if t.status is not TaskState.done)
-
-    def task_matrix(self) -> tuple[tuple[str, tuple[TaskStatus | None, ...]], ...]:
-        """Per office, its status for each task of the table (None: the task does not apply)."""
-        cells = {(t.office_id, t.task_id): t for t in self.tasks}
-        return tuple(
-            (o.name, tuple(cells.get((o.office_id, tid)) for tid, _ in self.task_columns)) for o in self.overview
-        )
-
-    def office_task_counts(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
-        by_office: dict[str, list[TaskStatus]] = {}
-        for t in self.tasks:  # one pass: offices × tasks is millions at province scale
-            by_office.setdefault(t.office_id, []).append(t)
-        out = []
-        for o in self.overview:
-            rows = by_office.get(o.office_id, [])
-            out.append((o.name, tuple(sum(1 for t in rows if t.status is s) for s in TASK_STATE_ORDER)))
-        return tuple(out)
-
-    @cached_property
-    def score_total(self) -> int:
-        return sum(a.total for a in self.assessment)
-
+from fxfk.report.content import (
+    FUNNEL_STAGES,
+    NO_DATA,
+    TASK_STATE_ORDER,
+    TYPICAL_CASES,
+    ActivityRow,
+    DomainEvaluation,
+    Evaluation,
+    FunnelRow,
+    OfficeAssessment,
+    OfficeEvaluation,
+    OfficeOverview,
+    PointEvaluation,
+    Ratio,
+    Report,
+    ScoreItem,
+    number,
+    signed,
+)
+from fxfk.tasks.status import default_year, select_offices, task_statuses
 
 DEFINITIONS = (
     ("范围", "全部单位，或用 --office 选定的单位（单位标识或类型）；“合计”只合计所选单位。"),
@@ -366,8 +79,14 @@ DEFINITIONS = (
     ("考核加减分", "报告年度任务表中 scoring 里日期不晚于报告日期的各条，加分、扣分分别相加，合计 = 加分 + 扣分。"),
 )
 
-# Worst first: the order of the task table and of the status chart.
-TASK_STATE_ORDER = tuple(sorted(TaskState, key=lambda s: -s.severity))
+
+def funnel_stage(risk: Risk, batches: dict, date: dt.date) -> int:
+    """How far along the funnel a point got: -1 retired, 0 identified … 3 published on ``date``."""
+    if risk.status is Status.retired:
+        return -1
+    if is_public(risk, batches, date):
+        return 3
+    return {Status.draft: 0, Status.consulting: 1}.get(risk.status, 2)
 
 
 def _counted(activity: Activity, year: int, date: dt.date) -> bool:
@@ -480,7 +199,7 @@ def build_report(repo: Repository, date: dt.date, year: int | None = None, offic
     )
 
 
-__all__ = [
-    "ActivityKind", "Evaluation", "FUNNEL_STAGES", "NO_DATA", "OfficeKind", "Ratio", "Report", "Status",
-    "TASK_STATE_ORDER", "build_report", "number", "signed",
+__all__ = [  # the report's constants and formatters, for report/__init__ and the templates
+    "ActivityKind", "DEFINITIONS", "Evaluation", "FUNNEL_STAGES", "NO_DATA", "OfficeKind", "Ratio", "Report", "Status",
+    "TASK_STATE_ORDER", "TYPICAL_CASES", "build_report", "funnel_stage", "number", "signed",
 ]
