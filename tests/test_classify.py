@@ -82,7 +82,8 @@ def test_text_table_explanations_counts_and_warnings(fxfk):
     assert "没有填写有效的 level；按规则应为“高”" in out
     assert "等级统计：申报 高 2、中 0、低 1、未填写 1；规则 高 2、中 1、低 1" in out
     assert "自动预警" in out and "排第 1 位" in out and "2.7 倍" in out
-    assert "处罚依据 《单用途商业预付卡管理办法（试行）》第三十六条" in out
+    # east writes "(试行)" half-width, west "（试行）": one law (law_key), shown as first written (east)
+    assert "处罚依据 《单用途商业预付卡管理办法(试行)》第三十六条" in out
     assert out.rstrip().endswith("共 6 个风险点：一致 3，有说明 1，不一致 1，未填写 1；自动预警 4 条，跨单位定级不一致 1 组")
 
 

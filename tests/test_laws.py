@@ -1,4 +1,4 @@
-"""Rules of the law catalogue (fxfk.rules.laws): name matching, validity by day, and every validate check
+"""Rules of the law catalogue (fxfk.rules.laws, names in fxfk.rules.law_names): name matching, validity by day, and every validate check
 with batch dates just before, on and after a law's effective and repeal dates."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fxfk.rules import laws
+from fxfk.rules import law_names, laws
 from fxfk.models import Law, LawCatalogue
 from fxfk.load.repository import load_repository
 from fxfk.rules.validation import validate_repository
@@ -21,25 +21,25 @@ YFK = "单用途商业预付卡管理办法（试行）"
 
 
 def test_law_key_ignores_marks_spaces_and_width_but_not_trial():
-    key = laws.law_key(YFK)
-    assert laws.law_key("《单用途商业预付卡管理办法(试行)》") == key
-    assert laws.law_key(" 单用途 商业预付卡管理办法　（试行） ") == key  # ideographic space too
-    assert laws.law_key("〈单用途商业预付卡管理办法（试行）〉") == key
-    assert laws.law_key("单用途商业预付卡管理办法") != key  # 试行 and final versions are different laws
-    assert laws.law_key("外商投资法") != laws.law_key("中华人民共和国外商投资法")
+    key = law_names.law_key(YFK)
+    assert law_names.law_key("《单用途商业预付卡管理办法(试行)》") == key
+    assert law_names.law_key(" 单用途 商业预付卡管理办法　（试行） ") == key  # ideographic space too
+    assert law_names.law_key("〈单用途商业预付卡管理办法（试行）〉") == key
+    assert law_names.law_key("单用途商业预付卡管理办法") != key  # 试行 and final versions are different laws
+    assert law_names.law_key("外商投资法") != law_names.law_key("中华人民共和国外商投资法")
 
 
 def test_loose_key_drops_trial_and_prc_prefix_for_suggestions_only():
-    assert laws.loose_key(YFK) == laws.loose_key("单用途商业预付卡管理办法") == "单用途商业预付卡管理办法"
-    assert laws.loose_key("《中华人民共和国外商投资法》") == "外商投资法"
-    assert laws.loose_key("中华人民共和国") == "中华人民共和国"  # never empty
-    assert laws.loose_key("家庭服务业管理暂行办法") == "家庭服务业管理暂行办法"  # 暂行 inside the name stays
+    assert law_names.loose_key(YFK) == law_names.loose_key("单用途商业预付卡管理办法") == "单用途商业预付卡管理办法"
+    assert law_names.loose_key("《中华人民共和国外商投资法》") == "外商投资法"
+    assert law_names.loose_key("中华人民共和国") == "中华人民共和国"  # never empty
+    assert law_names.loose_key("家庭服务业管理暂行办法") == "家庭服务业管理暂行办法"  # 暂行 inside the name stays
 
 
 def test_number_key():
-    assert laws.number_key("商务部令２０１２年第 9 号") == laws.number_key("商务部令2012年第9号")
-    assert laws.number_key("郑商[2019]175号") == laws.number_key("郑商〔2019〕175号") == laws.number_key("郑商【2019】175号")
-    assert laws.number_key("国务院令第715号") != laws.number_key("国务院令第307号")
+    assert law_names.number_key("商务部令２０１２年第 9 号") == law_names.number_key("商务部令2012年第9号")
+    assert law_names.number_key("郑商[2019]175号") == law_names.number_key("郑商〔2019〕175号") == law_names.number_key("郑商【2019】175号")
+    assert law_names.number_key("国务院令第715号") != law_names.number_key("国务院令第307号")
 
 
 NAMES = ["单用途商业预付卡管理办法（试行）", "报废机动车回收管理办法", "报废汽车回收管理办法",
@@ -54,21 +54,21 @@ NAMES = ["单用途商业预付卡管理办法（试行）", "报废机动车回
     ("汽车销售管理办", "汽车销售管理办法"),  # a fragment
 ])
 def test_closest_puts_the_right_name_first(query, first):
-    assert laws.closest(query, NAMES)[0] == first
+    assert law_names.closest(query, NAMES)[0] == first
 
 
 def test_closest_gives_nothing_for_unrelated_names_and_lists_a_law_once():
-    assert laws.closest("洗染业管理办法", NAMES) == []
-    assert laws.closest("单用途商业预付卡管理办法", [YFK, f"《{YFK}》", "汽车销售管理办法"]) == [YFK]
-    assert len(laws.closest("管理办法", NAMES, n=3)) <= 3
+    assert law_names.closest("洗染业管理办法", NAMES) == []
+    assert law_names.closest("单用途商业预付卡管理办法", [YFK, f"《{YFK}》", "汽车销售管理办法"]) == [YFK]
+    assert len(law_names.closest("管理办法", NAMES, n=3)) <= 3
 
 
 def test_match_laws():
-    assert laws.match_laws("《单用途商业预付卡管理办法(试行)》", NAMES) == [YFK]  # exact: that one only
-    assert laws.match_laws("报废", NAMES) == ["报废机动车回收管理办法", "报废汽车回收管理办法"]  # several
-    assert laws.match_laws("外商投资法", NAMES) == ["中华人民共和国外商投资法"]
-    assert laws.match_laws("报废机动车回收管里办法", NAMES) == ["报废机动车回收管理办法"]  # typo
-    assert laws.match_laws("拍卖管理办法", NAMES) == []
+    assert law_names.match_laws("《单用途商业预付卡管理办法(试行)》", NAMES) == [YFK]  # exact: that one only
+    assert law_names.match_laws("报废", NAMES) == ["报废机动车回收管理办法", "报废汽车回收管理办法"]  # several
+    assert law_names.match_laws("外商投资法", NAMES) == ["中华人民共和国外商投资法"]
+    assert law_names.match_laws("报废机动车回收管里办法", NAMES) == ["报废机动车回收管理办法"]  # typo
+    assert law_names.match_laws("拍卖管理办法", NAMES) == []
 
 
 # --- validity by day -----------------------------------------------------------------------------
@@ -292,3 +292,17 @@ def test_laws_not_in_force_for_publish(day, code):
     if code:
         assert got[0].location() == "data/risks/gamma.yaml:7:9" and got[0].path == "risks[0].basis[0].law"
     assert list(laws.laws_not_in_force(cited, None, D(day))) == []
+
+
+def test_one_law_key_for_the_catalogue_and_the_consistency_check():
+    """Two spellings are one law everywhere or nowhere (issue 14: the consistency check had its own key)."""
+    from fxfk.rules import hotspots
+
+    assert hotspots.law_key is law_names.law_key
+    assert law_names.law_key("〈拍卖管理办法〉") == law_names.law_key("拍卖管理办法")
+    assert law_names.law_key("商务部令２０１２年第９号") == law_names.law_key("商务部令2012年第9号")
+
+
+def test_display_name_is_the_name_as_written_without_title_marks():
+    assert law_names.display_name(" 《拍卖管理办法》 ") == "拍卖管理办法"
+    assert law_names.display_name("单用途商业预付卡管理办法(试行)") == "单用途商业预付卡管理办法(试行)"

@@ -46,22 +46,23 @@ def laws_command(
         fxfk laws --date 2019-09-01 --format json
     """
     from fxfk.cli.options import parse_day
+    from fxfk.errors import DataRefused
     from fxfk.render import diagnostics
-    from fxfk.rules import laws as core
+    from fxfk.render.laws import RENDERERS
+    from fxfk.rules.law_report import laws_report
     from fxfk.rules.validation import ValidationResult, validate
 
     data_root = resolve_root(root)
     day = parse_day(date)
     result = validate(data_root)
-    broken = [f.rel for f in result.repo.files if f.model is None]
-    if broken:
-        shown = [d for d in result.diagnostics if d.file in broken]
-        typer.echo(f"有 {len(broken)} 个文件无法读取，fxfk laws 不在不完整的数据上统计引用；请先修正：\n", err=True)
-        typer.echo(diagnostics.render_text(ValidationResult(result.repo, len(broken), shown)), err=True, nl=False)
-        raise typer.Exit(1)
-
-    report = core.build_report(result.repo, day, law=law, unused=unused)
-    renderers = {"text": core.render_text, "json": core.render_json, "markdown": core.render_markdown}
-    typer.echo(renderers[format.value](report), nl=False)
+    try:
+        report = laws_report(result, day, law=law, unused=unused)
+    except DataRefused as refused:
+        # Printed here until cli/app.py prints every DataRefused's diagnostics itself (issue 14).
+        files = len({d.file for d in refused.diagnostics})
+        typer.echo(refused.message + "\n", err=True)
+        typer.echo(diagnostics.render_text(ValidationResult(result.repo, files, refused.diagnostics)), err=True, nl=False)
+        raise typer.Exit(1) from None
+    typer.echo(RENDERERS[format.value](report), nl=False)
     if result.errors:
         typer.echo(f"注意：数据中有 {result.errors} 个校验错误，用 fxfk validate 查看。", err=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from fxfk.load.repository import Repository, SourceFile
 from fxfk.models import Register, Status
+from fxfk.rules.law_names import display_name
 
 # Before 2021-07-15 the 2017 text of the Administrative Penalty Law applied (第二十七条第二款);
 # from then on the 2021 text (第三十三条第一款). The no-penalty list names the one in force.
@@ -30,7 +31,10 @@ class Excerpt:
 
 @dataclass(frozen=True)
 class Citation:
-    """One instrument cited by a point: 《name》（number）第X条、第Y条, with its excerpts."""
+    """One instrument cited by a point: 《name》（number）第X条、第Y条, with its excerpts.
+
+    (Not the law checks' grouping of equal basis entries, ``fxfk.rules.laws.BasisGroup``.)
+    """
 
     law: str
     number: str
@@ -176,11 +180,9 @@ def level_label(level) -> str:
     return f"{level.label}风险"
 
 
-def strip_title_marks(name: str) -> str:
-    name = name.strip()
-    if name.startswith("《") and name.endswith("》"):
-        name = name[1:-1].strip()
-    return name
+# The one display form of a law name lives with the law names; this old name stays only until
+# tests/test_publish_rules.py imports display_name (issue 14: one name per idea).
+strip_title_marks = display_name
 
 
 def is_public(risk, batches: dict, date: dt.date) -> bool:
@@ -204,7 +206,7 @@ def _citations(risk, src: SourceFile, i: int, built: BuiltView) -> tuple[Citatio
     groups: dict[tuple[str, str], tuple[list[str], list[Excerpt]]] = {}
     for j, basis in enumerate(risk.basis):
         loc = ("risks", i, "basis", j)
-        law = strip_title_marks(basis.law)
+        law = display_name(basis.law)
         number = (basis.number or "").strip()
         built.citations.append((src, loc + ("law",), law, number))
         built.texts.append(PublicText(basis.law, src, loc + ("law",)))

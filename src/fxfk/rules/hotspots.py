@@ -4,7 +4,9 @@
 violation that is 「某一时段、某一地域、某一行业易发、高发、多发」 high. From ``risks[].cases`` this module
 finds points that the case numbers show to be such hotspots while the register does not say so
 (``factors.hotspot`` empty), aggregates cases by domain (某一行业) and office (某一地域), and finds the
-same conduct — same law and penalty article — graded differently by different offices.
+same conduct — same law and penalty article — graded differently by different offices. Two law
+names are the same law when their :func:`fxfk.rules.law_names.law_key` is equal, exactly as the law
+catalogue matches them.
 
 The rules, with the settings of ``fxfk.yaml`` ``hotspot:``:
 
@@ -32,6 +34,7 @@ from fxfk.diagnostics import Diagnostic, format_path
 from fxfk.load.repository import Repository, SourceFile
 from fxfk.models import BasisRole, Level, Risk, Status
 from fxfk.models.settings import Hotspot
+from fxfk.rules.law_names import display_name, law_key
 
 
 @dataclass(eq=False, slots=True)  # identity: a point is one place in one file; not frozen: cheaper
@@ -214,13 +217,6 @@ def clusters(points: list[Point], year: int, by: str, settings: Hotspot) -> list
 _SPACES = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=4096)  # a few dozen names, cited by every point
-def law_key(law: str) -> str:
-    """Law names as written by different offices: with or without 《》, half- or full-width brackets."""
-    name = _SPACES.sub("", law).strip("《》")
-    return name.replace("(", "（").replace(")", "）")
-
-
 @lru_cache(maxsize=4096)
 def article_key(article: str) -> str:
     return _SPACES.sub("", article)
@@ -248,7 +244,10 @@ class Inconsistency:
 
 def inconsistencies(points: list[Point]) -> list[Inconsistency]:
     """Groups of points sharing a penalty basis (law + article) whose offices declare different levels."""
+    # The same law is the same law_key, as for the law catalogue (fxfk.rules.law_names); it is shown
+    # as first written, among the points in register order.
     groups: dict[tuple[str, str], list[Point]] = {}
+    shown: dict[str, str] = {}
     # id(basis list) → its distinct penalty keys: facts share one basis tuple among all points that
     # cite the same things, so on a province's data this is worked out a few hundred times, not
     # 150,000 (every basis list stays alive in `points`, so ids are not reused meanwhile).
@@ -259,9 +258,12 @@ def inconsistencies(points: list[Point]) -> list[Inconsistency]:
         basis = p.risk.basis
         keys = penalty_keys.get(id(basis))
         if keys is None:
+            penalties = [b for b in basis if b.role is BasisRole.penalty]
             keys = penalty_keys[id(basis)] = tuple(dict.fromkeys(  # a point counts once per article
-                (law_key(b.law), article_key(b.article)) for b in basis if b.role is BasisRole.penalty
+                (law_key(b.law), article_key(b.article)) for b in penalties
             ))
+            for b in penalties:
+                shown.setdefault(law_key(b.law), display_name(b.law))
         for key in keys:
             groups.setdefault(key, []).append(p)
     merged: dict[tuple[int, ...], tuple[list[str], list[Point]]] = {}
@@ -272,7 +274,7 @@ def inconsistencies(points: list[Point]) -> list[Inconsistency]:
             continue
         ordered = sorted(members, key=lambda p: (p.source.rel, p.index))
         ident = tuple(id(p) for p in ordered)
-        merged.setdefault(ident, ([], ordered))[0].append(f"《{key[0]}》{key[1]}")
+        merged.setdefault(ident, ([], ordered))[0].append(f"《{shown[key[0]]}》{key[1]}")
     return [Inconsistency(tuple(articles), tuple(members)) for articles, members in merged.values()]
 
 
