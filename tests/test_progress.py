@@ -7,9 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from fxfk.models import Activity, Office, Task
-from fxfk.tasks.status import TaskState, applies_to, classify, counts_toward, fails, progress, task_statuses
 from fxfk.load.repository import load_repository
+from fxfk.models import Activity, Office, Task
+from fxfk.tasks.status import (
+    TaskState,
+    applies_to,
+    counts_toward,
+    fails,
+    progress,
+    task_state,
+    task_statuses,
+)
 
 D = dt.date
 CORPUS = Path(__file__).parent / "corpus" / "deadlines"
@@ -28,7 +36,7 @@ def office(id: str = "alpha", kind: str = "county") -> Office:
     return Office.model_validate({"id": id, "name": "甲", "kind": kind})
 
 
-# --- classify: every status, and the edges between them --------------------------------------
+# --- task_state: every status, and the edges between them --------------------------------------
 
 DUE = D(2019, 11, 20)
 
@@ -48,13 +56,13 @@ DUE = D(2019, 11, 20)
         (DUE, D(2019, 12, 1), D(2019, 11, 30), TaskState.overdue),  # completion after "today" does not count
     ],
 )
-def test_classify(due, completed, today, state):
-    assert classify(due, completed, today, 14) is state
+def test_task_state(due, completed, today, state):
+    assert task_state(due, completed, today, 14) is state
 
 
 def test_due_soon_window_zero_means_only_the_day_itself():
-    assert classify(DUE, None, DUE, 0) is TaskState.due_soon
-    assert classify(DUE, None, D(2019, 11, 19), 0) is TaskState.pending
+    assert task_state(DUE, None, DUE, 0) is TaskState.due_soon
+    assert task_state(DUE, None, D(2019, 11, 19), 0) is TaskState.pending
 
 
 # --- which activities count, and when the target is reached ----------------------------------

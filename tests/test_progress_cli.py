@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from fxfk.tasks.status import display_width
-
 CORPUS = Path(__file__).parent / "corpus" / "deadlines"
 KEYS = ["task", "office", "status", "due", "done", "target", "working_days_left"]
 

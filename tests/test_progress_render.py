@@ -9,16 +9,23 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from fxfk.tasks.guidance import guidance_report, render_guidance_markdown, render_guidance_text
-from fxfk.tasks.status import display_width, render_tasks_markdown, render_tasks_text, task_report
 from fxfk.load.repository import load_repository
+from fxfk.render.tasks import (
+    render_guidance_markdown,
+    render_guidance_text,
+    render_tasks_markdown,
+    render_tasks_text,
+)
+from fxfk.render.text import width as display_width
+from fxfk.tasks.guidance import guidance_report
+from fxfk.tasks.status import task_report
 
 CORPUS = Path(__file__).parent / "corpus" / "deadlines"
 REPO = load_repository(CORPUS)
 
 
 def tasks_text(today: str, color: bool = False, **kw) -> str:
-    return render_tasks_text(task_report(REPO, 2019, dt.date.fromisoformat(today), **kw), color)
+    return render_tasks_text(task_report(REPO, 2019, dt.date.fromisoformat(today), **kw), color=color)
 
 
 def test_text_matrix_lists_and_summary():

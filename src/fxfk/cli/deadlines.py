@@ -52,6 +52,7 @@ def deadlines_command(
     import sys
 
     from fxfk.render import diagnostics
+    from fxfk.render import tasks as render
     from fxfk.rules.validation import validate
     from fxfk.tasks import status
 
@@ -66,21 +67,19 @@ def deadlines_command(
         raise typer.Exit(1)
     repo = result.repo
 
-    color = format is DeadlinesFormat.text and use_color()
     if guidance:
         from fxfk.tasks import guidance as gd
 
         with date_arithmetic("行政指导频次 guidance_days"):
             report = gd.guidance_report(repo, day, names)
-        renderers = {"text": lambda r: gd.render_guidance_text(r, color), "json": gd.render_guidance_json, "markdown": gd.render_guidance_markdown}
     else:
         chosen_year = year if year is not None else status.default_year(repo, day)
         with date_arithmetic("即将到期提醒天数 due_soon_days"):
             report = status.task_report(repo, chosen_year, day, names)
-        renderers = {"text": lambda r: status.render_tasks_text(r, color), "json": status.render_tasks_json, "markdown": status.render_tasks_markdown}
 
+    color = format is DeadlinesFormat.text and use_color()
     # color=: click would strip the escapes when stdout is not a terminal, even under FORCE_COLOR.
-    typer.echo(renderers[format.value](report), nl=False, color=color)
+    typer.echo(render.render(report, format.value, color=color), nl=False, color=color)
     if format is DeadlinesFormat.json and report.note:
         # The JSON stays a plain list for tools; the calendar caveat goes to the human.
         typer.echo(report.note, err=True)

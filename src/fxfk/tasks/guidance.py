@@ -13,28 +13,20 @@ Every published point should see a ``guidance`` activity every ``guidance_days[l
 * **status**: overdue once the day is past due; due_soon within ``due_soon_days`` of it; pending
   otherwise (guided recently enough). The TaskState tokens are reused so that CI reads both lists
   the same way.
+
+The text, Markdown and JSON of :class:`GuidanceReport` are :mod:`fxfk.render.tasks`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Sequence
 
 from fxfk.load.repository import Repository
 from fxfk.models import Level, Register, Risk, Status
 from fxfk.models.types import LEVEL_ORDER
-from fxfk.render.escaping import json_text, md, terminal
-from fxfk.tasks.status import (
-    _KIND_ORDER,
-    TaskState,
-    describe_days,
-    display_width,
-    pad,
-    paint,
-    select_offices,
-)
+from fxfk.tasks.status import KIND_ORDER, TaskState, select_offices
 from fxfk.tasks.workdays import WorkCalendar
 
 
@@ -106,7 +98,7 @@ def guidance_statuses(
     chosen = {o.id for o in select_offices(repo, offices)}
     registers = sorted(
         (src.model for src in repo.valid_registers() if src.model.office.id in chosen),
-        key=lambda r: (_KIND_ORDER[r.office.kind], r.office.id),
+        key=lambda r: (KIND_ORDER[r.office.kind], r.office.id),
     )
     days = repo.settings.guidance_days
     soon = repo.settings.due_soon_days
@@ -132,7 +124,7 @@ def guidance_statuses(
     return out
 
 
-# --- renderers -------------------------------------------------------------------------------
+# --- the whole list, as the renderers take it ------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -153,70 +145,3 @@ def guidance_report(repo: Repository, today: dt.date, offices: Sequence[str] | N
         today=today, due_soon_days=repo.settings.due_soon_days,
         intervals={lv: getattr(days, lv.value) for lv in levels}, rows=rows, note=calendar.fallback_note(),
     )
-
-
-def _header(report: GuidanceReport) -> str:
-    every = "，".join(f"{lv.label}风险每 {n} 天" for lv, n in report.intervals.items())
-    return f"已公布风险点的行政指导：截至 {report.today.isoformat()}（{every}至少一次，提前 {report.due_soon_days} 天提醒）"
-
-
-def _detail(g: GuidanceStatus) -> str:
-    last = f"上次指导 {g.last_guidance.isoformat()}" if g.last_guidance else f"公布（{g.published.isoformat()}）后从未指导"
-    return f"{last}，应于 {g.due.isoformat()} 前指导，{describe_days(g.status, g.working_days_left)}"
-
-
-def _summary(rows: Sequence[GuidanceStatus]) -> str:
-    n = {s: sum(1 for g in rows if g.status is s) for s in (TaskState.overdue, TaskState.due_soon, TaskState.pending)}
-    return (
-        f"合计：已公布风险点 {len(rows)} 个；{TaskState.overdue.label} {n[TaskState.overdue]}，"
-        f"{TaskState.due_soon.label} {n[TaskState.due_soon]}，{PENDING_LABEL} {n[TaskState.pending]}"
-    )
-
-
-def _by_office(rows: Sequence[GuidanceStatus]) -> list[tuple[str, list[GuidanceStatus]]]:
-    groups: dict[str, list[GuidanceStatus]] = {}
-    for g in rows:
-        groups.setdefault(g.office_name, []).append(g)
-    return list(groups.items())
-
-
-def render_guidance_text(report: GuidanceReport, color: bool = False) -> str:
-    """Per office, the points that need guidance (overdue, due soon); recent ones only counted."""
-    out = [_header(report)]
-    attention = [g for g in report.rows if g.status is not TaskState.pending]
-    id_w = max((display_width(g.risk_id) for g in attention), default=0)
-    for office, rows in _by_office(report.rows):
-        need = [g for g in rows if g.status is not TaskState.pending]
-        out += ["", f"{terminal(office)}（需指导 {len(need)} / 已公布 {len(rows)}）" + ("：均未到期" if not need else "：")]
-        for g in need:
-            out.append(
-                f"  {paint(g.status, g.status.mark, color)}  {g.level.label}  {pad(terminal(g.risk_id), id_w)}  {terminal(g.title)} — {_detail(g)}"
-            )
-    if not report.rows:
-        out += ["", "没有已公布的风险点。"]
-    out += ["", _summary(report.rows)]
-    if report.note:
-        out.append(report.note)
-    return "\n".join(out) + "\n"
-
-
-def render_guidance_markdown(report: GuidanceReport) -> str:
-    out = [f"## {_header(report)}"]
-    for office, rows in _by_office(report.rows):
-        out += ["", f"### {md(office)}", "", "| 等级 | 编号 | 违法风险点 | 上次指导 | 应指导日期 | 状态 |", "|---|---|---|---|---|---|"]
-        for g in rows:
-            last = g.last_guidance.isoformat() if g.last_guidance else "从未"
-            out.append(
-                f"| {g.level.label} | {md(g.risk_id)} | {md(g.title)} | {last} | {g.due.isoformat()} | "
-                f"{g.status.mark[0]} {status_label(g.status)} |"
-            )
-    if not report.rows:
-        out += ["", "没有已公布的风险点。"]
-    out += ["", _summary(report.rows)]
-    if report.note:
-        out += ["", f"> {report.note}"]
-    return "\n".join(out) + "\n"
-
-
-def render_guidance_json(report: GuidanceReport) -> str:
-    return json_text(json.dumps([g.as_json() for g in report.rows], ensure_ascii=False, indent=2)) + "\n"

@@ -19,13 +19,14 @@ Rules (data-format.md, "Task status"):
   must not tick two rows. Only activities dated in the table's year and on or before the day count;
   ``count`` adds up;
 * the task is complete on the day the running total first reaches ``target`` (1 when the table
-  gives none); :func:`classify` turns that day, the deadline and the day asked about into a state.
+  gives none); :func:`task_state` turns that day, the deadline and the day asked about into a state.
+
+The text, Markdown and JSON of :class:`TaskReport` are :mod:`fxfk.render.tasks`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Sequence
@@ -33,7 +34,6 @@ from typing import Iterable, Sequence
 from fxfk.errors import FxfkError
 from fxfk.load.repository import Repository
 from fxfk.models import Activity, Office, OfficeKind, Task
-from fxfk.render.escaping import json_text, md, terminal
 from fxfk.tasks.deadline import parse_deadline
 from fxfk.tasks.workdays import WorkCalendar
 
@@ -87,9 +87,7 @@ _SEVERITY = {
     TaskState.due_soon: 4,
     TaskState.overdue: 5,
 }
-NOT_APPLICABLE_MARK = "-"
-
-_KIND_ORDER = {k: i for i, k in enumerate(OfficeKind)}
+KIND_ORDER = {k: i for i, k in enumerate(OfficeKind)}
 
 
 @dataclass(frozen=True)
@@ -159,7 +157,7 @@ def progress(task: Task, activities: Iterable[Activity], year: int, today: dt.da
     return total, completed_on
 
 
-def classify(due: dt.date | None, completed_on: dt.date | None, today: dt.date, due_soon_days: int) -> TaskState:
+def task_state(due: dt.date | None, completed_on: dt.date | None, today: dt.date, due_soon_days: int) -> TaskState:
     """The status definitions of data-format.md, in their order of precedence."""
     if completed_on is not None and completed_on <= today:
         return TaskState.done if due is None or completed_on <= due else TaskState.done_late
@@ -185,7 +183,7 @@ def default_year(repo: Repository, today: dt.date) -> int:
 
 def all_offices(repo: Repository) -> list[Office]:
     offices = [src.model.office for src in repo.valid_registers()]
-    return sorted(offices, key=lambda o: (_KIND_ORDER[o.kind], o.id))
+    return sorted(offices, key=lambda o: (KIND_ORDER[o.kind], o.id))
 
 
 def select_offices(repo: Repository, names: Sequence[str] | None) -> list[Office]:
@@ -233,7 +231,7 @@ def task_statuses(
     calendar = calendar or WorkCalendar()
     chosen = {o.id for o in select_offices(repo, offices)}
     registers = [src.model for src in repo.valid_registers() if src.model.office.id in chosen]
-    registers.sort(key=lambda r: (_KIND_ORDER[r.office.kind], r.office.id))
+    registers.sort(key=lambda r: (KIND_ORDER[r.office.kind], r.office.id))
     due_soon_days = repo.settings.due_soon_days
     out = []
     for task in table.tasks:
@@ -242,7 +240,7 @@ def task_statuses(
             if not applies_to(task, reg.office):
                 continue
             done, completed_on = progress(task, reg.activities, year, today)
-            state = classify(due, completed_on, today, due_soon_days)
+            state = task_state(due, completed_on, today, due_soon_days)
             left = None
             if due is not None and state in (TaskState.overdue, TaskState.due_soon, TaskState.pending):
                 left = calendar.working_days_left(today, due)
@@ -269,16 +267,7 @@ def fails(states: Iterable[TaskState], threshold: TaskState | None) -> bool:
     return any(s.severity >= threshold.severity and s not in (TaskState.done, TaskState.done_late) for s in states)
 
 
-# --- display helpers shared by the task and guidance renderers -------------------------------
-
-
-def display_width(text: str) -> int:
-    """Terminal columns: wide and full-width characters (CJK) take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
-
-
-def pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - display_width(text))
+# --- wording shared by the task and guidance renderers and the report ------------------------
 
 
 def describe_days(state: TaskState, left: int | None) -> str:
@@ -291,11 +280,7 @@ def describe_days(state: TaskState, left: int | None) -> str:
     return f"还剩 {left} 个工作日（含今天）"
 
 
-def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-# --- the whole report and its renderers (text, markdown, JSON); none of them prints ----------
+# --- the whole report, as the renderers take it ----------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -320,143 +305,3 @@ def task_report(repo: Repository, year: int, today: dt.date, offices: Sequence[s
         due_soon_days=repo.settings.due_soon_days, tasks=list(table.tasks),
         offices=select_offices(repo, offices), rows=rows, note=calendar.fallback_note(),
     )
-
-
-_ANSI = {
-    TaskState.done: "\033[32m",
-    TaskState.done_late: "\033[36m",
-    TaskState.overdue: "\033[1;31m",
-    TaskState.due_soon: "\033[33m",
-    TaskState.pending: "",
-    TaskState.open: "\033[2m",
-}
-_RESET = "\033[0m"
-
-
-def paint(state: TaskState, text: str, color: bool) -> str:
-    if not color or not _ANSI[state]:
-        return text
-    return f"{_ANSI[state]}{text}{_RESET}"
-
-
-def legend() -> str:
-    parts = [f"{s.mark} {s.label}" for s in TaskState]
-    return "图例：" + "　".join(parts) + f"　{NOT_APPLICABLE_MARK} 不适用"
-
-
-def _progress_text(row: TaskStatus) -> str:
-    return f"已完成 {row.done}/{row.target or 1}"
-
-
-def _due_text(row: TaskStatus) -> str:
-    return f"{row.deadline}，即 {row.due.isoformat()}" if row.due else row.deadline
-
-
-def _summary(rows: Sequence[TaskStatus]) -> str:
-    counts = {s: 0 for s in TaskState}
-    for r in rows:
-        counts[r.status] += 1
-    return "合计：" + "，".join(f"{s.label} {counts[s]}" for s in TaskState)
-
-
-def _header(report: TaskReport) -> str:
-    doc = f"（{report.document}）" if report.document else ""
-    return f"{report.title}{doc}：截至 {report.today.isoformat()}，即将到期提醒窗口 {report.due_soon_days} 天"
-
-
-def _task_line(task: Task, year: int) -> str:
-    due = parse_deadline(task.deadline, year)
-    when = f"{task.deadline}（{due.isoformat()}）" if due else f"{task.deadline}（无固定时限）"
-    extra = f"，不少于 {task.target} 次" if task.target else ""
-    return f"{task.item}：{task.content}；完成时限 {when}{extra}"
-
-
-def _terminal_report(report: TaskReport) -> TaskReport:
-    """The report with every data-derived text made safe for a terminal (the colours are added after)."""
-    from dataclasses import replace
-
-    def clean(obj, *fields):
-        changes = {f: terminal(getattr(obj, f)) for f in fields if isinstance(getattr(obj, f), str)}
-        return obj.model_copy(update=changes) if hasattr(obj, "model_copy") else replace(obj, **changes)
-
-    return replace(
-        report, title=terminal(report.title), document=report.document and terminal(report.document),
-        tasks=[clean(t, "id", "item", "content", "deadline") for t in report.tasks],
-        offices=[clean(o, "name") for o in report.offices],
-        rows=[clean(r, "task_id", "content", "office_name", "deadline") for r in report.rows],
-    )
-
-
-def render_tasks_text(report: TaskReport, color: bool = False) -> str:
-    report = _terminal_report(report)
-    cells = {(r.office_id, r.task_id): r for r in report.rows}
-    name_w = max([display_width("单位")] + [display_width(o.name) for o in report.offices])
-    col_w = {t.id: max(display_width(t.id), *(display_width(s.mark) for s in TaskState)) for t in report.tasks}
-    out = [_header(report), ""]
-    out.append("  ".join([pad("单位", name_w)] + [pad(t.id, col_w[t.id]) for t in report.tasks]).rstrip())
-    for office in report.offices:
-        line = [pad(office.name, name_w)]
-        for t in report.tasks:
-            row = cells.get((office.id, t.id))
-            text = row.status.mark if row else NOT_APPLICABLE_MARK
-            line.append(paint(row.status, text, color) + " " * (col_w[t.id] - display_width(text)) if row else pad(text, col_w[t.id]))
-        out.append("  ".join(line).rstrip())
-    if not report.offices:
-        out.append("（没有符合条件的单位）")
-    out += ["", legend(), "", "任务："]
-    id_w = max(display_width(t.id) for t in report.tasks)
-    out += [f"  {pad(t.id, id_w)}  {_task_line(t, report.year)}" for t in report.tasks]
-    for state in (TaskState.overdue, TaskState.due_soon):
-        rows = worst_first(r for r in report.rows if r.status is state)
-        out += ["", f"{state.label}（{len(rows)}）：" + ("" if rows else "无")]
-        for r in rows:
-            out.append(
-                f"  {paint(state, state.mark, color)}  {r.task_id} {r.content} · {r.office_name}"
-                f" — {_due_text(r)}，{describe_days(state, r.working_days_left)}，{_progress_text(r)}"
-            )
-    out += ["", _summary(report.rows)]
-    if report.note:
-        out.append(report.note)
-    return "\n".join(out) + "\n"
-
-
-_md = md  # every data-derived text in the Markdown output is shown literally
-
-
-def render_tasks_markdown(report: TaskReport) -> str:
-    cells = {(r.office_id, r.task_id): r for r in report.rows}
-    out = [f"## {_md(_header(report))}", ""]
-    out.append("| 单位 | " + " | ".join(_md(t.id) for t in report.tasks) + " |")
-    out.append("|---" * (len(report.tasks) + 1) + "|")
-    for office in report.offices:
-        marks = []
-        for t in report.tasks:
-            row = cells.get((office.id, t.id))
-            marks.append(f"{row.status.mark[0]} {row.status.label}" if row else "—")
-        out.append(f"| {_md(office.name)} | " + " | ".join(marks) + " |")
-    out += ["", "| 序号 | 工作事项 | 工作内容 | 完成时限 |", "|---|---|---|---|"]
-    for t in report.tasks:
-        due = parse_deadline(t.deadline, report.year)
-        when = f"{t.deadline}（{due.isoformat()}）" if due else t.deadline
-        content = t.content + (f"（不少于 {t.target} 次）" if t.target else "")
-        out.append(f"| {_md(t.id)} | {_md(t.item)} | {_md(content)} | {_md(when)} |")
-    for state in (TaskState.overdue, TaskState.due_soon):
-        rows = worst_first(r for r in report.rows if r.status is state)
-        out += ["", f"### {state.label}（{len(rows)}）", ""]
-        if not rows:
-            out.append("无。")
-        for r in rows:
-            out.append(
-                f"- **{_md(r.task_id)} {_md(r.content)}** · {_md(r.office_name)} — {_md(_due_text(r))}，"
-                f"{describe_days(state, r.working_days_left)}，{_progress_text(r)}"
-            )
-    out += ["", _summary(report.rows)]
-    if report.note:
-        out += ["", f"> {report.note}"]
-    return "\n".join(out) + "\n"
-
-
-def render_tasks_json(report: TaskReport) -> str:
-    import json
-
-    return json_text(json.dumps([r.as_json() for r in report.rows], ensure_ascii=False, indent=2)) + "\n"
