@@ -36,9 +36,9 @@ class ReportResult:
 
 def parse_formats(values: list[str] | None) -> list[str]:
     """``html,md`` or repeated options; default all three, in a fixed order."""
-    from fxfk import publish
+    from fxfk.publish import parse_formats as parse
 
-    return publish.parse_formats(values, FORMATS)
+    return parse(values, FORMATS)
 
 
 def prepare(root: Path, date: dt.date, year: int | None = None, offices: Sequence[str] | None = None,
