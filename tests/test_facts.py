@@ -120,3 +120,7 @@ def test_every_valid_register_has_its_facts(tmp_path):
     assert full.registers and all(isinstance(s.model, Register) for s in full.registers)
     for a, b in zip(full.registers, facts.registers):
         assert a.facts == b.facts == facts_of(a.model)
+    # A model built or patched elsewhere (fxfk diff, classify) gets its facts when they are asked for.
+    source = full.registers[0]
+    source.facts = None
+    assert source.facts == facts_of(source.model)

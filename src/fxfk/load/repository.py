@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from fxfk.diagnostics import MAX_PER_FILE, Diagnostic, omitted_line
 from fxfk.load.cache import FileCache
 from fxfk.load.cache import dumps as cache_dumps
-from fxfk.load.facts import RegisterFacts, facts_from_plain, plain_facts
+from fxfk.load.facts import RegisterFacts, facts_from_plain, facts_of, plain_facts
 from fxfk.load.files import SETTINGS_FILE, YAML_SUFFIXES, find_data_files, relative  # noqa: F401 - fxfk.diff.compare imports the two names from here
 from fxfk.load.gcpause import gc_paused
 from fxfk.load.model_errors import diagnostics_from
@@ -47,8 +47,19 @@ class SourceFile(Generic[M]):
     model: M | None = None
     # True once the one-register rules (fxfk.rules.register) have run and their findings are in loaded.
     checked: bool = False
-    # Registers loaded by load_repository: what the cross-file checks need (fxfk.load.facts).
-    facts: RegisterFacts | None = None
+    _facts: RegisterFacts | None = field(default=None, repr=False)
+
+    @property
+    def facts(self) -> RegisterFacts | None:
+        """A valid register's facts (fxfk.load.facts): what the cross-file checks need. Loaded with the
+        file, or derived once from a model built elsewhere (fxfk diff, a model patched by classify)."""
+        if self._facts is None and isinstance(self.model, Register):
+            self._facts = facts_of(self.model)
+        return self._facts
+
+    @facts.setter
+    def facts(self, value: RegisterFacts | None) -> None:
+        self._facts = value
 
     @property
     def stem(self) -> str:
@@ -245,7 +256,7 @@ def _from_parts(job: _Job, summary: tuple, data: object, kind: _Kind) -> SourceF
         model = kind.model.model_validate(data) if kind.full else facts
     except Exception:  # noqa: BLE001 - parts that do not fit only cost a re-parse
         return None
-    return SourceFile(job.rel, job.path, loaded, model, checked=kind.check is not None, facts=facts)
+    return SourceFile(job.rel, job.path, loaded, model, checked=kind.check is not None, _facts=facts)
 
 
 Progress = Callable[[int, int], None]
