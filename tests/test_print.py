@@ -28,10 +28,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_fxfk
+from conftest import CORPUS, REPO, run_fxfk
+from markupsafe import escape
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
 
 DATE = "2019-12-31"
 PAGE_FOOTER = re.compile(r"第(\d+)页共(\d+)页")
@@ -317,6 +318,7 @@ def printed(built, tmp_path_factory) -> dict[str, list[str]]:
     return print_all([*pages, built / "report" / "report.html"], tmp_path_factory.mktemp("pdf") / "pdf")
 
 
+@needs_chromium
 def test_every_page_has_content_and_a_page_number(printed):
     assert len(printed) == 2 * 9 + 2 + 1, sorted(printed)  # 9 offices × (list, 免罚清单), the city's two, the report
     for name, pages in printed.items():
@@ -327,6 +329,7 @@ def test_every_page_has_content_and_a_page_number(printed):
             assert len(body) > 20, f"{name} page {n} is blank: {body!r}"
 
 
+@needs_chromium
 def test_a_list_starts_its_table_on_page_one(printed, built):
     # The old rule tr{break-inside:avoid} pushed a row taller than a page past an empty page 1.
     for name in ("zhongmou.html", "_city.html"):
@@ -346,21 +349,25 @@ TARGETS = {
 }
 
 
+@needs_chromium
 @pytest.mark.parametrize("name", sorted(TARGETS))
 def test_page_counts_meet_the_targets(printed, name):
     low, high = TARGETS[name]
     assert low <= len(printed[name]) <= high, f"{name}: {len(printed[name])} pages"
 
 
-def test_no_office_list_takes_more_than_a_page_per_two_points(printed):
+@needs_chromium
+def test_no_office_list_takes_more_than_three_pages(printed):
+    # the largest office list of the repository's data/ holds 7 points
     for name, pages in printed.items():
         if name.endswith(".no-penalty.html") or name in ("_city.html", "report.html"):
             continue
         assert len(pages) <= 3, f"{name}: {len(pages)} pages"
 
 
-def test_the_report_prints_on_a_handful_of_portrait_pages(printed):
-    assert 1 <= len(printed["report.html"]) <= 12
+@needs_chromium
+def test_the_report_prints_on_at_most_ten_portrait_pages(printed):
+    assert 1 <= len(printed["report.html"]) <= 10  # 12 before issue 16
 
 
 # -- the phone ------------------------------------------------------------------------------------------
@@ -372,6 +379,7 @@ def assert_fits(found: dict, width: int) -> None:
     assert not found["wide"], "wider than the screen and not in a scrolling wrapper:\n" + "\n".join(found["wide"])
 
 
+@needs_chromium
 def test_the_report_fits_a_390_px_phone(built, tmp_path):
     found = probe(built / "report" / "report.html", 390, tmp_path / "profile")
     assert_fits(found, 390)
@@ -381,6 +389,7 @@ def test_the_report_fits_a_390_px_phone(built, tmp_path):
     assert min(found["rowHeaderWidths"]) >= 5 * found["fontSize"], found["rowHeaderWidths"]
 
 
+@needs_chromium
 @pytest.mark.parametrize("page", ["zhongmou.html", "_city.html", "_city.no-penalty.html", "index.html"])
 def test_public_lists_fit_a_390_px_phone_as_cards(built, tmp_path, page):
     found = probe(built / "public" / page, 390, tmp_path / "profile")
@@ -395,9 +404,31 @@ def test_public_lists_fit_a_390_px_phone_as_cards(built, tmp_path, page):
         assert found["tel"] and all(re.fullmatch(r"tel:[0-9+-]+", t) for t in found["tel"]), found["tel"]
 
 
+@needs_chromium
 def test_a_desktop_list_shows_the_article_text_as_before(built, tmp_path):
     found = probe(built / "public" / "zhongmou.html", 1280, tmp_path / "profile")
     assert found["lawFolded"] and not any(found["lawFolded"])
     assert not any(found["summaryShown"])
     assert all(found["seqShown"])
     assert found["measuresTop"] == found["basisTop"]  # one table row
+
+
+@pytest.mark.parametrize(("phone", "link"), [
+    ("0371-66660001", '<a href="tel:0371-66660001">0371-66660001</a>'),
+    ("+86 371 6666 0001", '<a href="tel:+8637166660001">+86 371 6666 0001</a>'),
+    # anything but digits, "+", "-" and spaces leaves the phone as escaped text
+    ("0371-66660001（工作日）", None),
+    ("０３７１-66660001", None),
+    ('1"><script>', None),
+])
+def test_the_consultation_phone_is_a_tel_link_only_when_it_is_one_number(tmp_path, phone, link):
+    repo = tmp_path / "repo"
+    shutil.copytree(CORPUS / "publish", repo, ignore=shutil.ignore_patterns(".fxfk-cache"))
+    register = repo / "data" / "risks" / "east.yaml"
+    register.write_text(register.read_text(encoding="utf-8").replace("0371-66660001", json.dumps(phone, ensure_ascii=False)),
+                        encoding="utf-8")
+    r = run_fxfk("publish", "--date", "2020-01-15", "--out", str(tmp_path / "out"), "-f", "html", cwd=repo)
+    assert r.code == 0, r.err
+    page = (tmp_path / "out" / "east.html").read_text(encoding="utf-8")
+    assert 'href="tel:' in page if link else 'href="tel:' not in page
+    assert f"咨询电话：{link or escape(phone)}" in page
