@@ -30,7 +30,8 @@ LAYERS = {
     "diff": 6,
     "edit": 6,
     "report": 7,
-    "cli": 8,
+    "api": 8,  # fxfk/__init__.py: the library API, a function per command over everything below
+    "cli": 9,
 }
 
 # (importing module, imported module) against the layers. Issue 14 step 2 removes these.
@@ -78,6 +79,8 @@ def package_of(module: str) -> str:
     """The package a module belongs to: ``fxfk.load.cache`` is in ``load``; ``fxfk.errors`` in ``""``."""
     if module == "fxfk.__main__":
         return "cli"  # the entry point only calls the CLI
+    if module == "fxfk":
+        return "api"
     parts = module.split(".")
     if len(parts) > 1 and (PACKAGE / parts[1]).is_dir():
         return parts[1]
@@ -93,6 +96,8 @@ def imported(tree: ast.Module) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             for alias in node.names:
+                if (node.module, alias.name) == ("fxfk", "__version__"):
+                    continue  # a constant kept in the package for packaging tools, not the API
                 child = f"{node.module}.{alias.name}"
                 names.add(child if child in modules() else node.module)
     return names
