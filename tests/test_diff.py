@@ -98,11 +98,12 @@ DAY = dt.date(2019, 12, 1)
 
 def test_master_is_the_fallback_default_branch(repo: Path):
     from fxfk.diff.compare import run_diff
+    from fxfk.diff.report import Rule
 
     git(repo, "branch", "-m", "main", "master")
-    report = run_diff(repo, None, None, DAY, ["unpublish"])
-    assert report["base"]["label"] == "master 的合并基点"
-    assert [v["id"] for v in report["violations"]] == ["AL-JZ-001"]
+    report = run_diff(repo, None, None, DAY, [Rule.unpublish])
+    assert report.base.label == "master 的合并基点"
+    assert [v.id for v in report.violations] == ["AL-JZ-001"]
 
 
 def test_markdown_for_a_pull_request_comment(repo: Path):
@@ -139,11 +140,11 @@ def test_publicity_depends_on_the_date(repo: Path):
 
     # Batch 2 is dated 2019-10-15: the day before, AL-XR-001 is published but not public yet.
     report = run_diff(repo, "main", "HEAD", dt.date(2019, 10, 14), [])
-    assert report["becomes_public"] == []
-    assert [b["scheduled"] for b in report["batches"]] == [True, True]
+    assert report.becomes_public == []
+    assert [b.scheduled for b in report.batches] == [True, True]
     report = run_diff(repo, "main", "HEAD", dt.date(2019, 10, 15), [])
-    assert report["becomes_public"] == ["AL-XR-001"]
-    assert [b["scheduled"] for b in report["batches"]] == [False, True]
+    assert report.becomes_public == ["AL-XR-001"]
+    assert [b.scheduled for b in report.batches] == [False, True]
 
 
 def test_level_down_with_a_reason_and_retiring_pass(repo: Path):
@@ -158,9 +159,11 @@ def test_level_down_with_a_reason_and_retiring_pass(repo: Path):
 
 
 def test_identical_revisions(repo: Path):
-    from fxfk.diff.compare import render_text, run_diff
+    from fxfk.diff.compare import run_diff
+    from fxfk.diff.report import Rule
+    from fxfk.render.diff import render_text
 
-    text = render_text(run_diff(repo, "HEAD", "HEAD", DAY, ["level-down", "unpublish"]))
+    text = render_text(run_diff(repo, "HEAD", "HEAD", DAY, [Rule.level_down, Rule.unpublish]))
     assert text.splitlines()[-1] == "数据的内容没有变化。"
     assert "❌" not in text
 
@@ -179,9 +182,11 @@ def test_a_side_that_does_not_load_is_reported_not_compared(repo: Path):
     code, report = diff_json(repo, "main", "--fail-on", "level-down")
     assert code == 1
     assert [v["rule"] for v in report["violations"]] == ["level-down", "unreadable"]
-    from fxfk.diff.compare import render_text
+    from fxfk.diff.compare import run_diff
+    from fxfk.diff.report import Rule
+    from fxfk.render.diff import render_text
 
-    text = render_text(report)
+    text = render_text(run_diff(repo, "main", None, DAY, [Rule.level_down]))
     assert "⚠️ 对比版本 工作区 未通过校验：1 个错误" in text
     assert "data/risks/beta.yaml:4:1" in text
 
@@ -207,8 +212,8 @@ def test_data_root_below_the_top_folder(tmp_path: Path):
     from fxfk.diff.compare import run_diff
 
     report = run_diff(top / "registers", "HEAD", None, DAY, [])
-    assert [p["id"] for p in report["removed"]] == ["AL-JZ-001"]
-    assert [p["id"] for p in report["added"]] == ["BT-TX-001"]
+    assert [p.id for p, _ in report.removed] == ["AL-JZ-001"]
+    assert [p.id for p in report.added] == ["BT-TX-001"]
 
 
 @pytest.mark.parametrize(
@@ -247,3 +252,15 @@ def test_no_default_branch(tmp_path: Path):
 
     with pytest.raises(FxfkError, match="找不到默认分支（origin/HEAD、main、master 都不存在）"):
         run_diff(repo, None, None, DAY, [])
+
+
+def test_a_point_is_retired_by_its_status_not_by_a_label(repo: Path):
+    """Retired is Status.retired on the head side (the comparison never reads the Chinese labels)."""
+    from fxfk.diff.compare import run_diff
+    from fxfk.diff.report import Change, Rule
+
+    report = run_diff(repo, "main", "HEAD", DAY, [Rule.level_down])
+    assert report.retired and all(c.status.new.value == "retired" and c.retired for c in report.retired)
+    assert not any(c.retired for c in report.changed)
+    assert {b.change for b in report.batches} <= set(Change)
+    assert [v.rule for v in report.violations] == [Rule.level_down]

@@ -390,25 +390,25 @@ def test_diff_never_reads_a_blob_over_the_size_limit(git_repo, monkeypatch):
     """Refused before reading (a 2 GB blob must not be loaded into memory), not after."""
     import datetime as dt
 
-    from fxfk.diff import compare
+    from fxfk.diff import compare, git
 
     big = git_repo / "data/risks/huge.yaml"
     big.write_bytes(b"# " + b"x" * (6 * 1024 * 1024) + b"\n")
     _git(git_repo, "add", "-A")
     _git(git_repo, "commit", "-q", "-m", "huge")
     big.unlink()
-    real = compare._git
+    real = git._git
     big_outputs = []
 
     def spy(*args, **kwargs):
         proc = real(*args, **kwargs)
-        if len(proc.stdout) > compare.DEFAULT_MAX_BYTES:
+        if len(proc.stdout) > git.DEFAULT_MAX_BYTES:
             big_outputs.append(args[1:3])
         return proc
 
-    monkeypatch.setattr(compare, "_git", spy)
+    monkeypatch.setattr(git, "_git", spy)
     report = compare.run_diff(git_repo, "HEAD", None, dt.date(2019, 12, 1), [])
-    assert report["base"]["unreadable"] == ["data/risks/huge.yaml"]
+    assert report.base.unreadable == ["data/risks/huge.yaml"]
     assert big_outputs == []
 
 

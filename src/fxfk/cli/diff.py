@@ -49,10 +49,12 @@ def diff_command(
 
         fxfk diff origin/main HEAD --fail-on level-down --fail-on unpublish
     """
-    from fxfk.diff import compare
+    from fxfk.diff.compare import run_diff
+    from fxfk.diff.report import Rule
+    from fxfk.render.diff import RENDERERS
 
     day = parse_day(date, "--date")
-    rules = [r.value for r in fail_on or ()]
-    report = compare.run_diff(resolve_root(root), base, head, day, rules)
-    typer.echo(compare.RENDERERS[format.value](report), nl=False)
-    raise typer.Exit(1 if report["violations"] else 0)
+    rules = [Rule(r.value) for r in fail_on or ()]
+    report = run_diff(resolve_root(root), base, head, day, rules)
+    typer.echo(RENDERERS[format.value](report), nl=False)
+    raise typer.Exit(1 if report.violations else 0)
