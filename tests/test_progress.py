@@ -9,6 +9,7 @@ import pytest
 
 from fxfk.load.repository import load_repository
 from fxfk.models import Activity, Office, Task
+from fxfk.options import Options
 from fxfk.tasks.status import (
     TaskState,
     applies_to,
@@ -21,6 +22,7 @@ from fxfk.tasks.status import (
 
 D = dt.date
 CORPUS = Path(__file__).parent / "corpus" / "deadlines"
+NO_CACHE = Options(cache=False)  # read in place: write no .fxfk-cache into the checkout
 
 
 def task(**kw) -> Task:
@@ -130,7 +132,7 @@ def test_fail_on_thresholds():
 
 
 def test_task_statuses_on_the_corpus():
-    repo = load_repository(CORPUS)
+    repo = load_repository(CORPUS, NO_CACHE)
     rows = task_statuses(repo, 2019, D(2019, 9, 10))
     got = {(r.task_id, r.office_id): (r.status.value, r.done, r.working_days_left) for r in rows}
     assert got == {
@@ -153,7 +155,7 @@ def test_task_statuses_on_the_corpus():
 
 
 def test_task_statuses_for_some_offices():
-    repo = load_repository(CORPUS)
+    repo = load_repository(CORPUS, NO_CACHE)
     rows = task_statuses(repo, 2019, D(2019, 9, 16), offices=["division"])
     assert {r.office_id for r in rows} == {"beta"}
     assert next(r for r in rows if r.task_id == "3.2").status is TaskState.done

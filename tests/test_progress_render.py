@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from fxfk.load.repository import load_repository
+from fxfk.options import Options
 from fxfk.render.tasks import (
     render_guidance_markdown,
     render_guidance_text,
@@ -21,7 +22,8 @@ from fxfk.tasks.guidance import guidance_report
 from fxfk.tasks.status import task_report
 
 CORPUS = Path(__file__).parent / "corpus" / "deadlines"
-REPO = load_repository(CORPUS)
+NO_CACHE = Options(cache=False)  # read in place: write no .fxfk-cache into the checkout
+REPO = load_repository(CORPUS, NO_CACHE)
 
 
 def tasks_text(today: str, color: bool = False, **kw) -> str:

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, resolve_root
+from fxfk.cli.options import RootOption, load_options, resolve_root
 
 
 class ClassifyFormat(str, Enum):
@@ -50,16 +50,14 @@ def classify_command(
 
         fxfk classify --write
     """
+    from fxfk.render import classify as render
     from fxfk.rules import classify as core
 
     data_root = resolve_root(root)
-    repo, undeclared, blocking = core.load(data_root)
-    if blocking:
-        typer.echo(core.blocking_report(repo, blocking), err=True, nl=False)
-        raise typer.Exit(1)
+    repo, undeclared = core.load(data_root, load_options())  # DataRefused: shown by cli/app.py
     result = core.classify(repo, undeclared, offices=office or None, level=level, domain=domain)
     if not write:
-        typer.echo(core.RENDERERS[format.value](result), nl=False)
+        typer.echo(render.render(result, format.value), nl=False)
         raise typer.Exit(0 if result.ok else 1)
 
     from fxfk.edit import level_lines
@@ -70,4 +68,5 @@ def classify_command(
         if r.needs_write
     ]
     edits = level_lines.apply(data_root, changes) if changes else []
-    typer.echo(core.render_edits(edits, format.value), nl=False)
+    typer.echo(render.render_edits(edits, format.value), nl=False)
+

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, date_arithmetic, parse_day, resolve_root, use_color
+from fxfk.cli.options import RootOption, date_arithmetic, load_options, parse_day, resolve_root, use_color
 
 
 class DeadlinesFormat(str, Enum):
@@ -51,31 +51,22 @@ def deadlines_command(
     """
     import sys
 
-    from fxfk.render import diagnostics
+    import fxfk
     from fxfk.render import tasks as render
-    from fxfk.rules.validation import validate
     from fxfk.tasks import status
 
     data_root = resolve_root(root)
     day = parse_day(today, "--today")
     names = [n.strip() for item in office or () for n in item.split(",") if n.strip()] or None
+    options = load_options(day)
 
-    result = validate(data_root)
-    if result.errors:
-        typer.echo("数据有错误，fxfk deadlines 不在有错误的数据上计算期限；请先修正：\n", err=True)
-        typer.echo(diagnostics.render_text(result), err=True, nl=False)
-        raise typer.Exit(1)
-    repo = result.repo
-
+    # Data with errors is refused (fxfk.DataRefused, shown by cli/app.py).
     if guidance:
-        from fxfk.tasks import guidance as gd
-
         with date_arithmetic("行政指导频次 guidance_days"):
-            report = gd.guidance_report(repo, day, names)
+            report = fxfk.guidance(data_root, options, offices=names)
     else:
-        chosen_year = year if year is not None else status.default_year(repo, day)
         with date_arithmetic("即将到期提醒天数 due_soon_days"):
-            report = status.task_report(repo, chosen_year, day, names)
+            report = fxfk.task_status(data_root, options, year=year, offices=names)
 
     color = format is DeadlinesFormat.text and use_color()
     # color=: click would strip the escapes when stdout is not a terminal, even under FORCE_COLOR.

@@ -1,0 +1,348 @@
+"""`fxfk classify` as text, JSON, CSV and Markdown, and what ``--write`` changed.
+
+Every renderer has the signature ``(result, *, color=False) -> str`` and is listed in
+:data:`RENDERERS`, which the CLI indexes by ``--format``; none of them prints.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from fxfk.models import Level
+from fxfk.render.escaping import csv_cell, json_text, md, terminal
+from fxfk.render.text import table
+from fxfk.rules.classify import (
+    Classification,
+    LevelStatus,
+    Row,
+    level_columns,
+    office_groups,
+)
+from fxfk.rules.hotspots import Cluster
+from fxfk.rules.levels import fact_value
+
+# --- wording ----------------------------------------------------------------------------------
+
+
+def level_label(level: Level | None) -> str:
+    return level.label if level is not None else "—"
+
+
+def facts_text(row: Row, facts=None) -> str:
+    facts = row.explanation.facts if facts is None else facts
+    factors = row.risk.factors
+    parts = []
+    for f in facts:
+        value = fact_value(factors, f)
+        parts.append(f"{f.field}: {value}" if f.field == "hotspot" else f.field)
+    return "、".join(parts)
+
+
+def verdict(row: Row) -> str:
+    """One sentence: how the declared level relates to the rules' level."""
+    computed = row.computed.label
+    if row.status is LevelStatus.agrees:
+        return f"申报等级“{computed}”与规则一致"
+    if row.status is LevelStatus.missing:
+        return f"没有填写有效的 level；按规则应为“{computed}”"
+    if row.invalid:
+        return f"申报等级“{row.declared.label}”无效：{row.invalid}；按规则应为“{computed}”"
+    if row.status is LevelStatus.explained:
+        return f"申报等级“{row.declared.label}”与规则等级“{computed}”不同，已在 level_reason 中说明：{row.risk.level_reason.strip()}"
+    return f"申报等级“{row.declared.label}”与规则等级“{computed}”不同，且没有 level_reason：请改为“{computed}”，或说明理由"
+
+
+def explanation_lines(row: Row) -> list[str]:
+    """The explanation of one point: winning clause and its facts, clauses overridden, verdict."""
+    why = row.explanation
+    lines = [f"{row.risk.id} 规则等级“{why.level.label}”，依据{why.clause.ref}："]
+    if why.facts:
+        for f in why.facts:
+            lines.append(f"    「{f.wording}」——{facts_text(row, (f,))}")
+    else:
+        lines.append(f"    「{why.clause.wording}」——没有设定高风险或低风险的定级事实")
+    for clause, facts in why.applicable[1:]:
+        lines.append(
+            f"    同时符合{clause.ref}（{facts_text(row, facts)}），但高风险条款优先，不采用"
+        )
+    lines.append(f"    {verdict(row)}")
+    return lines
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+
+def counts_header(levels: int) -> list[str]:
+    cols = level_columns(levels)
+    return (
+        ["单位", "风险点"]
+        + [f"申报{l.label}" for l in cols]
+        + ["未填写"]
+        + [f"规则{l.label}" for l in cols]
+        + ["不一致"]
+    )
+
+
+def counts_row(name: str, rows: list[Row], levels: int) -> list[str]:
+    cols = level_columns(levels)
+    return (
+        [name, str(len(rows))]
+        + [str(sum(1 for r in rows if r.declared is l)) for l in cols]
+        + [str(sum(1 for r in rows if r.status is LevelStatus.missing))]
+        + [str(sum(1 for r in rows if r.computed is l)) for l in cols]
+        + [str(sum(1 for r in rows if not r.ok))]
+    )
+
+
+def summary_line(c: Classification) -> str:
+    return (
+        f"共 {len(c.rows)} 个风险点：一致 {c.count(LevelStatus.agrees)}，有说明 {c.count(LevelStatus.explained)}，"
+        f"不一致 {c.count(LevelStatus.disagrees)}，未填写 {c.count(LevelStatus.missing)}；"
+        f"自动预警 {len(c.warnings)} 条，跨单位定级不一致 {len(c.inconsistencies)} 组"
+    )
+
+
+def rule_line(c: Classification) -> str:
+    s = c.repo.settings.hotspot
+    return (
+        f"预警规则（fxfk.yaml hotspot）：{c.year}年案件数全市前 {s.top} 名且不少于 {max(s.min_cases, 1)} 件，"
+        f"或达到{c.year - 1 if c.year else ''}年的 {s.rise_ratio:g} 倍且不少于 {max(s.min_cases, 1)} 件，"
+        "而没有标记易发、高发、多发（factors.hotspot）"
+    )
+
+
+def cluster_body(items: list[Cluster], year: int) -> tuple[list[str], list[list[str]]]:
+    header = ["名称", "风险点", "已标记高发", f"{year - 1}年", f"{year}年", "占比", "同比"]
+    body = []
+    for cl in items:
+        body.append(
+            [
+                cl.name, str(cl.points), str(cl.marked), str(cl.previous), str(cl.latest),
+                f"{cl.share * 100:.0f}%", "明显上升" if cl.rising else "",
+            ]
+        )
+    return header, body
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+def render_text(c: Classification, *, color: bool = False) -> str:
+    # Titles, names and file names come from the data: a terminal must not act on them.
+    return terminal(_render_text(c))
+
+
+def _render_text(c: Classification) -> str:
+    out: list[str] = []
+    header = ["ID", "违法风险点", "申报等级", "规则等级", "依据条款", "结论"]
+    if not c.rows:
+        out.append("没有符合条件的风险点")
+    for point, rows in office_groups(c.rows):
+        out.append(f"{point.office_name}（{point.office_id}，{point.source.rel}）")
+        body = [
+            [r.risk.id, r.risk.title, level_label(r.declared), r.computed.label, r.explanation.clause.ref,
+             r.status.label]
+            for r in rows
+        ]
+        out += table(header, body)
+        out.append("")
+        out.append("  定级说明：")
+        for r in rows:
+            line, column = r.point.locate("level")
+            lines = explanation_lines(r)
+            if not r.ok:
+                lines[-1] += f"（{r.point.source.rel}:{line}:{column}）"
+            out += ["  " + s for s in lines]
+        counts = dict(zip(counts_header(c.levels), counts_row("", rows, c.levels)))
+        cols = level_columns(c.levels)
+        out.append(
+            "  等级统计：申报 " + "、".join(f"{l.label} {counts['申报' + l.label]}" for l in cols)
+            + (f"、未填写 {counts['未填写']}" if counts["未填写"] != "0" else "")
+            + "；规则 " + "、".join(f"{l.label} {counts['规则' + l.label]}" for l in cols)
+        )
+        out.append("")
+    if c.rows:
+        out.append("全市等级统计")
+        body = [counts_row(p.office_name, rs, c.levels) for p, rs in office_groups(c.rows)]
+        body.append(counts_row("合计", c.rows, c.levels))
+        out += table(counts_header(c.levels), body, right=set(range(1, len(body[0]))))
+        out.append("")
+    out += _warnings_text(c)
+    out.append(summary_line(c))
+    return "\n".join(out) + "\n"
+
+
+def _warnings_text(c: Classification) -> list[str]:
+    out = ["自动预警（附件1 二（五））"]
+    if c.year is None:
+        out += ["  没有案件数据（risks[].cases），无法预警", ""]
+        return out
+    out.append("  " + rule_line(c))
+    if not c.warnings:
+        out.append("  没有需要预警的风险点")
+    previous = None
+    for w in c.warnings:
+        line, column = w.point.locate("cases")
+        if w.point is not previous:  # both rules may fire for one point: name it once
+            out.append(f"  {w.point.risk.id}（{w.point.office_name}）{w.point.risk.title}（{w.point.source.rel}:{line}:{column}）")
+            previous = w.point
+        out.append(f"    {w.message}")
+    out.append("")
+    for title, items in ((f"按行业（领域）汇总 {c.year} 年案件", c.by_domain), (f"按地域（单位）汇总 {c.year} 年案件", c.by_office)):
+        out.append(title)
+        header, body = cluster_body(items, c.year)
+        out += table(header, body, right={1, 2, 3, 4, 5})
+        out.append("")
+    out.append("跨单位定级一致性")
+    if not c.inconsistencies:
+        out.append("  没有发现同一违法行为在不同单位定级不同")
+    for g in c.inconsistencies:
+        out.append(f"  处罚依据 {'、'.join(g.articles)}：")
+        for p in g.members:
+            line, column = p.locate("level")
+            out.append(f"    {p.office_name}（{p.office_id}）{p.risk.id} {p.risk.title}：{level_label(p.declared)}（{p.source.rel}:{line}:{column}）")
+    out.append("")
+    return out
+
+
+# --- JSON and CSV -----------------------------------------------------------------------------
+
+
+def as_dict(c: Classification, r: Row) -> dict:
+    line, _ = r.point.locate("level")
+    return {
+        "office": r.point.office_id,
+        "id": r.risk.id,
+        "title": r.risk.title,
+        "declared": r.declared.value if r.declared is not None else None,
+        "computed": r.computed.value,
+        "clause": r.explanation.clause.ref,
+        "facts": [f.field for f in r.explanation.facts],
+        "agrees": r.declared is r.computed,
+        "status": r.status.value,
+        "clause_text": r.explanation.clause.wording,
+        "overridden": [f.field for f in r.explanation.overridden],
+        "level_reason": r.risk.level_reason.strip(),
+        "domain": r.risk.domain,
+        "file": r.point.source.rel,
+        "line": line,
+        "warnings": [{"code": code, "message": message} for code, message in c.findings(r)],
+    }
+
+
+def render_json(c: Classification, *, color: bool = False) -> str:
+    return json_text(json.dumps([as_dict(c, r) for r in c.rows], ensure_ascii=False, indent=2)) + "\n"
+
+
+CSV_HEADER = ["单位标识", "单位", "编号", "违法风险点", "领域", "申报等级", "规则等级", "依据条款", "定级事实", "结论", "预警"]
+
+
+def render_csv(c: Classification, *, color: bool = False) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for r in c.rows:
+        writer.writerow(
+            csv_cell(v)  # no cell may become a live formula in Excel
+            for v in [
+                r.point.office_id, r.point.office_name, r.risk.id, r.risk.title, r.risk.domain,
+                level_label(r.declared), r.computed.label, r.explanation.clause.ref, facts_text(r),
+                r.status.label, "；".join(code for code, _ in c.findings(r)),
+            ]
+        )
+    # A BOM so that Excel on Windows, where these tables are opened, reads the text as UTF-8.
+    return "\ufeff" + buf.getvalue()
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+
+def _md_table(header: list[str], body: list[list[str]]) -> list[str]:
+    # every data-derived text in the Markdown report is shown literally
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(md(x) for x in r) + " |" for r in body]
+    return out
+
+
+def render_markdown(c: Classification, *, color: bool = False) -> str:
+    out = ["# 风险等级核对（fxfk classify）", ""]
+    for point, rows in office_groups(c.rows):
+        out += [f"## {md(point.office_name)}（{md(point.office_id)}）", ""]
+        body = [
+            [r.risk.id, r.risk.title, level_label(r.declared), r.computed.label,
+             f"{r.explanation.clause.ref}「{r.explanation.clause.wording}」", facts_text(r) or "—", r.status.label]
+            for r in rows
+        ]
+        out += _md_table(["ID", "违法风险点", "申报等级", "规则等级", "依据条款", "定级事实", "结论"], body)
+        out.append("")
+        notes = [f"- {md(verdict(r))}（{md(r.risk.id)}）" for r in rows if r.status is not LevelStatus.agrees]
+        if notes:
+            out += notes + [""]
+    if c.rows:
+        out += ["## 全市等级统计", ""]
+        body = [counts_row(p.office_name, rs, c.levels) for p, rs in office_groups(c.rows)]
+        body.append(counts_row("合计", c.rows, c.levels))
+        out += _md_table(counts_header(c.levels), body) + [""]
+    out += ["## 自动预警", ""]
+    if c.year is None:
+        out += ["没有案件数据（risks[].cases），无法预警。", ""]
+    else:
+        out += [rule_line(c) + "。", ""]
+        out += [f"- **{md(w.point.risk.id)}**（{md(w.point.office_name)}）{md(w.point.risk.title)}：{md(w.message)}" for w in c.warnings]
+        if not c.warnings:
+            out.append("没有需要预警的风险点。")
+        out.append("")
+        for title, items in ((f"### 按行业（领域）汇总 {c.year} 年案件", c.by_domain), (f"### 按地域（单位）汇总 {c.year} 年案件", c.by_office)):
+            header, body = cluster_body(items, c.year)
+            out += [title, ""] + _md_table(header, body) + [""]
+    out += ["## 跨单位定级一致性", ""]
+    if not c.inconsistencies:
+        out += ["没有发现同一违法行为在不同单位定级不同。", ""]
+    for g in c.inconsistencies:
+        out.append(f"- 处罚依据 {md('、'.join(g.articles))}：" + "；".join(
+            f"{md(p.office_name)} {md(p.risk.id)} {level_label(p.declared)}" for p in g.members))
+    if c.inconsistencies:
+        out.append("")
+    out.append(summary_line(c))
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "markdown": render_markdown}
+
+
+def render(c: Classification, fmt: str, *, color: bool = False) -> str:
+    return RENDERERS[fmt](c, color=color)
+
+
+# --- --write ----------------------------------------------------------------------------------
+
+
+def render_edits(edits, fmt: str) -> str:
+    """What ``--write`` changed: one line per level, or a JSON list for scripts."""
+    if fmt == "json":
+        return json_text(json.dumps(
+            [
+                {
+                    "file": e.change.rel, "line": e.line, "id": e.change.risk_id,
+                    "from": e.change.old.value if e.change.old is not None else None,
+                    "to": e.change.new.value, "inserted": e.inserted,
+                }
+                for e in edits
+            ],
+            ensure_ascii=False, indent=2,
+        )) + "\n"
+    if not edits:
+        return "没有需要修改的等级：所有申报等级都与规则一致或已在 level_reason 中说明\n"
+    out = []
+    for e in edits:
+        if e.change.old is None:
+            old = "（未填写）" if e.inserted else "（无效值）"
+        else:
+            old = f"“{e.change.old.label}”"
+        how = "补写" if e.inserted else "修改"
+        out.append(f"{e.change.rel}:{e.line}: {how} {e.change.risk_id} 的 level：{old} → “{e.change.new.label}”")
+    files = len({e.change.rel for e in edits})
+    out.append(f"已修改 {files} 个文件中的 {len(edits)} 处等级；文件的其他内容未改动")
+    return terminal("\n".join(out)) + "\n"
