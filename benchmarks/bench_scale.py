@@ -24,7 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_validate import FLOOR  # noqa: E402
-from generate import generate  # noqa: E402
+sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
+from corpus_generator import generate  # noqa: E402
 
 
 

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_validate.py [--offices 200] [--risks 50] [--repeat 3]
 
-Measures, on one generated corpus (benchmarks/generate.py):
+Measures, on one generated corpus (tests/corpus_generator.py):
   * fxfk validate (the installed command, wall time, best of --repeat);
   * the floor: a bare loop of yaml.load(CSafeLoader) + Register.model_validate over the same files,
     in one process (what any pydantic+pyyaml checker must at least do);
@@ -24,7 +24,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import generate  # noqa: E402
+sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
+from corpus_generator import generate  # noqa: E402
 
 FLOOR = r"""
 import sys, yaml

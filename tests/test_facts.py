@@ -83,12 +83,9 @@ def test_unchecked_registers_are_checked_by_run_checks(case, tmp_path, monkeypat
 
 def test_every_place_of_a_shared_citation_is_reported(tmp_path, monkeypatch):
     """Thousands of points cite the same basis; one verdict per citation must still reach each place."""
-    import sys
-
     import yaml
 
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    from generate import generate
+    from corpus_generator import generate
 
     repo = generate(tmp_path / "repo", offices=6, risks=12)
     laws = repo / "data" / "laws.yaml"

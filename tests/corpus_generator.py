@@ -1,6 +1,9 @@
 """Generate a synthetic data repository of N offices × M risk points in the spec format.
 
-    python benchmarks/generate.py OUT --offices 200 --risks 50
+    python tests/corpus_generator.py OUT --offices 200 --risks 50
+
+Used by the tests (``from corpus_generator import generate``: pytest puts ``tests/`` on ``sys.path``) and
+by the benchmarks under ``benchmarks/``, which add ``tests/`` to ``sys.path`` themselves.
 
 The text is realistic Chinese drawn from the commerce domains; every file validates clean, so the
 benchmark measures the normal path (parsing, models, cross-file checks), not error reporting.
