@@ -1,4 +1,4 @@
-"""`fxfk validate` as a user runs it: the installed console script, in a real folder."""
+"""`fxfk validate` as a user runs it, in a real folder (in this process: see conftest.run_fxfk)."""
 
 from __future__ import annotations
 
@@ -149,6 +149,7 @@ def test_stray_yaml_file_is_an_error(base_repo):
 
 
 def test_python_dash_m_works(base_repo):
+    # A real process: `python -m fxfk` itself is what is tested.
     proc = subprocess.run([sys.executable, "-m", "fxfk", "validate"], cwd=base_repo, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
 

@@ -18,11 +18,9 @@ EXAMPLES = int(os.environ.get("FXFK_FUZZ_EXAMPLES", "150"))
 
 @pytest.fixture(scope="module")
 def sandbox():
-    os.environ["FXFK_NO_CACHE"] = "1"
-    box = Sandbox()
+    box = Sandbox()  # without the cache: conftest sets FXFK_NO_CACHE=1 for the whole session
     yield box
     box.close()
-    os.environ.pop("FXFK_NO_CACHE", None)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import os
 import pty
-import shutil
 import subprocess
-import sys
 
 import pytest
 
-from conftest import CORPUS
-
-sys.path.insert(0, str(CORPUS.parent.parent / "benchmarks"))
-from generate import generate  # noqa: E402
+from conftest import fxfk_command
+from corpus_generator import generate
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +18,11 @@ def big_repo(tmp_path_factory):
 
 
 def _run_on_terminal(args, env):
-    """Run fxfk with stdout and stderr on a pseudo-terminal; return everything it drew."""
-    exe = shutil.which("fxfk")
+    """Run fxfk with stdout and stderr on a pseudo-terminal; return everything it drew.
+
+    A real process: the terminal is a file descriptor of its own, not something to fake in pytest's."""
     controller, worker = pty.openpty()
-    proc = subprocess.Popen([exe, *args], stdin=worker, stdout=worker, stderr=worker, env=env, close_fds=True)
+    proc = subprocess.Popen([*fxfk_command(), *args], stdin=worker, stdout=worker, stderr=worker, env=env, close_fds=True)
     os.close(worker)
     chunks = []
     while True:
@@ -61,7 +58,7 @@ def test_no_bar_in_ci(big_repo):
 
 
 def test_no_bar_when_redirected(big_repo):
-    proc = subprocess.run([shutil.which("fxfk"), "validate", "--root", str(big_repo)], capture_output=True, text=True, env=_env())
+    proc = subprocess.run([*fxfk_command(), "validate", "--root", str(big_repo)], capture_output=True, text=True, env=_env())
     assert proc.returncode == 0
     assert "解析登记册" not in proc.stdout + proc.stderr
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, run_fxfk
+from conftest import CORPUS, fxfk_command, run_fxfk, run_fxfk_subprocess
 from fxfk.load import cache
 
 # A cache key outside the checkout, so that the cache is really used by the subprocesses.
@@ -121,10 +121,9 @@ def test_symlinked_entries_are_neither_read_nor_written_through(checkout, env, t
     for i, entry in enumerate(entries):
         entry.unlink()
         entry.symlink_to(fifo if i % 2 else secret)
-    proc = subprocess.run(
-        ["fxfk", "validate", "--root", str(checkout)], env={**os.environ, **env}, capture_output=True, timeout=30
-    )
-    assert proc.returncode == 0, proc.stderr
+    # A real process, so that a run hanging on the pipe is killed by the timeout instead of hanging pytest.
+    run = run_fxfk_subprocess("validate", "--root", str(checkout), env=env, timeout=30)
+    assert run.code == 0, run.err
     assert secret.read_text(encoding="utf-8") == "keep"
     # The run stored fresh entries in place of the links.
     assert all(not e.is_symlink() for e in entries if e.name.endswith(".s"))
@@ -190,9 +189,9 @@ def test_too_long_output_name_is_an_environment_error(tmp_path):
 
 def test_full_disk_on_standard_output(tmp_path):
     repo = _publish_repo(tmp_path)
-    with open("/dev/full", "w") as full:
-        proc = subprocess.run(["fxfk", "validate", "--root", str(repo)], stdout=full, stderr=subprocess.PIPE,
-                              env={**os.environ, "FXFK_NO_CACHE": "1"}, timeout=60)
+    with open("/dev/full", "w") as full:  # a real process: its standard output is the file descriptor
+        proc = subprocess.run([*fxfk_command(), "validate", "--root", str(repo)], stdout=full,
+                              stderr=subprocess.PIPE, env={**os.environ, "FXFK_NO_CACHE": "1"}, timeout=60)
     err = proc.stderr.decode("utf-8")
     _environment_error(proc.returncode, err, "标准输出", "磁盘已满")
 

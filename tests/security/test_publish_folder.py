@@ -10,12 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, run_fxfk
+from conftest import CORPUS, fxfk_command, fxfk_environment, run_fxfk, run_fxfk_subprocess
 from hostile import PUBLIC_TITLE, repo_with
 
 BUSY = "另一个 fxfk 正在写入"
@@ -60,7 +59,7 @@ def test_second_writer_on_the_same_folder_exits_2(repo, report_repo, tmp_path, c
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     fd = hold_lock(out)
     try:
-        r = run_fxfk(*args)
+        r = run_fxfk_subprocess(*args)  # another process: a lock between processes is what is tested
     finally:
         os.close(fd)
     assert r.code == 2, r.err
@@ -73,11 +72,9 @@ def test_second_writer_on_the_same_folder_exits_2(repo, report_repo, tmp_path, c
 def test_two_concurrent_runs_never_crash_or_leave_folders(repo, tmp_path):
     out = tmp_path / "public"
     assert run_fxfk(*publish_args(repo, out)).code == 0
-    exe = shutil.which("fxfk")
-    command = [exe] if exe else [sys.executable, "-m", "fxfk"]
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}
-    for _ in range(3):
-        procs = [subprocess.Popen([*command, *publish_args(repo, out)], env=env, stdout=subprocess.PIPE,
+    env = fxfk_environment()
+    for _ in range(3):  # two real processes at once: the race is between processes
+        procs = [subprocess.Popen([*fxfk_command(), *publish_args(repo, out)], env=env, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True, encoding="utf-8") for _ in range(2)]
         results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
         for p in procs:
