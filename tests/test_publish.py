@@ -39,7 +39,8 @@ def published(tmp_path_factory) -> dict[str, Path]:
     outs = {}
     for date in ("2019-10-15", "2020-01-15"):
         out = tmp_path_factory.mktemp("published") / date
-        r = run_fxfk("publish", "--root", str(CORPUS / "publish"), "--out", str(out), "--date", date)
+        r = run_fxfk("publish", "--root", str(CORPUS / "publish"), "--out", str(out), "--date", date,
+                     env={"FXFK_NO_CACHE": "1"})
         assert r.code == 0, r.err
         outs[date] = out
     return outs

@@ -32,13 +32,15 @@ from fxfk.tasks.status import TaskState
 from fxfk.report.content import Ratio, number
 from fxfk.report.figures import build_report
 from fxfk.load.repository import load_repository
+from fxfk.options import Options
 
 DAY = dt.date(2019, 12, 31)
+NO_CACHE = Options(cache=False)  # the corpus is read in place: the checkout stays clean
 
 
 @pytest.fixture(scope="module")
 def report():
-    return build_report(load_repository(CORPUS / "report"), DAY)
+    return build_report(load_repository(CORPUS / "report", NO_CACHE), DAY)
 
 
 def test_overview_by_level_and_status(report):
@@ -190,14 +192,14 @@ def test_assessment(report):
 def test_report_date_moves_the_figures():
     # On 2019-03-15 west's batch 2 (2019-04-01) is not out yet: W-1, W-2 count as approved only,
     # and nothing of 2019 after that day counts (east: training ×2 and consultation → 3).
-    early = build_report(load_repository(CORPUS / "report"), dt.date(2019, 3, 15))
+    early = build_report(load_repository(CORPUS / "report", NO_CACHE), dt.date(2019, 3, 15))
     assert early.funnel[1].stages == (4, 4, 3, 1)  # only W-4 (batch 1, 2018) is public
     assert early.activities[0].total == 3
     assert early.evaluation.satisfaction.text == "无数据"  # the survey is dated 2019-07-01
 
 
 def test_office_filter_restricts_every_total():
-    rep = build_report(load_repository(CORPUS / "report"), DAY, offices=["west"])
+    rep = build_report(load_repository(CORPUS / "report", NO_CACHE), DAY, offices=["west"])
     assert [o.name for o in rep.overview] == ["西区执法处"]
     assert rep.city_funnel.stages == (4, 4, 3, 3)
     assert [p.risk_id for p in rep.evaluation.points] == ["W-1", "W-2", "W-4"]

@@ -16,7 +16,8 @@ DATE = "2019-12-31"
 
 
 def _report(fxfk, out: Path, *extra: str, root: Path = ROOT):
-    return fxfk("report", "--root", str(root), "--date", DATE, "--out", str(out), *extra)
+    # No cache: the corpus is read in place, and the checkout must stay clean.
+    return fxfk("report", "--root", str(root), "--date", DATE, "--out", str(out), *extra, env={"FXFK_NO_CACHE": "1"})
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +148,7 @@ def test_refuses_to_replace_a_folder_it_did_not_make(fxfk, tmp_path):
 
 
 def test_runs_on_the_repository_data(fxfk, tmp_path):
-    r = fxfk("report", "--root", str(REPO), "--date", DATE, "--out", str(tmp_path / "r"), "-f", "md")
+    r = fxfk("report", "--root", str(REPO), "--date", DATE, "--out", str(tmp_path / "r"), "-f", "md", env={"FXFK_NO_CACHE": "1"})
     assert r.code == 0, r.err
     md = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
     assert "## 五、分析评估" in md and "建议修订完善" in md
