@@ -126,3 +126,19 @@ def test_refusals_carry_their_diagnostics(data_copy, tmp_path):
         assert [(d.file, d.code) for d in refused.value.diagnostics if d.severity == "error"] == [
             ("data/risks/jinshui.yaml", "fullwidth-colon")
         ]
+
+
+def test_diff_revisions_on_a_git_repository(data_copy):
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=data_copy,
+                       check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("commit", "-q", "-m", "data")
+    register = data_copy / "data" / "risks" / "jinshui.yaml"
+    register.write_text(register.read_text(encoding="utf-8").replace("  name: 金水区商务局", "  name: 金水区商务局（改）", 1),
+                        encoding="utf-8")
+    report = fxfk.diff_revisions(data_copy, "HEAD", None, fxfk.Options(cache=False), fail_on=["level-down"])
+    assert type(report).__name__ == "DiffReport" and report.violations == []
+    assert report.base.label == "HEAD"

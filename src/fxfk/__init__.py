@@ -37,6 +37,7 @@ from fxfk.errors import DataRefused, FxfkError
 from fxfk.options import Options
 
 if TYPE_CHECKING:
+    from fxfk.diff.report import DiffReport
     from fxfk.load.repository import Repository
     from fxfk.publish import PublishResult
     from fxfk.report import ReportResult
@@ -106,7 +107,7 @@ def classify(root: PathLike, options: Options | None = None, *, offices: Sequenc
     """
     from fxfk.rules import classify as core
 
-    repo, undeclared = core.load(Path(root))
+    repo, undeclared = core.load(Path(root), options)
     return core.classify(repo, undeclared, offices=list(offices) if offices else None, level=level, domain=domain)
 
 
@@ -168,12 +169,12 @@ def laws_report(root: PathLike, options: Options | None = None, *, law: str | No
 
 
 def diff_revisions(root: PathLike, base: str | None = None, head: str | None = None, options: Options | None = None, *,
-         fail_on: Sequence[str] = ()) -> dict:
-    """What changes between two git revisions of the data mean, as ``fxfk diff`` shows it: points
-    added, removed, retired, levels changed (with the clauses), points becoming public on
-    ``options.date``, batches and tasks. ``base`` defaults to the merge base with the default
-    branch, ``head`` to the working tree; ``fail_on`` (``"level-down"``, ``"unpublish"``) fills
-    ``["violations"]``. FxfkError when ``root`` is not in a git repository or a revision is unknown.
+                   fail_on: Sequence[str] = ()) -> DiffReport:
+    """What changes between two git revisions of the data mean, as ``fxfk diff`` shows it
+    (``DiffReport``): points added, removed, retired, levels changed (with the clauses), points
+    becoming public on ``options.date``, batches and tasks. ``base`` defaults to the merge base with
+    the default branch, ``head`` to the working tree; ``fail_on`` (``"level-down"``, ``"unpublish"``)
+    fills ``violations``. FxfkError when ``root`` is not in a git repository or a revision is unknown.
     """
     from fxfk.diff import compare
 
