@@ -50,12 +50,12 @@ def classify_command(
 
         fxfk classify --write
     """
+    import fxfk
     from fxfk.render import classify as render
-    from fxfk.rules import classify as core
 
     data_root = resolve_root(root)
-    repo, undeclared = core.load(data_root, load_options())  # DataRefused: shown by cli/app.py
-    result = core.classify(repo, undeclared, offices=office or None, level=level, domain=domain)
+    # Unreadable registers or ambiguous ids are refused (fxfk.DataRefused, shown by cli/app.py).
+    result = fxfk.classify(data_root, load_options(), offices=office, level=level, domain=domain)
     if not write:
         typer.echo(render.render(result, format.value), nl=False)
         raise typer.Exit(0 if result.ok else 1)
