@@ -91,7 +91,7 @@ def test_import_is_light():
 
 def test_options_are_one_frozen_value():
     options = fxfk.Options()
-    assert (options.date, options.cache, options.jobs, options.pure_yaml) == (None, True, None, False)
+    assert (options.date, options.cache, options.jobs, options.pure_yaml) == (None, False, None, False)
     with pytest.raises(dataclasses.FrozenInstanceError):
         options.cache = False  # type: ignore[misc]
     with pytest.raises(ValueError):
@@ -100,12 +100,14 @@ def test_options_are_one_frozen_value():
 
 
 def test_library_reads_no_environment(data_copy, monkeypatch):
-    """FXFK_NO_CACHE is the CLI's business: the library does what its options say."""
+    """FXFK_NO_CACHE is the CLI's business: the library does what its options say, and by default
+    writes nothing into the data repository."""
     monkeypatch.setenv("FXFK_NO_CACHE", "1")
-    fxfk.validate(data_copy)
+    fxfk.validate(data_copy, fxfk.Options(cache=True))
     assert (data_copy / ".fxfk-cache").is_dir()
     shutil.rmtree(data_copy / ".fxfk-cache")
-    fxfk.validate(data_copy, fxfk.Options(cache=False))
+    monkeypatch.setenv("FXFK_NO_CACHE", "0")
+    fxfk.validate(data_copy)
     assert not (data_copy / ".fxfk-cache").exists()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -12,6 +11,8 @@ from fxfk.options import Options
 from fxfk.rules.validation import validate
 
 from conftest import CASES_DIR, CORPUS, run_fxfk
+
+CACHED = Options(cache=True)
 
 
 @pytest.fixture(autouse=True)
@@ -34,33 +35,33 @@ def _no_parsing(monkeypatch):
 
 
 def test_second_run_reads_unchanged_files_from_the_cache(base_repo, monkeypatch):
-    first = validate(base_repo)
+    first = validate(base_repo, CACHED)
     assert (base_repo / ".fxfk-cache").is_dir()
     _no_parsing(monkeypatch)
-    second = validate(base_repo)
+    second = validate(base_repo, CACHED)
     assert _as_dicts(second) == _as_dicts(first)
     assert [f.model for f in second.repo.registers] == [f.model for f in first.repo.registers]
 
 
 def test_changed_file_is_parsed_again(base_repo):
-    validate(base_repo)
+    validate(base_repo, CACHED)
     alpha = base_repo / "data/risks/alpha.yaml"
     alpha.write_text(alpha.read_text(encoding="utf-8").replace("comments: 12", "comments: 1"), encoding="utf-8")
-    codes = [d.code for d in validate(base_repo).diagnostics]
+    codes = [d.code for d in validate(base_repo, CACHED).diagnostics]
     assert codes == ["adopted-exceeds-comments"]
 
 
 def test_cached_warnings_keep_their_positions(base_repo):
     beta = base_repo / "data/risks/beta.yaml"
     beta.write_text(beta.read_text(encoding="utf-8").replace("name: 市场体系建设处", "name: on"), encoding="utf-8")
-    first = _as_dicts(validate(base_repo))
+    first = _as_dicts(validate(base_repo, CACHED))
     assert [d["code"] for d in first] == ["yaml11-boolean-word"]
-    assert _as_dicts(validate(base_repo)) == first
+    assert _as_dicts(validate(base_repo, CACHED)) == first
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage"])
 def test_corrupt_cache_entries_are_ignored(base_repo, damage, monkeypatch):
-    expected = _as_dicts(validate(base_repo))
+    expected = _as_dicts(validate(base_repo, CACHED))
     entries = [p for p in (base_repo / ".fxfk-cache").rglob("*") if p.suffix in (".s", ".d")]
     assert len(entries) == 2 * len(list((base_repo).rglob("*.yaml")))
     for entry in entries:
@@ -80,19 +81,19 @@ def test_corrupt_cache_entries_are_ignored(base_repo, damage, monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(repository, "_parse", counting)
-    assert _as_dicts(validate(base_repo)) == expected
+    assert _as_dicts(validate(base_repo, CACHED)) == expected
     assert len(parsed) == len(entries) // 2
 
 
 def test_a_cache_made_with_another_key_is_never_trusted(base_repo, tmp_path, monkeypatch):
     """A .fxfk-cache committed by someone else (another key) is not unpickled."""
-    validate(base_repo)
+    validate(base_repo, CACHED)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-machine"))
     cache._key.cache_clear()
     parsed = []
     original = repository._parse
     monkeypatch.setattr(repository, "_parse", lambda *a, **k: parsed.append(a[0]) or original(*a, **k))
-    validate(base_repo)
+    validate(base_repo, CACHED)
     assert parsed  # everything parsed again
 
 
@@ -113,7 +114,9 @@ def test_no_cache_reaches_publish_and_report(base_repo, tmp_path, command):
 def test_library_callers_choose_the_cache(base_repo):
     validate(base_repo, Options(cache=False))
     assert not (base_repo / ".fxfk-cache").exists()
-    validate(base_repo, Options())
+    validate(base_repo)
+    assert not (base_repo / ".fxfk-cache").exists()  # the library's default: nothing written
+    validate(base_repo, CACHED)
     assert (base_repo / ".fxfk-cache").is_dir()
 
 
@@ -128,7 +131,7 @@ def test_jobs_from_the_environment_reach_the_loader(base_repo, monkeypatch):
 
 def test_read_only_checkout_still_validates(base_repo):
     (base_repo / ".fxfk-cache").write_text("not a folder", encoding="utf-8")
-    assert validate(base_repo).errors == 0
+    assert validate(base_repo, CACHED).errors == 0
 
 
 def test_parallel_parsing_gives_the_same_diagnostics(tmp_path, monkeypatch):
@@ -148,13 +151,13 @@ def test_parallel_parsing_gives_the_same_diagnostics(tmp_path, monkeypatch):
 
 def test_validate_reads_only_the_facts_part(base_repo, monkeypatch):
     """`fxfk validate` rebuilds no full model from the cache: the data parts may even be gone."""
-    first = _as_dicts(validate(base_repo, facts_only=True))
+    first = _as_dicts(validate(base_repo, CACHED, facts_only=True))
     for entry in (base_repo / ".fxfk-cache").rglob("*.d"):
         entry.unlink()
     parsed = []
     original = repository._parse
     monkeypatch.setattr(repository, "_parse", lambda *a, **k: parsed.append(a[0]) or original(*a, **k))
-    second = validate(base_repo, facts_only=True)
+    second = validate(base_repo, CACHED, facts_only=True)
     # Settings, task tables and the law catalogue are always full models: only they are parsed.
     assert parsed and not [rel for rel in parsed if rel.startswith("data/risks/")]
     assert _as_dicts(second) == first
@@ -162,33 +165,33 @@ def test_validate_reads_only_the_facts_part(base_repo, monkeypatch):
 
 
 def test_full_models_come_back_from_the_cache(base_repo, monkeypatch):
-    first = validate(base_repo)
+    first = validate(base_repo, CACHED)
     _no_parsing(monkeypatch)
-    second = validate(base_repo)
+    second = validate(base_repo, CACHED)
     assert [f.model for f in second.repo.registers] == [f.model for f in first.repo.registers]
     assert all(type(f.model).__name__ == "Register" for f in second.repo.registers)
 
 
 def test_settings_are_part_of_the_key(base_repo):
     """The one-register rules depend on fxfk.yaml (levels: 2): changing it re-checks every register."""
-    assert validate(base_repo).errors == 0
+    assert validate(base_repo, CACHED).errors == 0
     settings = base_repo / "fxfk.yaml"
     settings.write_text(settings.read_text(encoding="utf-8") + "levels: 2\n", encoding="utf-8")
-    assert "medium-in-two-levels" in {d.code for d in validate(base_repo).diagnostics}
+    assert "medium-in-two-levels" in {d.code for d in validate(base_repo, CACHED).diagnostics}
 
 
 def test_folders_of_other_tool_versions_are_removed(base_repo):
     stale = base_repo / ".fxfk-cache" / "0123456789abcdef" / "ab"
     stale.mkdir(parents=True)
     (stale / "cd.s").write_bytes(b"old")
-    validate(base_repo)
+    validate(base_repo, CACHED)
     folders = [p.name for p in (base_repo / ".fxfk-cache").iterdir() if p.is_dir()]
     assert folders == [cache.tool_fingerprint()]
 
 
 def test_signed_parts_that_do_not_fit_the_model_are_parsed_again(base_repo, monkeypatch):
     """A genuine entry whose data no longer fits the model (say, a hand-edited cache) is not trusted."""
-    expected = validate(base_repo)
+    expected = validate(base_repo, CACHED)
     for entry in (base_repo / ".fxfk-cache").rglob("*.d"):
         store = cache.FileCache(base_repo, "unused")
         digest = entry.parent.name + entry.stem
@@ -196,7 +199,7 @@ def test_signed_parts_that_do_not_fit_the_model_are_parsed_again(base_repo, monk
     parsed = []
     original = repository._parse
     monkeypatch.setattr(repository, "_parse", lambda *a, **k: parsed.append(a[0]) or original(*a, **k))
-    again = validate(base_repo)
+    again = validate(base_repo, CACHED)
     assert _as_dicts(again) == _as_dicts(expected)
     assert [f.model for f in again.repo.registers] == [f.model for f in expected.repo.registers]
     assert sorted(parsed) == sorted(f.rel for f in expected.repo.files)

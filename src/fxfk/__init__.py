@@ -14,7 +14,7 @@ at work.
 ``fxfk.report`` and ``fxfk.diff`` are modules.)
 
 Every function takes the repository's root and one :class:`Options` (cache, worker processes,
-parser, and ``date``, the day that decides content; default: today, cache on), passed explicitly:
+parser, and ``date``, the day that decides content; default: today, no cache), passed explicitly:
 the library reads no environment variable (the CLI reads ``FXFK_NO_CACHE``, ``FXFK_JOBS`` and
 ``FXFK_PURE_YAML`` into the options). Results are plain objects. Data with errors is refused with
 :class:`DataRefused`, whose ``diagnostics`` say where; other user errors (no such office, a path

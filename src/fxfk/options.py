@@ -17,13 +17,17 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Options:
-    """What decides how data is read and on which day it is judged; the defaults are the CLI's.
+    """What decides how data is read and on which day it is judged.
+
+    The defaults are the CLI's but for the cache: a library call writes nothing into the data
+    repository unless asked (``cache=True``); the CLI asks unless ``--no-cache``/``FXFK_NO_CACHE=1``.
 
     - ``date``: the day that decides content — which batches are public (validate, publish), which
       deadlines have passed (task status, guidance), which laws are in force (laws), the report's
       figures. ``None``: today, read once per call (:meth:`day`).
     - ``cache``: read and write the per-file cache in ``<data root>/.fxfk-cache/`` (its key lives in
-      ``$XDG_CACHE_HOME/fxfk/``); ``False`` parses every file and writes nothing there.
+      ``$XDG_CACHE_HOME/fxfk/``), so unchanged files are not parsed again; ``False`` (the default)
+      parses every file and writes nothing there.
     - ``jobs``: how many processes parse files and render lists on big repositories; ``None``: one
       per available core, at most 8. ``1`` never starts a worker process.
     - ``pure_yaml``: use PyYAML's pure-Python parser instead of libyaml (slower; for comparing the two).
@@ -31,7 +35,7 @@ class Options:
     """
 
     date: dt.date | None = None
-    cache: bool = True
+    cache: bool = False
     jobs: int | None = None
     pure_yaml: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
