@@ -38,15 +38,17 @@ processes, and a run that could hang (a FIFO in the cache). Each such test says 
 
 Cache isolation: ``XDG_CACHE_HOME`` points at a temporary folder of the session, so no cache key is
 written into ``~/.cache`` and every run of the suite starts without one; and ``FXFK_NO_CACHE=1`` is
-set for every test (autouse ``no_cache_by_default``), because some sixty tests read ``tests/corpus/*``
+set for every test (autouse ``no_cache_by_default``), because dozens of CLI runs read ``tests/corpus/*``
 or ``data/`` in place and would write ``.fxfk-cache`` into the checkout — and then test the cold path
 on the first run and the warm one on every later run. With the switch, each test takes the same path
-every time. Tests of the cache turn it back on and say so: ``tests/test_cache.py`` (its own key, and
-``FXFK_NO_CACHE`` removed), the symlink tests of ``tests/security/test_filesystem.py``
-(``FXFK_NO_CACHE=0``), and an end-to-end smoke test in ``tests/test_subprocess.py`` (a cold then a warm
-run give the same output). At the end of the session, a ``.fxfk-cache`` folder anywhere in the checkout
-that was created or written to during the session fails the run (``pytest_sessionfinish`` below; by
-modification time, so a cache left by someone's manual run does not count).
+every time. (Library calls read no environment: they use the cache only when given
+``Options(cache=True)``.) Tests of the cache turn it on and say so: ``tests/test_cache.py`` (its own
+key), the symlink tests of ``tests/security/test_filesystem.py`` (``FXFK_NO_CACHE=0``), and an
+end-to-end smoke test in ``tests/test_subprocess.py`` (a cold then a warm run give the same output).
+At the end of the session, a ``.fxfk-cache`` folder anywhere in the checkout that was created or written
+to during the session fails the run (``pytest_sessionfinish`` below; judged by modification time, so a
+cache left by a manual run before the session does not count — one made by ``fxfk`` run by hand in the
+checkout while the suite runs does).
 """
 
 from __future__ import annotations
