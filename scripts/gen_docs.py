@@ -177,7 +177,7 @@ def _models() -> dict:
 
 
 def _enums() -> list:
-    from fxfk.models.types import LabelledEnum
+    from fxfk.models.enums import LabelledEnum
 
     def walk(cls):
         for sub in cls.__subclasses__():

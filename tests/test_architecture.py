@@ -25,24 +25,18 @@ LAYERS = {
     "load": 2,
     "tasks": 3,  # below rules: the task-table checks in rules.repository use tasks.deadline
     "rules": 4,
-    "render": 5,
-    "publish": 6,
-    "diff": 6,
-    "edit": 6,
-    "report": 7,
-    "api": 8,  # fxfk/__init__.py: the library API, a function per command over everything below
-    "cli": 9,
+    "public": 5,  # the public view: computed content that render/ draws
+    "diff": 5,
+    "render": 6,
+    "publish": 7,
+    "edit": 7,
+    "report": 8,
+    "api": 9,  # fxfk/__init__.py: the library API, a function per command over everything below
+    "cli": 10,
 }
 
-# (importing module, imported module) against the layers. Issue 14 step 2 removes these.
-UPWARD_IMPORTS = {
-    ("fxfk.render.templates", "fxfk.publish.plain"),  # publish.view and publish.plain are the public
-    ("fxfk.render.templates", "fxfk.publish.view"),  # list's content, computed, not rendered
-    ("fxfk.render.docx", "fxfk.publish.plain"),
-    ("fxfk.render.docx", "fxfk.publish.view"),
-    ("fxfk.render.tabular", "fxfk.publish.plain"),
-    ("fxfk.render.tabular", "fxfk.publish.view"),
-}
+# (importing module, imported module) against the layers: none left (issue 14).
+UPWARD_IMPORTS: set[tuple[str, str]] = set()
 
 TERMINAL_LIBRARIES = {"typer", "click", "rich"}
 

@@ -3,7 +3,6 @@ own data/laws.yaml covering every law its registers cite."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 from fxfk.publish import parse_formats
 from fxfk.rules.personal_data import find_personal_numbers
-from fxfk.publish.view import Tier, batch_label, no_penalty_situations, strip_title_marks
+from fxfk.public.view import Tier, batch_label, no_penalty_situations
+from fxfk.rules.law_names import display_name
 
 
 def test_batch_labels():
@@ -40,6 +41,6 @@ def test_no_penalty_situation_follows_the_tiers_or_the_law_in_force():
 
 
 def test_law_names_and_formats():
-    assert strip_title_marks("《拍卖管理办法》") == "拍卖管理办法"
+    assert display_name("《拍卖管理办法》") == "拍卖管理办法"
     assert parse_formats(["md,html", "csv"]) == ["html", "md", "csv"]
     assert parse_formats(None) == ["html", "md", "csv", "xlsx", "docx"]

@@ -60,7 +60,7 @@ def parse_day(value: Optional[str], option: str = "--date") -> "dt.date":
     import datetime as dt
 
     from fxfk.errors import FxfkError
-    from fxfk.load.model_errors import echo
+    from fxfk.models.text import echo
     from fxfk.models.types import parse_iso_date
 
     if value is None:

@@ -19,7 +19,6 @@ from fxfk.models.text import echo, text_problem
 if TYPE_CHECKING:
     from fxfk.load.yamlload import LoadedYaml
 
-show_value = echo  # the former name
 
 _TAGS = ("discretion-text", "discretion-tiers")
 

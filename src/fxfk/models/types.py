@@ -210,6 +210,3 @@ SchemaVersion = Annotated[
     Field(description="数据格式版本，目前只有 1"),
 ]
 
-
-# Their former home, for importers outside models/ until they import from fxfk.models.enums.
-from fxfk.models.enums import LEVEL_ORDER, LabelledEnum, Level, Status

@@ -58,7 +58,7 @@ def prepare(root: Path, date: dt.date, offices: list[str] | None = None, options
     (:class:`~fxfk.errors.DataRefused`); returns the BuiltView."""
     from fxfk.load.gcpause import gc_paused
     from fxfk.publish.safety import scan_personal_data
-    from fxfk.publish.view import build_view
+    from fxfk.public.view import build_view
     from fxfk.rules.laws import laws_not_in_force
     from fxfk.rules.validation import validate
 
@@ -104,7 +104,7 @@ def render_all(folder: Path, root: Path, view, formats: list[str], progress=None
     are rendered in ``workers`` processes when there are many (:mod:`fxfk.load.parallel`).
     """
     from fxfk.load.parallel import run_in_order
-    from fxfk.publish.view import chinese_date
+    from fxfk.dates import chinese_date
     from fxfk.render import tabular
     from fxfk.render.templates import environment, render
 

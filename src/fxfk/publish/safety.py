@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 
 from fxfk.diagnostics import Diagnostic, format_path
 from fxfk.load.repository import SourceFile
-from fxfk.publish.view import PublicText
+from fxfk.public.view import PublicText
 from fxfk.rules.personal_data import find_personal_numbers, normalise
 
 

@@ -10,18 +10,19 @@ import os
 from typing import Callable
 
 from fxfk.diagnostics import OMITTED, Diagnostic
+from fxfk.render.text import color as color_text
 from fxfk.render.escaping import gh_data, gh_property, json_text, md, md_code, terminal, xml_text
 from fxfk.rules.validation import ValidationResult
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
-_COLOR = {"error": "\033[31m", "warning": "\033[33m", "file": "\033[1m", "reset": "\033[0m"}
+_STYLE = {"error": "red", "warning": "yellow"}
 
 
 def diagnostic_line(d: Diagnostic, color: bool = False) -> str:
     """``file:line:col: 错误 code [path] message`` — the location first, so editors can jump to it."""
     label = SEVERITY_LABEL[d.severity]
     if color:
-        label = f"{_COLOR[d.severity]}{label}{_COLOR['reset']}"
+        label = color_text(label, _STYLE[d.severity])
     # File names and messages echo the data: a terminal must not act on them.
     path = f" [{terminal(d.path)}]" if d.path else ""
     return f"{terminal(d.location())}: {label} {d.code}{path} {terminal(d.message)}"
@@ -39,7 +40,7 @@ def render_text(result: ValidationResult, color: bool = False) -> str:
             if current is not None:
                 lines.append("")
             current = d.file
-            lines.append(f"{_COLOR['file']}{terminal(d.file)}{_COLOR['reset']}" if color else terminal(d.file))
+            lines.append(color_text(terminal(d.file), "bold") if color else terminal(d.file))
         lines.append("  " + diagnostic_line(d, color))
     if lines:
         lines.append("")

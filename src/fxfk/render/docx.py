@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import io
 
-from fxfk.publish import plain
-from fxfk.publish.view import PublicView, chinese_date
+from fxfk.public import plain
+from fxfk.dates import chinese_date
+from fxfk.public.view import PublicView
 from fxfk.render.escaping import xml_text  # DOCX is XML 1.0: no control characters
 from fxfk.render.tabular import fixed_time, normalize_zip
 

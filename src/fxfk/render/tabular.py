@@ -8,8 +8,9 @@ import io
 import zipfile
 from pathlib import Path
 
-from fxfk.publish import plain
-from fxfk.publish.view import NoPenaltyItem, OfficeList, PublicRisk, PublicView, chinese_date
+from fxfk.public import plain
+from fxfk.dates import chinese_date
+from fxfk.public.view import NoPenaltyItem, OfficeList, PublicRisk, PublicView
 from fxfk.render.escaping import csv_cell, is_formula, xml_text
 
 RISK_EXTRA = ("公布单位", "公布批次", "公布日期")

@@ -20,8 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from fxfk.errors import FxfkError
-from fxfk.publish import plain
-from fxfk.publish.view import chinese_date
+from fxfk.public import plain
+from fxfk.dates import chinese_date
 
 TEMPLATE_DIR = "templates/publish"
 

@@ -33,7 +33,7 @@ from typing import Sequence
 
 from fxfk.load.repository import Repository
 from fxfk.models import Activity, ActivityKind, Level, OfficeKind, Register, Risk, Status
-from fxfk.publish.view import is_public
+from fxfk.public.view import is_public
 from fxfk.report.content import (
     FUNNEL_STAGES,
     NO_DATA,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fxfk.models.types import Level
+from fxfk.models.enums import Level
 
 
 @dataclass(frozen=True)

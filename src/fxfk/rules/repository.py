@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator
 
 from fxfk.diagnostics import Diagnostic
 from fxfk.load.gcpause import gc_paused
-from fxfk.load.model_errors import echo
+from fxfk.models.text import echo
 from fxfk.load.repository import Repository, SourceFile
 from fxfk.models import OfficeKind
 from fxfk.models.types import is_windows_reserved, windows_reserved_message

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from fxfk.load.model_errors import echo
+from fxfk.models.text import echo
 from fxfk.models.types import DATE_MAX, DATE_MIN
 
 NO_FIXED = ("根据工作安排", "长期", "持续")

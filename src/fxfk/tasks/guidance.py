@@ -25,7 +25,7 @@ from typing import Sequence
 
 from fxfk.load.repository import Repository
 from fxfk.models import Level, Register, Risk, Status
-from fxfk.models.types import LEVEL_ORDER
+from fxfk.models.enums import LEVEL_ORDER
 from fxfk.tasks.status import KIND_ORDER, TaskState, select_offices
 from fxfk.tasks.workdays import WorkCalendar
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fxfk.publish.view import Citation, PublicRisk
+from fxfk.public.view import Citation, PublicRisk
 
 RISK_COLUMNS = ("序号", "违法风险点", "风险等级", "行政处罚和行政强制等依据（含裁量标准）", "防控措施", "责任单位")
 NO_PENALTY_COLUMNS = ("序号", "事项名称", "实施依据", "免罚情形", "适用条件")

@@ -172,17 +172,8 @@ def batch_label(n: int) -> str:
     return f"第{chinese_number(n)}批"
 
 
-def chinese_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def level_label(level) -> str:
     return f"{level.label}风险"
-
-
-# The one display form of a law name lives with the law names; this old name stays only until
-# tests/test_publish_rules.py imports display_name (issue 14: one name per idea).
-strip_title_marks = display_name
 
 
 def is_public(risk, batches: dict, date: dt.date) -> bool:
@@ -344,6 +335,6 @@ def build_view(repo: Repository, date: dt.date, offices: list[str] | None = None
 
 __all__ = [
     "BatchSection", "BuiltView", "Citation", "Excerpt", "Measure", "NoPenaltyItem", "OfficeList", "PublicRisk",
-    "PublicText", "PublicView", "Tier", "Withdrawn", "batch_label", "build_view", "chinese_date",
+    "PublicText", "PublicView", "Tier", "Withdrawn", "batch_label", "build_view",
     "chinese_number",
 ]
