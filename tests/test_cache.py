@@ -147,6 +147,9 @@ def test_parallel_parsing_gives_the_same_diagnostics(tmp_path, monkeypatch):
     serial = _as_dicts(validate(repo, Options(cache=False, jobs=1)))
     assert parallel == serial
     assert len(serial) > 20
+    facts = validate(repo, Options(cache=False, jobs=2), facts_only=True)
+    assert _as_dicts(facts) == serial
+    assert all(f.model is None for f in facts.repo.registers)
 
 
 def test_validate_reads_only_the_facts_part(base_repo, monkeypatch):
@@ -161,7 +164,7 @@ def test_validate_reads_only_the_facts_part(base_repo, monkeypatch):
     # Settings, task tables and the law catalogue are always full models: only they are parsed.
     assert parsed and not [rel for rel in parsed if rel.startswith("data/risks/")]
     assert _as_dicts(second) == first
-    assert all(type(f.facts).__name__ == "RegisterFacts" for f in second.repo.registers)
+    assert all(type(f.facts).__name__ == "RegisterFacts" and f.model is None for f in second.repo.registers)
 
 
 def test_full_models_come_back_from_the_cache(base_repo, monkeypatch):

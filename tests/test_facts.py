@@ -115,6 +115,9 @@ def test_every_valid_register_has_its_facts(tmp_path):
     full = load(repo, NO_CACHE)
     facts = load(repo, NO_CACHE, facts_only=True)
     assert full.registers and all(isinstance(s.model, Register) for s in full.registers)
+    # ``model`` means one thing: loaded facts_only, a register keeps its facts and no model.
+    assert all(s.model is None for s in facts.registers)
+    assert [s.rel for s in facts.valid_registers()] == [s.rel for s in full.valid_registers()]
     for a, b in zip(full.registers, facts.registers):
         assert a.facts == b.facts == facts_of(a.model)
     # A model built or patched elsewhere (fxfk diff, classify) gets its facts when they are asked for.

@@ -3,9 +3,10 @@
 ``fxfk validate`` on a province repository (3,000 registers, 150,000 points) cannot afford to
 rebuild every full model just to compare ids across files: a full register costs ~3 ms to
 validate or unpickle, its facts a few hundredths of that. The facts are read-only mirrors of the
-model: every attribute here has the same name, type and value as in :mod:`fxfk.models.register`,
-so the repository-wide checks (``fxfk.rules.repository``, ``fxfk.rules.hotspots``, ``fxfk.rules.laws``) run unchanged on
-either. ``tests/test_facts.py`` holds the mirror to that promise.
+model: every attribute here has the same name, type and value as in :mod:`fxfk.models.register`.
+The repository-wide checks (``fxfk.rules.repository``, ``fxfk.rules.hotspots``, ``fxfk.rules.laws``)
+read a register's ``SourceFile.facts``, which every valid register has however it was loaded; with
+``facts_only`` its ``model`` is None. ``tests/test_facts.py`` holds the mirror to that promise.
 
 On disk (the cache) and between processes, facts are nested tuples of plain values, which
 :mod:`marshal` reads far faster than pickle reads objects.

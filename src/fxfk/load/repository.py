@@ -42,8 +42,8 @@ class SourceFile(Generic[M]):
     rel: str  # relative to the data root, forward slashes
     path: Path
     loaded: LoadedYaml
-    # The file's model. Registers loaded with facts_only=True: their facts, the same object as
-    # ``facts`` — until the cross-file checks read ``facts`` (issue 14 step 2), then None there.
+    # The file's model; None when the file does not fit it, or for a register loaded with
+    # facts_only=True (then only ``facts`` is kept).
     model: M | None = None
     # True once the one-register rules (fxfk.rules.register) have run and their findings are in loaded.
     checked: bool = False
@@ -106,7 +106,8 @@ class Repository:
         return out
 
     def valid_registers(self) -> list[SourceFile[Register]]:
-        return [f for f in self.registers if f.model is not None]
+        """Registers that fit their model: each has its ``facts``, and its ``model`` unless loaded facts_only."""
+        return [f for f in self.registers if f.model is not None or f.facts is not None]
 
     def valid_task_tables(self) -> list[SourceFile[TaskTable]]:
         return [f for f in self.task_tables if f.model is not None]
@@ -218,6 +219,8 @@ def _parse(rel: str, path: Path, raw: bytes, kind: _Kind) -> tuple[SourceFile, b
             source.checked = True
         facts = plain_facts(source.model)
         source.facts = facts_from_plain(facts)
+        if not kind.full:
+            source.model = None  # only the facts are kept (the cross-file checks read nothing else)
     diagnostics = [(d.line, d.column, d.code, d.severity, d.path, d.message) for d in loaded.diagnostics]
     return source, cache_dumps((facts, diagnostics)), cache_dumps(data)
 
@@ -253,7 +256,7 @@ def _from_parts(job: _Job, summary: tuple, data: object, kind: _Kind) -> SourceF
     loaded = LoadedYaml(job.rel, diagnostics=[Diagnostic(job.rel, *d) for d in diagnostics], path=job.path, pure=kind.pure)
     try:
         facts = facts_from_plain(plain) if kind.registers else None
-        model = kind.model.model_validate(data) if kind.full else facts
+        model = kind.model.model_validate(data) if kind.full else None
     except Exception:  # noqa: BLE001 - parts that do not fit only cost a re-parse
         return None
     return SourceFile(job.rel, job.path, loaded, model, checked=kind.check is not None, _facts=facts)
@@ -334,8 +337,6 @@ def _load_all(root: Path, paths: list[Path], kind: _Kind, options: Options, prog
                 digest = job.digest or cache.digest(job.raw)
                 cache.put(digest, "s", summary)
                 cache.put(digest, "d", data)
-            if not kind.full and job.source.model is not None:
-                job.source.model = job.source.facts
             job.raw = None
             done += 1
             if progress:

@@ -43,16 +43,16 @@ class Point:
 
     source: SourceFile
     index: int
-    risk: Risk
+    risk: Risk  # or fxfk.load.facts.RiskFacts (see points_of)
     declared: Level | None
 
     @property
     def office_id(self) -> str:
-        return self.source.model.office.id
+        return self.source.facts.office.id
 
     @property
     def office_name(self) -> str:
-        return self.source.model.office.name
+        return self.source.facts.office.name
 
     def locate(self, *loc) -> tuple[int, int]:
         return self.source.loaded.locate(("risks", self.index, *loc))
@@ -63,11 +63,15 @@ class Point:
 
 
 def points_of(repo: Repository) -> list[Point]:
-    """Every point of every register that fits its model, in file order (computed once per repository)."""
+    """Every point of every register that fits its model, in file order (computed once per repository).
+
+    The checks here read only what the facts keep. A point is the full model's risk where one was
+    loaded (fxfk classify shows titles and reasons), else the facts' (fxfk validate): they mirror.
+    """
     return repo.derived("points", lambda: [
         Point(src, i, risk, risk.level)
         for src in sorted(repo.valid_registers(), key=lambda s: s.rel)
-        for i, risk in enumerate(src.model.risks)
+        for i, risk in enumerate(src.model.risks if src.model is not None else src.facts.risks)
     ])
 
 

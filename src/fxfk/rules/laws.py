@@ -125,7 +125,7 @@ def uses(repo: Repository, include_retired: bool = False) -> list[Use]:
 
 def _uses(repo: Repository, include_retired: bool) -> Iterator[Use]:
     for src in repo.valid_registers():
-        reg = src.model
+        reg = src.model  # the model, not the facts: the law report (its only reader) shows titles
         batches = {b.id: b.date for b in reg.batches}
         for i, risk in enumerate(reg.risks):
             if risk.status is Status.retired and not include_retired:
@@ -250,8 +250,8 @@ def _citations(repo: Repository) -> list[tuple[BasisGroup, Law | None]]:
             return []
         groups: dict[tuple, BasisGroup] = {}
         for src in repo.valid_registers():
-            batches = {b.id: b.date for b in src.model.batches}
-            for i, risk in enumerate(src.model.risks):
+            batches = {b.id: b.date for b in src.facts.batches}
+            for i, risk in enumerate(src.facts.risks):
                 status, batch = risk.status, risk.batch
                 if status is Status.retired:
                     continue

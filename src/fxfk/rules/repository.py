@@ -5,8 +5,8 @@ lists them in the order they run. They only look at files whose shape is valid, 
 file never stops the others from being checked. Rules on one register at a time are in
 :mod:`fxfk.rules.register`.
 
-On registers the rules here read only what :mod:`fxfk.load.facts` keeps, so ``fxfk validate`` can run
-them on the facts of 3,000 registers instead of their full models.
+On registers the rules here read only ``src.facts`` (:mod:`fxfk.load.facts`), so ``fxfk validate`` can
+run them on the facts of 3,000 registers without building their full models.
 """
 
 from __future__ import annotations
@@ -41,20 +41,20 @@ def check_file_names_portable(repo: Repository) -> Iterator[Diagnostic]:
 
 def check_office_id_matches_file_name(repo: Repository) -> Iterator[Diagnostic]:
     for src in repo.valid_registers():
-        if src.model.office.id != src.stem:
+        if src.facts.office.id != src.stem:
             # Never advise an id the models refuse (a reserved name, or a stem that is not an id).
             other = "" if is_windows_reserved(src.stem) else f"，或把 id 改为 {echo(src.stem)}"
             yield diag(
                 src, ("office", "id"), "office-id-file-name",
-                f"单位标识“{src.model.office.id}”与文件名“{echo(src.path.name)}”不一致；"
-                f"请把文件改名为 {src.model.office.id}{src.path.suffix}{other}",
+                f"单位标识“{src.facts.office.id}”与文件名“{echo(src.path.name)}”不一致；"
+                f"请把文件改名为 {src.facts.office.id}{src.path.suffix}{other}",
             )
 
 
 def check_office_ids_unique(repo: Repository) -> Iterator[Diagnostic]:
     first: dict[str, SourceFile] = {}
     for src in repo.valid_registers():
-        oid = src.model.office.id
+        oid = src.facts.office.id
         if oid in first:
             yield diag(src, ("office", "id"), "duplicate-office-id",
                        f"单位标识“{oid}”已被 {_where(first[oid], ('office', 'id'))} 使用；每个单位只能有一个登记册")
@@ -65,7 +65,7 @@ def check_office_ids_unique(repo: Repository) -> Iterator[Diagnostic]:
 def check_risk_ids_unique(repo: Repository) -> Iterator[Diagnostic]:
     first: dict[str, tuple[SourceFile, int]] = {}
     for src in repo.valid_registers():
-        for i, risk in enumerate(src.model.risks):
+        for i, risk in enumerate(src.facts.risks):
             if risk.id in first:
                 other, j = first[risk.id]
                 yield diag(
@@ -78,10 +78,10 @@ def check_risk_ids_unique(repo: Repository) -> Iterator[Diagnostic]:
 
 def check_activity_references(repo: Repository) -> Iterator[Diagnostic]:
     """Activity ``risks`` name existing points; ``task`` names a row of the activity's year's table."""
-    risk_ids = {r.id for src in repo.valid_registers() for r in src.model.risks}
+    risk_ids = {r.id for src in repo.valid_registers() for r in src.facts.risks}
     tables = {f.model.year: f.model for f in repo.valid_task_tables()}
     for src in repo.valid_registers():
-        for i, act in enumerate(src.model.activities):
+        for i, act in enumerate(src.facts.activities):
             for j, rid in enumerate(act.risks):
                 if rid not in risk_ids:
                     yield diag(src, ("activities", i, "risks", j), "unknown-risk",
@@ -128,7 +128,7 @@ def check_deadlines_parse(repo: Repository) -> Iterator[Diagnostic]:
 def _known_office_ids(repo: Repository) -> set[str]:
     # A register that failed to load still names its office by its file name: references to it
     # are not reported again (its own errors already are).
-    return {src.model.office.id for src in repo.valid_registers()} | {src.stem for src in repo.registers}
+    return {src.facts.office.id for src in repo.valid_registers()} | {src.stem for src in repo.registers}
 
 
 def check_task_offices_exist(repo: Repository) -> Iterator[Diagnostic]:
