@@ -33,8 +33,8 @@ class Diagnostic:
     # For an OMITTED line: how many errors and warnings of the file it stands for.
     omitted: tuple[int, int] = field(compare=False, default=(0, 0))
 
-    def as_dict(self) -> dict:
-        out = {
+    def as_dict(self) -> dict[str, str | int]:
+        out: dict[str, str | int] = {
             "file": self.file,
             "line": self.line,
             "column": self.column,
@@ -63,7 +63,7 @@ def excerpt(text: str, limit: int = 40) -> str:
     return "".join(ch if ch.isprintable() or ch == " " else f"\\u{ord(ch):04x}" for ch in short)
 
 
-def format_path(loc: tuple) -> str:
+def format_path(loc: tuple[str | int, ...]) -> str:
     """("risks", 3, "basis", 0, "law") -> "risks[3].basis[0].law" (keys quoted as short excerpts)."""
     out = ""
     for part in loc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -15,8 +15,10 @@ class LabelledEnum(str, Enum):
     """An enumeration whose members are written as the English token or the Chinese label."""
 
     label: str
+    _aliases: tuple[str, ...]
+    _lookup_table: ClassVar[dict[str, LabelledEnum]]
 
-    def __new__(cls, token: str, label: str, *aliases: str):
+    def __new__(cls, token: str, label: str, *aliases: str) -> LabelledEnum:
         member = str.__new__(cls, token)
         member._value_ = token
         member.label = label
@@ -44,7 +46,7 @@ class LabelledEnum(str, Enum):
         return self.label
 
 
-def _enum_field(enum: type[LabelledEnum], what: str):
+def _enum_field(enum: type[LabelledEnum], what: str) -> Any:  # an Annotated[...] type form
     table = enum.lookup()
 
     def parse(value: Any) -> Any:
@@ -63,7 +65,7 @@ def _enum_field(enum: type[LabelledEnum], what: str):
     return Annotated[enum, BeforeValidator(parse), WithJsonSchema(_enum_schema(enum, what))]
 
 
-def _enum_schema(enum: type[LabelledEnum], what: str) -> dict:
+def _enum_schema(enum: type[LabelledEnum], what: str) -> dict[str, Any]:
     # Editors then offer both spellings; the models accept both.
     return {
         "type": "string",
@@ -132,10 +134,20 @@ class LawRank(LabelledEnum):
     normative_document = ("normative_document", "规范性文件")
 
 
-LevelField = _enum_field(Level, "风险等级")
-StatusField = _enum_field(Status, "状态")
-OfficeKindField = _enum_field(OfficeKind, "单位类型")
-BasisRoleField = _enum_field(BasisRole, "依据类型")
-MeasureKindField = _enum_field(MeasureKind, "防控措施类型")
-ActivityKindField = _enum_field(ActivityKind, "活动类型")
-LawRankField = _enum_field(LawRank, "效力层级")
+if TYPE_CHECKING:
+    # The checker sees the member type a field holds once validated; pydantic sees the parser.
+    LevelField = Level
+    StatusField = Status
+    OfficeKindField = OfficeKind
+    BasisRoleField = BasisRole
+    MeasureKindField = MeasureKind
+    ActivityKindField = ActivityKind
+    LawRankField = LawRank
+else:
+    LevelField = _enum_field(Level, "风险等级")
+    StatusField = _enum_field(Status, "状态")
+    OfficeKindField = _enum_field(OfficeKind, "单位类型")
+    BasisRoleField = _enum_field(BasisRole, "依据类型")
+    MeasureKindField = _enum_field(MeasureKind, "防控措施类型")
+    ActivityKindField = _enum_field(ActivityKind, "活动类型")
+    LawRankField = _enum_field(LawRank, "效力层级")

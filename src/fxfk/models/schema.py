@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
 
 from fxfk.models import LawCatalogue, Register, Settings, TaskTable
 from fxfk.models.types import DATE_MAX, DATE_MIN
 
-SCHEMAS = {
+SCHEMAS: dict[str, type[BaseModel]] = {
     "register.schema.json": Register,
     "tasks.schema.json": TaskTable,
     "settings.schema.json": Settings,
@@ -20,7 +23,7 @@ SCHEMAS = {
 }
 
 
-def _limits(node: dict, prefix: str = "") -> list[str]:
+def _limits(node: dict[str, Any], prefix: str = "") -> list[str]:
     """What a field's schema bounds, in words: "最多 200 个字符", "取值 0–10000000", a date range."""
     notes = []
     if "maxLength" in node:
@@ -63,14 +66,14 @@ def _document_limits(node: object) -> None:
                 node["description"] = f"{described}（{limit}）"
 
 
-def schema_for(model) -> dict:
+def schema_for(model: type[BaseModel]) -> dict[str, Any]:
     schema = model.model_json_schema(mode="validation")
     _document_limits(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
 
 
-def render(model) -> str:
+def render(model: type[BaseModel]) -> str:
     return json.dumps(schema_for(model), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Callable
 
 from pydantic import StringConstraints
 from pydantic_core import PydanticCustomError, core_schema
@@ -56,7 +56,7 @@ _ESCAPE = re.compile(f"[\t\n\u2028\u2029{CONTROL_CHARACTERS}]")
 _ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
-def _escaped(match: re.Match) -> str:
+def _escaped(match: re.Match[str]) -> str:
     char = match.group()
     return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
 
@@ -96,10 +96,15 @@ class TextRule:
 
     def validator(self) -> Any:
         # A closure with its lookups bound: it runs for every text of every file (~1,200 a register).
-        def check(value: str, _limit: int = self.max_length, _search: Any = CONTROL.search) -> str:
+        def check(
+            value: str,
+            _limit: int = self.max_length,
+            _search: Callable[[str], re.Match[str] | None] = CONTROL.search,
+        ) -> str:
             if len(value) > _limit or _search(value) is not None:
-                kind, message = text_problem(value, _limit)
-                raise PydanticCustomError(kind, message)
+                problem = text_problem(value, _limit)
+                if problem is not None:  # always, by the test above
+                    raise PydanticCustomError(*problem)
             return value
 
         return check
@@ -107,8 +112,8 @@ class TextRule:
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
         return core_schema.no_info_after_validator_function(self.validator(), handler(source))
 
-    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict:
-        out = handler(schema)
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
+        out: dict[str, Any] = handler(schema)
         out["maxLength"] = self.max_length
         return out
 
@@ -121,9 +126,17 @@ def _text(max_length: int, required: bool = False) -> Any:
 
 # Text: a str and nothing else; Required text must not be blank. Every str field of every model
 # is one of these (tests/security/test_models.py walks the models to make sure).
-Text = _text(TEXT_MAX)  # free text: descriptions, reasons, excerpts, notes
-RequiredText = _text(TEXT_MAX, required=True)
-Name = _text(NAME_MAX)  # names, titles, law names, document numbers, articles, deadlines
-RequiredName = _text(NAME_MAX, required=True)
-ShortText = _text(ID_MAX)  # phone numbers
-Reference = _text(ID_MAX, required=True)  # office ids or kinds named in a task table
+if TYPE_CHECKING:  # the checker sees the str a field holds; pydantic sees the rule
+    Text = str
+    RequiredText = str
+    Name = str
+    RequiredName = str
+    ShortText = str
+    Reference = str
+else:
+    Text = _text(TEXT_MAX)  # free text: descriptions, reasons, excerpts, notes
+    RequiredText = _text(TEXT_MAX, required=True)
+    Name = _text(NAME_MAX)  # names, titles, law names, document numbers, articles, deadlines
+    RequiredName = _text(NAME_MAX, required=True)
+    ShortText = _text(ID_MAX)  # phone numbers
+    Reference = _text(ID_MAX, required=True)  # office ids or kinds named in a task table

@@ -117,8 +117,9 @@ def _junit_files(result: ValidationResult) -> list[str]:
     # With paths selected, result.files counts only those: then only files with findings are known
     # to be in the selection, and files without findings are left out rather than guessed.
     files = {d.file for d in result.diagnostics}
-    if result.files == len(result.repo.files):
-        files |= {f.rel for f in result.repo.files}
+    repo = result.loaded_repo
+    if result.files == len(repo.files):
+        files |= {f.rel for f in repo.files}
     return sorted(files)
 
 
@@ -139,12 +140,13 @@ def render_junit(result: ValidationResult, strict: bool = False) -> str:
         suite = ET.SubElement(root, "testsuite", name=xml_text(rel))
         codes = by_file.get(rel, {})
         tests = failures = 0
-        for code in sorted(codes) or [None]:
+        rules: list[str | None] = [*sorted(codes)] or [None]  # None: the one passing testcase
+        for code in rules:
             tests += 1
             case = ET.SubElement(suite, "testcase", classname=xml_text(rel), name=code or "全部规则", file=xml_text(rel))
             found = codes.get(code, []) if code else []
             failing = [d for d in found if d.severity == "error" or strict]
-            if failing:
+            if failing and code is not None:  # (only a rule's testcase has findings)
                 failures += 1
                 first = failing[0]
                 # XML 1.0 cannot carry most control characters: escape them (diagnostic_line already does).

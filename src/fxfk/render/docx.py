@@ -8,13 +8,24 @@ only, and the zip is normalised, so the same data gives the same bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from fxfk.public import plain
 from fxfk.dates import chinese_date
-from fxfk.public.view import PublicView
+from fxfk.public.view import NoPenaltyItem, OfficeList, PublicView
 from fxfk.render.escaping import xml_text  # DOCX is XML 1.0: no control characters
-from fxfk.render.tabular import fixed_time, normalize_zip
+from fxfk.render.tabular import Row, fixed_time, normalize_zip
+
+if TYPE_CHECKING:  # python-docx is imported when a document is written (startup time)
+    from docx.document import Document
+    from docx.section import Section
+    from docx.styles.style import CharacterStyle
+    from docx.table import _Cell, _Row
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -23,7 +34,7 @@ ALTERNATES = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", HEADING_FONT: "SimHei"}
 LATIN_FONT = "Times New Roman"
 
 
-def _set_fonts(run_or_style, east_asia: str, size_pt: float | None = None, bold: bool | None = None) -> None:
+def _set_fonts(run_or_style: Run | CharacterStyle, east_asia: str, size_pt: float | None = None, bold: bool | None = None) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -41,7 +52,7 @@ def _set_fonts(run_or_style, east_asia: str, size_pt: float | None = None, bold:
     rfonts.set(qn("w:eastAsia"), east_asia)
 
 
-def _font_table_alternates(doc) -> None:
+def _font_table_alternates(doc: Document) -> None:
     """Declare the official fonts with an alternate (w:altName) for Word to fall back on."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml import parse_xml
@@ -65,7 +76,7 @@ def _font_table_alternates(doc) -> None:
     _ = qn  # no font table in the template: Word then substitutes on its own
 
 
-def _page_number_footer(section) -> None:
+def _page_number_footer(section: Section) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
@@ -80,14 +91,14 @@ def _page_number_footer(section) -> None:
     _set_fonts(p.add_run(" —"), "宋体", 14)
 
 
-def _repeat_header(row) -> None:
+def _repeat_header(row: _Row) -> None:
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
     row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
 
 
-def _cell_text(cell, text: str, bold: bool = False, center: bool = False) -> None:
+def _cell_text(cell: _Cell, text: object, bold: bool = False, center: bool = False) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     lines = xml_text(text).split("\n")
@@ -99,7 +110,7 @@ def _cell_text(cell, text: str, bold: bool = False, center: bool = False) -> Non
         _set_fonts(p.add_run(line), BODY_FONT, 10.5, bold or None)
 
 
-def paragraph(doc, text: str, font: str, size: float, center: bool = False, bold: bool = False):
+def paragraph(doc: Document, text: str, font: str, size: float, center: bool = False, bold: bool = False) -> Paragraph:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     p = doc.add_paragraph()
@@ -109,7 +120,7 @@ def paragraph(doc, text: str, font: str, size: float, center: bool = False, bold
     return p
 
 
-def table(doc, header: tuple[str, ...], rows: list[list], widths_cm: tuple[float, ...]) -> None:
+def table(doc: Document, header: tuple[str, ...], rows: Sequence[Row], widths_cm: tuple[float, ...]) -> None:
     from docx.shared import Cm
 
     table = doc.add_table(rows=1, cols=len(header))
@@ -131,7 +142,7 @@ RISK_WIDTHS_CM = (1.3, 4.5, 1.8, 9.0, 6.6, 2.8)
 NO_PENALTY_WIDTHS_CM = (1.3, 4.5, 7.5, 6.0, 6.7)
 
 
-def new_document(title: str, date, organization: str | None, landscape: bool = True):
+def new_document(title: str, date: dt.date, organization: str | None, landscape: bool = True) -> Document:
     """An A4 document in the official look, its only timestamp midnight of ``date`` (shared with fxfk report)."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
@@ -164,21 +175,21 @@ def new_document(title: str, date, organization: str | None, landscape: bool = T
     return doc
 
 
-def save_document(doc, date) -> bytes:
+def save_document(doc: Document, date: dt.date) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return normalize_zip(buf.getvalue(), date)
 
 
-def _new_document(title: str, view: PublicView):
+def _new_document(title: str, view: PublicView) -> Document:
     return new_document(title, view.date, view.organization)
 
 
-def _save(doc, view: PublicView) -> bytes:
+def _save(doc: Document, view: PublicView) -> bytes:
     return save_document(doc, view.date)
 
 
-def risk_list_docx(view: PublicView, title: str, issuer: str, offices, meta_lines: list[str]) -> bytes:
+def risk_list_docx(view: PublicView, title: str, issuer: str, offices: Sequence[OfficeList], meta_lines: list[str]) -> bytes:
     doc = _new_document(title, view)
     paragraph(doc, title, TITLE_FONT, 22, center=True)
     for line in [f"发布单位：{issuer}", *meta_lines]:
@@ -209,7 +220,7 @@ def risk_list_docx(view: PublicView, title: str, issuer: str, offices, meta_line
     return _save(doc, view)
 
 
-def no_penalty_docx(view: PublicView, title: str, issuer: str, items, meta_lines: list[str], city: bool) -> bytes:
+def no_penalty_docx(view: PublicView, title: str, issuer: str, items: Sequence[NoPenaltyItem], meta_lines: list[str], city: bool) -> bytes:
     doc = _new_document(title, view)
     paragraph(doc, title, TITLE_FONT, 22, center=True)
     for line in [f"发布单位：{issuer}", *meta_lines]:

@@ -19,6 +19,9 @@ GitHub workflow command, no terminal escape sequence, no character that breaks X
 from __future__ import annotations
 
 import re
+from typing import TypeGuard, TypeVar
+
+_Cell = TypeVar("_Cell")
 
 # --- characters that act on a terminal or reorder text -------------------------------------------
 
@@ -28,12 +31,12 @@ _BIDI = "\u202a-\u202e\u2066-\u2069"
 _CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 
 
-def _visible(match: re.Match) -> str:
+def _visible(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def terminal(text) -> str:
+def terminal(text: object) -> str:
     """Text for a terminal or a log: controls (ESC, CR, NUL, C1…) and bidi overrides shown as ``\\x1b``-style escapes."""
     return _CONTROL.sub(_visible, str(text))
 
@@ -55,7 +58,7 @@ def json_text(document: str) -> str:
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def xml_text(text) -> str:
+def xml_text(text: object) -> str:
     """Text XML 1.0 can carry: the characters it forbids become visible ``\\x01``-style escapes."""
     return _XML_BAD.sub(_visible, str(text))
 
@@ -65,12 +68,12 @@ def xml_text(text) -> str:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def is_formula(value) -> bool:
+def is_formula(value: object) -> TypeGuard[str]:
     """Whether a spreadsheet would read this text cell as a formula (or a DDE command)."""
     return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
-def csv_cell(value):
+def csv_cell(value: _Cell) -> _Cell | str:
     """A CSV cell: text that a spreadsheet would run as a formula gets a leading ``'``; numbers are kept."""
     return "'" + value if is_formula(value) else value
 
@@ -100,7 +103,7 @@ def _md_line(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def md(value) -> str:
+def md(value: object) -> str:
     """Data as Markdown inline text or a table cell: shown literally, on one line (line breaks as ``<br>``).
 
     CJK text and punctuation are untouched; only ASCII punctuation that is Markdown syntax is
@@ -113,7 +116,7 @@ def md(value) -> str:
 md_cell = md
 
 
-def md_code(value) -> str:
+def md_code(value: object) -> str:
     """Data as a Markdown code span: a backtick fence longer than any run inside, on one line."""
     text = " ".join(terminal(part) for part in _LINE_BREAK.split(str(value)))
     text = text.replace("|", "\\|")  # a pipe ends a GFM table cell even inside a code span
@@ -126,11 +129,11 @@ def md_code(value) -> str:
 # --- GitHub Actions workflow commands --------------------------------------------------------------
 
 
-def gh_data(text) -> str:
+def gh_data(text: object) -> str:
     """The message of ``::error …::message``: ``%``, CR and LF encoded, so it cannot start a new command."""
     return terminal(str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
-def gh_property(text) -> str:
+def gh_property(text: object) -> str:
     """A property value (``file=…``, ``title=…``): also ``:`` and ``,`` encoded."""
     return gh_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from fxfk.models import Law
 from fxfk.render.escaping import json_text, md, terminal
@@ -16,7 +17,7 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _point_dict(p: PointRef, day: dt.date) -> dict:
+def _point_dict(p: PointRef, day: dt.date) -> dict[str, Any]:
     return {
         "office": p.office,
         "office_name": p.office_name,
@@ -30,7 +31,7 @@ def _point_dict(p: PointRef, day: dt.date) -> dict:
     }
 
 
-def _law_dict(e: LawEntry, day: dt.date) -> dict:
+def _law_dict(e: LawEntry, day: dt.date) -> dict[str, Any]:
     item = e.law
     return {
         "name": e.name,
@@ -46,7 +47,7 @@ def _law_dict(e: LawEntry, day: dt.date) -> dict:
     }
 
 
-def _change_dict(c: LawChange) -> dict:
+def _change_dict(c: LawChange) -> dict[str, Any]:
     repealed = c.kind is ChangeKind.repealed
     return {
         "date": c.date.isoformat(),
@@ -57,7 +58,7 @@ def _change_dict(c: LawChange) -> dict:
     }
 
 
-def report_dict(report: LawReport) -> dict:
+def report_dict(report: LawReport) -> dict[str, Any]:
     day = report.day
     return {
         "date": day.isoformat(),
@@ -154,10 +155,10 @@ def _render_text(report: LawReport) -> str:
             out += ["    " + _point_line(p, day) for p in e.points]
     if report.uncatalogued:
         out += ["", f"目录中没有的法规：{len(report.uncatalogued)} 部（无法核对效力，请加入 data/laws.yaml）"]
-        for e in report.uncatalogued:
-            near = f" — 最接近的目录名称：{quoted_names(e.suggestions)}" if e.suggestions else ""
-            out += ["", f"《{e.name}》{near}", f"  引用它的风险点：{len(e.points)} 个"]
-            out += ["    " + _point_line(p, day) for p in e.points]
+        for u in report.uncatalogued:
+            near = f" — 最接近的目录名称：{quoted_names(u.suggestions)}" if u.suggestions else ""
+            out += ["", f"《{u.name}》{near}", f"  引用它的风险点：{len(u.points)} 个"]
+            out += ["    " + _point_line(p, day) for p in u.points]
     if not report.unused_only:
         out += ["", f"{day} 之后已知的变化："]
         out += ["  " + _change_line(c) for c in report.upcoming] or [f"  （目录中没有 {day} 之后的废止或修订日期）"]
@@ -187,9 +188,9 @@ def render_markdown(report: LawReport) -> str:
             out += ["", *head, *rows(e.points)] if e.points else ["", "没有风险点引用。"]
     if report.uncatalogued:
         out += ["", "## 目录中没有的法规"]
-        for e in report.uncatalogued:
-            near = f"（最接近的目录名称：{quoted_names(e.suggestions)}）" if e.suggestions else ""
-            out += ["", f"### 《{md(e.name)}》{md(near)}", "", *head, *rows(e.points)]
+        for u in report.uncatalogued:
+            near = f"（最接近的目录名称：{quoted_names(u.suggestions)}）" if u.suggestions else ""
+            out += ["", f"### 《{md(u.name)}》{md(near)}", "", *head, *rows(u.points)]
     if not report.unused_only:
         out += ["", f"## {day} 之后已知的变化", ""]
         out += [f"- {md(_change_line(c))}" for c in report.upcoming] or ["没有已知的废止或修订日期。"]

@@ -6,29 +6,36 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fxfk.public import plain
 from fxfk.dates import chinese_date
 from fxfk.public.view import NoPenaltyItem, OfficeList, PublicRisk, PublicView
 from fxfk.render.escaping import csv_cell, is_formula, xml_text
 
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written (startup time)
+    from openpyxl.worksheet.worksheet import Worksheet
+
+Row = Sequence[object]  # one table row: text, numbers, empty cells
+
 RISK_EXTRA = ("公布单位", "公布批次", "公布日期")
 NO_PENALTY_EXTRA = ("公布单位",)
 
 
-def risk_records(risks: tuple[PublicRisk, ...], renumber: bool) -> list[list]:
+def risk_records(risks: tuple[PublicRisk, ...], renumber: bool) -> list[Row]:
     return [
         plain.risk_row(r, k if renumber else None) + [r.office, r.batch, r.batch_date.isoformat()]
         for k, r in enumerate(risks, 1)
     ]
 
 
-def no_penalty_records(items: tuple[NoPenaltyItem, ...], renumber: bool) -> list[list]:
+def no_penalty_records(items: tuple[NoPenaltyItem, ...], renumber: bool) -> list[Row]:
     return [plain.no_penalty_row(i, k if renumber else None) + [i.office] for k, i in enumerate(items, 1)]
 
 
-def csv_bytes(header: tuple[str, ...], rows: list[list]) -> bytes:
+def csv_bytes(header: tuple[str, ...], rows: Sequence[Row]) -> bytes:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
@@ -84,11 +91,11 @@ RISK_WIDTHS = (6, 28, 9, 60, 42, 18, 18, 9, 12)
 NO_PENALTY_WIDTHS = (6, 28, 48, 40, 40, 18)
 
 
-def _append(ws, values: list) -> int:
+def _append(ws: Worksheet, values: Row) -> int:
     """Append a row whose text cells are string cells: openpyxl makes a str starting with "=" a formula."""
     # XML 1.0 cannot carry control characters: openpyxl would raise on them.
     ws.append([xml_text(v) if isinstance(v, str) else v for v in values])
-    r = ws.max_row
+    r: int = ws.max_row
     for cell in ws[r]:
         if is_formula(cell.value) or cell.data_type == "f":
             cell.data_type = "s"
@@ -96,7 +103,7 @@ def _append(ws, values: list) -> int:
     return r
 
 
-def _fill_sheet(ws, title: str, subtitle: str, header: tuple[str, ...], rows: list[list], widths: tuple[int, ...]) -> None:
+def _fill_sheet(ws: Worksheet, title: str, subtitle: str, header: tuple[str, ...], rows: Sequence[Row], widths: tuple[int, ...]) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 

@@ -18,19 +18,25 @@ template. Not bounded: nested loops (100,000 × 100,000 iterations) — CI's job
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 from fxfk.errors import FxfkError
 from fxfk.public import plain
 from fxfk.dates import chinese_date
 
+if TYPE_CHECKING:  # jinja2 is imported when a template is rendered (startup time)
+    import jinja2
+    from jinja2.runtime import Context
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
 TEMPLATE_DIR = "templates/publish"
 
 
 def _autoescape(name: str | None) -> bool:
-    return bool(name) and (name.endswith(".html") or name.endswith(".html.j2"))
+    return name is not None and (name.endswith(".html") or name.endswith(".html.j2"))
 
 
-def md_cell(value) -> str:
+def md_cell(value: object) -> str:
     """Data as Markdown text or a table cell: shown literally, line breaks as <br> (fxfk.render.escaping.md)."""
     from fxfk.render.escaping import md
 
@@ -42,13 +48,14 @@ MAX_REPEAT = 100_000
 MAX_POWER_BITS = 100_000
 
 
-def _sandbox_class():
-    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+def _sandbox_class() -> type[ImmutableSandboxedEnvironment]:
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     class Sandbox(ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset(["*", "**"])
 
-        def call_binop(self, context, operator, left, right):
+        def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
             if operator == "*":
                 for seq, n in ((left, right), (right, left)):
                     if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_REPEAT:
@@ -61,7 +68,7 @@ def _sandbox_class():
     return Sandbox
 
 
-def _confined_loader(user: Path, root: Path):
+def _confined_loader(user: Path, root: Path) -> jinja2.FileSystemLoader:
     """A FileSystemLoader for ``user`` that refuses any file resolving outside ``root/templates/<folder>``."""
     import jinja2
 
@@ -69,7 +76,9 @@ def _confined_loader(user: Path, root: Path):
     inside = root.resolve() / user.relative_to(root)
 
     class Confined(jinja2.FileSystemLoader):
-        def get_source(self, environment, template):
+        def get_source(
+            self, environment: jinja2.Environment, template: str
+        ) -> tuple[str, str, Callable[[], bool]]:
             source, filename, uptodate = super().get_source(environment, template)
             real = Path(filename).resolve()
             if not real.is_relative_to(inside):
@@ -82,12 +91,12 @@ def _confined_loader(user: Path, root: Path):
     return Confined(str(user))
 
 
-def environment(root: Path, folder: str = "publish"):
+def environment(root: Path, folder: str = "publish") -> ImmutableSandboxedEnvironment:
     """Templates of ``fxfk/templates/<folder>/``, overridden by the repository's ``templates/<folder>/``."""
     import jinja2
 
     builtin = jinja2.PackageLoader("fxfk", f"templates/{folder}")
-    loaders = []
+    loaders: list[jinja2.BaseLoader] = []
     user = root / "templates" / folder
     if user.is_dir():
         loaders.append(_confined_loader(user, root))
@@ -142,9 +151,9 @@ def _where(exc: BaseException, name: str) -> str:
     return f"模板 {Path(frame[0]).name}（{frame[0]} 第 {frame[1]} 行，渲染 {name} 时）"
 
 
-def render(env, name: str, hint: str = "公开清单只提供公开字段", **context) -> str:
+def render(env: jinja2.Environment, name: str, hint: str = "公开清单只提供公开字段", **context: Any) -> str:
     import jinja2
-    from jinja2.sandbox import SecurityError
+    from jinja2.exceptions import SecurityError
 
     try:
         return env.get_template(name).render(**context)

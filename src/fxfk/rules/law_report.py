@@ -40,15 +40,26 @@ class PointRef:
     citations: list[CitedArticle] = field(default_factory=list)
 
     def public_on(self, day: dt.date) -> bool:
-        return self.published and self.batch_date <= day
+        # (a published point always has a batch date)
+        return self.published and self.batch_date is not None and self.batch_date <= day
 
 
 @dataclass
 class LawEntry:
-    name: str  # as displayed: the catalogue's name, or the first citation's
-    law: Law | None  # None: cited but not in the catalogue
+    """A catalogue law and the points citing it."""
+
+    name: str  # as displayed: the catalogue's name
+    law: Law
     points: list[PointRef] = field(default_factory=list)
-    suggestions: list[str] = field(default_factory=list)  # closest catalogue names, when not in it
+
+
+@dataclass
+class UncataloguedLaw:
+    """A law the points cite that the catalogue does not list."""
+
+    name: str  # as displayed: the first citation's
+    points: list[PointRef] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)  # closest catalogue names
 
 
 class ChangeKind(Enum):
@@ -75,7 +86,7 @@ class LawReport:
     day: dt.date
     catalogue: str | None  # data/laws.yaml's path relative to the root, or None when absent
     laws: list[LawEntry]  # catalogue order
-    uncatalogued: list[LawEntry]  # first-cited order
+    uncatalogued: list[UncataloguedLaw]  # first-cited order
     upcoming: list[LawChange]  # after ``day``: repeals and amendments, by date
     review: list[tuple[PointRef, LawChange]]  # on or before ``day``, after the point's batch date
     unused_only: bool = False
@@ -116,7 +127,7 @@ def build_report(repo: Repository, day: dt.date, law: str | None = None, unused:
         entries.append(LawEntry(display_name(item.name), item, list(cited.get(key, ("", []))[1])))
     catalogue_names = [e.name for e in entries]
     missing = [
-        LawEntry(name, None, points, closest(name, catalogue_names))
+        UncataloguedLaw(name, points, closest(name, catalogue_names))
         for key, (name, points) in cited.items() if key not in seen
     ]
 
@@ -136,24 +147,24 @@ def build_report(repo: Repository, day: dt.date, law: str | None = None, unused:
     upcoming: list[LawChange] = []
     review: list[tuple[PointRef, LawChange]] = []
     for entry in entries if not unused else []:
-        item = entry.law
-        dated = [(a, ChangeKind.amended) for a in item.amended]
-        if item.repealed:
-            dated.append((item.repealed, ChangeKind.repealed))
+        known = entry.law
+        dated = [(a, ChangeKind.amended) for a in known.amended]
+        if known.repealed:
+            dated.append((known.repealed, ChangeKind.repealed))
         # by date; an amendment on the day of the repeal comes first
         for when, kind in sorted(dated, key=lambda dk: (dk[0], dk[1] is ChangeKind.repealed)):
             if when > day:
-                touched = [p for p in entry.points if p.published and p.batch_date < when]
-                upcoming.append(LawChange(when, item, kind, touched))
+                touched = [p for p in entry.points if p.published and p.batch_date is not None and p.batch_date < when]
+                upcoming.append(LawChange(when, known, kind, touched))
             else:
-                change = LawChange(when, item, kind, [])
+                change = LawChange(when, known, kind, [])
                 for p in entry.points:
-                    if p.public_on(day) and p.batch_date < when:
+                    if p.public_on(day) and p.batch_date is not None and p.batch_date < when:
                         change.points.append(p)
                         review.append((p, change))
     upcoming.sort(key=lambda c: (c.date, c.kind is not ChangeKind.repealed, law_key(c.law.name)))
     review.sort(key=lambda pc: (pc[0].office, pc[0].risk, pc[1].date, law_key(pc[1].law.name)))
-    rel = repo.laws.rel if catalogue is not None else None
+    rel = repo.laws.rel if catalogue is not None and repo.laws is not None else None
     return LawReport(day, rel, entries, missing, upcoming, review, unused)
 
 
@@ -162,10 +173,11 @@ def laws_report(result: ValidationResult, day: dt.date, law: str | None = None, 
 
     Validation errors do not stop it: a citation of a repealed law is what this report is for.
     """
-    broken = [f.rel for f in result.repo.files if f.model is None]
+    repo = result.loaded_repo
+    broken = [f.rel for f in repo.files if f.model is None]
     if broken:
         raise DataRefused(
             f"有 {len(broken)} 个文件无法读取，fxfk laws 不在不完整的数据上统计引用；请先修正：",
             [d for d in result.diagnostics if d.file in broken],
         )
-    return build_report(result.repo, day, law=law, unused=unused)
+    return build_report(repo, day, law=law, unused=unused)

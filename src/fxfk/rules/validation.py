@@ -30,6 +30,13 @@ class ValidationResult:
     def warnings(self) -> int:
         return count(self.diagnostics)[1]
 
+    @property
+    def loaded_repo(self) -> Repository:
+        """``repo`` of a result that validate returned, where it is never None."""
+        if self.repo is None:
+            raise TypeError("this ValidationResult only shows a refusal's findings: it has no repository")
+        return self.repo
+
     def ok(self, strict: bool = False) -> bool:
         return self.errors == 0 and not (strict and self.warnings)
 
@@ -65,7 +72,7 @@ def validate(root: Path, options: Options | None = None, paths: list[Path] | Non
     repo = load(root, options, progress, facts_only)
     if not repo.files and not repo.diagnostics:  # (a data folder linked out of the root is reported)
         raise FxfkError(f"“{root}”中没有找到数据文件（fxfk.yaml、data/risks/*.yaml、data/tasks/*.yaml）")
-    only = None
+    only: list[str] | None = None
     if paths:
         only = []
         for p in paths:
