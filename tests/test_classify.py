@@ -174,12 +174,16 @@ def test_two_level_mode(fxfk, repo):
     run = fxfk("classify", "--root", str(repo), "-f", "json")
     rows = by_id(run.json())
     assert {r["computed"] for r in rows.values()} <= {"high", "low"}
-    assert rows["E-002"]["computed"] == "low" and rows["E-002"]["clause"] == "附件1 一（三）（两级划分）"
+    assert rows["E-002"]["computed"] == "low" and rows["E-002"]["clause"] == "本单位两级划分（levels: 2）"
+    assert rows["E-002"]["clause_quoted"] is False and "「" not in rows["E-002"]["clause_text"]
     assert rows["E-002"]["status"] == "agrees"  # declared 低 is right with two levels
     assert rows["W-002"]["status"] == "disagrees"  # 中 is not a level in two-level mode
     text = fxfk("classify", "--root", str(repo)).out
     assert "申报中" not in text and "规则中" not in text
     assert "两级划分（levels: 2）不能使用“中”" in text
+    # the local rule is named as this repository's setting, never quoted as the notice's words
+    assert "本单位的两级划分（fxfk.yaml levels: 2，只分高、低：高风险以外的归为低风险）——没有设定" in text
+    assert "（两级划分）「" not in text
     assert fxfk("classify", "--root", str(repo), "--level", "中").code == 2
 
 

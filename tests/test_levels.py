@@ -112,6 +112,17 @@ def test_two_level_mode_turns_the_medium_clause_into_low():
     assert rule_level(Factors(), 3) is Level.medium
 
 
+def test_two_level_rule_is_a_local_setting_never_quoted_as_the_notice():
+    # The notice has no two-level variant: the rule is this repository's setting, cited without 「」.
+    assert not TWO_LEVEL_REST.quoted
+    shown = TWO_LEVEL_REST.cite()
+    assert "「" not in shown and "附件1" not in TWO_LEVEL_REST.ref
+    assert "本单位" in shown and "fxfk.yaml levels: 2" in shown
+    assert MEDIUM.cite() == "附件1 一（三）「除了高风险和低风险之外的其他违法行为」"
+    assert all(c.quoted for c in (HIGH, LOW, MEDIUM))
+    assert FACTS[0].quote() == "「实施重大行政处罚……的违法行为」"
+
+
 def test_two_level_mode_never_gives_medium():
     import itertools
 

@@ -57,12 +57,13 @@ def verdict(row: Row) -> str:
 def explanation_lines(row: Row) -> list[str]:
     """The explanation of one point: winning clause and its facts, clauses overridden, verdict."""
     why = row.explanation
-    lines = [f"{row.risk.id} 规则等级“{why.level.label}”，依据{why.clause.ref}："]
     if why.facts:
+        lines = [f"{row.risk.id} 规则等级“{why.level.label}”，依据{why.clause.ref}："]
         for f in why.facts:
-            lines.append(f"    「{f.wording}」——{facts_text(row, (f,))}")
+            lines.append(f"    {f.quote()}——{facts_text(row, (f,))}")
     else:
-        lines.append(f"    「{why.clause.wording}」——没有设定高风险或低风险的定级事实")
+        lines = [f"{row.risk.id} 规则等级“{why.level.label}”，依据："]
+        lines.append(f"    {why.clause.cite()}——没有设定高风险或低风险的定级事实")
     for clause, facts in why.applicable[1:]:
         lines.append(
             f"    同时符合{clause.ref}（{facts_text(row, facts)}），但高风险条款优先，不采用"
@@ -223,6 +224,7 @@ def as_dict(c: Classification, r: Row) -> dict:
         "agrees": r.declared is r.computed,
         "status": r.status.value,
         "clause_text": r.explanation.clause.wording,
+        "clause_quoted": r.explanation.clause.quoted,  # false: clause_text is a local setting, not the notice's words
         "overridden": [f.field for f in r.explanation.overridden],
         "level_reason": r.risk.level_reason.strip(),
         "domain": r.risk.domain,
@@ -272,7 +274,7 @@ def render_markdown(c: Classification, *, color: bool = False) -> str:
         out += [f"## {md(point.office_name)}（{md(point.office_id)}）", ""]
         body = [
             [r.risk.id, r.risk.title, level_label(r.declared), r.computed.label,
-             f"{r.explanation.clause.ref}「{r.explanation.clause.wording}」", facts_text(r) or "—", r.status.label]
+             r.explanation.clause.cite(), facts_text(r) or "—", r.status.label]
             for r in rows
         ]
         out += _md_table(["ID", "违法风险点", "申报等级", "规则等级", "依据条款", "定级事实", "结论"], body)

@@ -197,7 +197,7 @@ def _change_lines(c, code: Callable[[str], str], esc: Callable[[str], str]) -> l
         out.append(f"- 风险等级：{lv.old.label} → {lv.new.label}（{arrow}）")
         for name, why in (("原", lv.old_clause), ("新", lv.new_clause)):
             facts = "、".join(code(f.field) for f in why.facts) or "无"
-            out.append(f"  - {name}：按{esc(why.clause.ref)}「{esc(why.clause.wording)}」应为{why.level.label}（定级事实：{facts}）")
+            out.append(f"  - {name}：按{esc(why.clause.cite())}应为{why.level.label}（定级事实：{facts}）")
         out.append(f"  - 定级说明：{esc(lv.level_reason)}" if lv.level_reason else "  - 定级说明：（未填写）")
     if c.status is not None:
         out.append(f"- 状态：{c.status.old.label} → {c.status.new.label}")

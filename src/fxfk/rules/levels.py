@@ -2,7 +2,13 @@
 
 Precedence is high → low → medium: a fact of the high clause wins over any low fact; the medium
 clause is what remains (「除了高风险和低风险之外的其他违法行为」). With ``levels: 2`` (高/低 only)
-what the medium clause would give is low.
+what the medium clause would give is low: that is this repository's own setting, not the notice's —
+the notice has three levels and no two-level variant — so its clause is not a quotation
+(:attr:`Clause.quoted` is false) and :meth:`Clause.cite` never shows it in 「」.
+
+Every clause is shown to users through :meth:`Clause.cite` (facts through :meth:`Fact.quote`), so
+no renderer builds a quotation itself; ``tests/test_notice_quotes.py`` checks that every quoted
+wording is a verbatim part of the notice (docs/notice-2019-175.md).
 """
 
 from __future__ import annotations
@@ -15,15 +21,28 @@ from fxfk.models.enums import Level
 @dataclass(frozen=True)
 class Clause:
     level: Level
-    ref: str  # where in the notice
-    wording: str  # the notice's own words for the whole clause
+    ref: str  # where in the notice, or for a local rule a short name of the setting
+    wording: str  # the notice's own words for the whole clause, or (not quoted) the local rule in our words
+    quoted: bool = True  # False: a rule of this repository's settings, never shown as the notice's words
+
+    def cite(self) -> str:
+        """The clause as every message and renderer shows it.
+
+        ``附件1 一（三）「除了高风险和低风险之外的其他违法行为」`` for the notice's clauses; the local
+        rule's own description, without quotation marks, for a setting of this repository.
+        """
+        return f"{self.ref}「{self.wording}」" if self.quoted else self.wording
 
 
 @dataclass(frozen=True)
 class Fact:
     field: str  # name in risks[].factors
     clause: Clause
-    wording: str  # the part of the clause this fact stands for
+    wording: str  # the part of the clause this fact stands for; 「……」 marks words left out
+
+    def quote(self) -> str:
+        """「the notice's words for this fact」 (every fact belongs to a quoted clause of the notice)."""
+        return f"「{self.wording}」"
 
 
 HIGH = Clause(
@@ -38,8 +57,14 @@ LOW = Clause(
     "偶发、少见的违法行为或者法律没有明确规定，需要包容审慎监管的行为",
 )
 MEDIUM = Clause(Level.medium, "附件1 一（三）", "除了高风险和低风险之外的其他违法行为")
-# Two-level mode: the office grades 高/低 only, and the rest falls to low.
-TWO_LEVEL_REST = Clause(Level.low, "附件1 一（三）（两级划分）", "除了高风险之外的其他违法行为（只分高、低两级时归为低风险）")
+# Two-level mode (fxfk.yaml levels: 2) is local practice: the notice grades 高/中/低 and has no
+# two-level variant. The rest falls to low; this is the repository's setting, so it is never quoted.
+TWO_LEVEL_REST = Clause(
+    Level.low,
+    "本单位两级划分（levels: 2）",
+    "本单位的两级划分（fxfk.yaml levels: 2，只分高、低：高风险以外的归为低风险）",
+    quoted=False,
+)
 
 FACTS = (
     Fact("major_penalty", HIGH, "实施重大行政处罚……的违法行为"),
