@@ -8,10 +8,12 @@ they were loaded.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from fxfk.diagnostics import Diagnostic, Severity, format_path
 from fxfk.models import ActivityKind, BasisRole, Level, Register, Settings, Status
+from fxfk.rules.law_names import loose_key
 from fxfk.rules.levels import explain
 
 if TYPE_CHECKING:
@@ -125,6 +127,26 @@ def check_no_penalty_condition(src: SourceFile[Register], settings: Settings) ->
                        "例如“1. 违法行为轻微；2. 及时改正；3. 没有造成危害后果”")
 
 
+def check_attention_order(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
+    """附件1 二（一）先梳理社会公众关注度高的违法风险点: a high-attention point still at draft or
+    consulting while a point of lower declared attention (medium, low) is already published.
+    A point without ``attention`` is not compared: its attention is unknown, not low."""
+    published = [r for r in src.model.risks if r.status is Status.published and r.attention in (Level.medium, Level.low)]
+    if not published:
+        return
+    for i, risk in enumerate(src.model.risks):
+        if risk.attention is not Level.high or risk.status not in (Status.draft, Status.consulting):
+            continue
+        lower = "、".join(f"{r.id}（关注度{r.attention.label}）" for r in published[:3])
+        more = f"等 {len(published)} 个" if len(published) > 3 else ""
+        yield diag(
+            src, ("risks", i, "status"), "attention-order",
+            f"社会关注度高的风险点仍为“{risk.status.label}”，而本单位社会关注度较低的 {lower}{more}已公布；"
+            "应先梳理、公布社会公众关注度高的违法风险点（附件1 二（一））",
+            severity="warning",
+        )
+
+
 def check_basis_has_penalty_or_coercion(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
     for i, risk in enumerate(src.model.risks):
         if risk.factors.unclear_law:
@@ -151,9 +173,55 @@ def check_declared_level(src: SourceFile[Register], settings: Settings) -> Itera
             facts = "、".join(f.field for f in why.facts) or "没有设定任何定级事实"
             yield diag(
                 src, ("risks", i, "level"), "level-mismatch",
-                f"申报等级为“{risk.level.label}”，但按{why.clause.ref}「{why.clause.wording}」应为“{why.level.label}”"
+                f"申报等级为“{risk.level.label}”，但按{why.clause.cite()}应为“{why.level.label}”"
                 f"（定级事实：{facts}）；请改为 {why.level.label}，或在 level_reason 中说明理由",
             )
+
+
+# 《行政强制法》 articles that apply to every unpaid money obligation, so citing them says nothing about
+# the conduct: 第四十五条 加处罚款或者滞纳金, 第四十六条 行政机关强制执行或申请法院强制执行上述金钱给付,
+# 第五十三条 申请人民法院强制执行, 第五十四条 申请前催告. Were they enough, every fined conduct would be 高.
+# The act itself sets no measure for any conduct (第十条、第十三条: a law, regulation or local
+# regulation on that conduct does), so these are the articles a register might mistake for one.
+GENERIC_COERCION_ARTICLES = {
+    key: label
+    for label, numbers in (("第四十五条", ("四十五", "45")), ("第四十六条", ("四十六", "46")),
+                           ("第五十三条", ("五十三", "53")), ("第五十四条", ("五十四", "54")))
+    for key in (f"第{n}条" for n in numbers)
+}
+_COERCION_ACT = "行政强制法"
+
+
+def _generic_coercion_article(law: str, article: str) -> str | None:
+    """The generic 行政强制法 article this basis cites (as 第四十五条), or None."""
+    if loose_key(law) != _COERCION_ACT:
+        return None
+    text = "".join(unicodedata.normalize("NFKC", article).split())
+    for key, label in GENERIC_COERCION_ARTICLES.items():
+        if text.startswith(key):  # 第四十五条第一款 is 第四十五条; 第一百四十五条 does not start with it
+            return label
+    return None
+
+
+def check_coercion_not_only_generic(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
+    """``factors.coercion`` resting only on the 行政强制法 articles that follow any unpaid fine (附件1 一（一）)."""
+    for i, risk in enumerate(src.model.risks):
+        if not risk.factors.coercion:
+            continue
+        coercion = [b for b in risk.basis if b.role is BasisRole.coercion]
+        generic = [_generic_coercion_article(b.law, b.article) for b in coercion]
+        if not coercion or not all(generic):
+            continue
+        articles = list(dict.fromkeys(g for g in generic if g))
+        cited, these = "、".join(articles), ("这些条款" if len(articles) > 1 else "该条")
+        yield diag(
+            src, ("risks", i, "factors", "coercion"), "coercion-generic-basis",
+            f"coercion: true，但强制依据只有《行政强制法》{cited}：{these}适用于任何逾期不缴纳罚款的当事人，"
+            "不是这一违法行为特有的强制，照此每个处以罚款的违法行为都会定为高风险。附件1 一（一）的"
+            "“行政强制措施、行政强制执行”应是针对这一违法行为设定的查封、扣押等措施或强制执行："
+            "请引用设定它的法律、法规条款（role: coercion）；没有的，请改为 coercion: false 并按其余定级事实重新定级",
+            severity="warning", key=True,
+        )
 
 
 RegisterCheck = Callable[["SourceFile[Register]", Settings], Iterable[Diagnostic]]
@@ -165,8 +233,10 @@ REGISTER_CHECKS: list[RegisterCheck] = [
     check_consultation_figures,
     check_activity_figures,
     check_no_penalty_condition,
+    check_attention_order,
     check_basis_has_penalty_or_coercion,
     check_declared_level,
+    check_coercion_not_only_generic,
 ]
 
 
