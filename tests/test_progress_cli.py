@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 CORPUS = Path(__file__).parent / "corpus" / "deadlines"
-KEYS = ["task", "office", "status", "due", "done", "target", "working_days_left"]
+KEYS = ["task", "office", "status", "due", "done", "target", "working_days_left", "due_explanation", "kinds"]
 
 
 @pytest.fixture
@@ -41,10 +41,12 @@ def test_json_records(fxfk):
     assert by[("3.1", "gamma")] == {
         "task": "3.1", "office": "gamma", "status": "overdue", "due": "2019-08-20",
         "done": 0, "target": None, "working_days_left": -15,
+        "due_explanation": "8 月中旬 → 8月20日（中旬按20日计）", "kinds": None,
     }
     assert by[("2.2", "beta")] == {
         "task": "2.2", "office": "beta", "status": "pending", "due": "2019-11-20",
         "done": 1, "target": 3, "working_days_left": 48,
+        "due_explanation": "11 月中旬 → 11月20日（中旬按20日计）", "kinds": None,
     }
     assert by[("1", "alpha")]["status"] == "open" and by[("1", "alpha")]["due"] is None
     assert by[("3.1", "beta")]["status"] == "done_late"
@@ -141,12 +143,12 @@ def test_guidance_json(fxfk):
     assert r.code == 0, r.err
     assert r.json() == [
         # per office, highest level first; AL-A-005 (batch on 2019-12-01) and the draft are not public
-        {"risk": "AL-A-001", "office": "alpha", "level": "高", "last_guidance": "2019-05-01", "due": "2019-07-30", "status": "overdue"},
-        {"risk": "AL-A-002", "office": "alpha", "level": "高", "last_guidance": "2019-07-01", "due": "2019-09-29", "status": "due_soon"},
-        {"risk": "AL-A-003", "office": "alpha", "level": "中", "last_guidance": "2019-09-01", "due": "2020-02-28", "status": "pending"},
-        {"risk": "AL-A-004", "office": "alpha", "level": "低", "last_guidance": None, "due": "2020-02-29", "status": "pending"},
+        {"risk": "AL-A-001", "office": "alpha", "attention": None, "level": "高", "last_guidance": "2019-05-01", "due": "2019-07-30", "status": "overdue"},
+        {"risk": "AL-A-002", "office": "alpha", "attention": None, "level": "高", "last_guidance": "2019-07-01", "due": "2019-09-29", "status": "due_soon"},
+        {"risk": "AL-A-003", "office": "alpha", "attention": None, "level": "中", "last_guidance": "2019-09-01", "due": "2020-02-28", "status": "pending"},
+        {"risk": "AL-A-004", "office": "alpha", "attention": None, "level": "低", "last_guidance": None, "due": "2020-02-29", "status": "pending"},
         # never guided: batch date + 180; beta's guidance naming AL-A-001 is beta's, not alpha's
-        {"risk": "BE-A-001", "office": "beta", "level": "中", "last_guidance": None, "due": "2019-07-09", "status": "overdue"},
+        {"risk": "BE-A-001", "office": "beta", "attention": None, "level": "中", "last_guidance": None, "due": "2019-07-09", "status": "overdue"},
     ]
 
 
@@ -169,9 +171,16 @@ def test_repository_data_on_a_fixed_day(fxfk):
     by = {(row["task"], row["office"]): row for row in r.json()}
     expect = {
         ("3.1", "zfzd"): {"status": "overdue", "due": "2019-08-20", "done": 0, "target": None, "working_days_left": -54},
-        ("3.2", "zfzd"): {"status": "overdue", "due": "2019-09-20", "done": 0, "target": None, "working_days_left": -32},
+        # 3.2 needs publication and publicity (counts: {publication: 1, publicity: 1}): target 2
+        ("3.2", "zfzd"): {"status": "overdue", "due": "2019-09-20", "done": 0, "target": 2, "working_days_left": -32},
         ("3.1", "xinzheng"): {"status": "done_late", "due": "2019-08-20", "done": 1, "target": None, "working_days_left": None},
-        ("3.2", "xinzheng"): {"status": "done_late", "due": "2019-09-20", "done": 1, "target": None, "working_days_left": None},
+        # published on 09-27 but never publicised: no longer done_late, overdue with 1 of 2
+        ("3.2", "xinzheng"): {"status": "overdue", "due": "2019-09-20", "done": 1, "target": 2, "working_days_left": -32,
+                              "kinds": {"publication": {"done": 1, "target": 1, "completed_on": "2019-09-27"},
+                                        "publicity": {"done": 0, "target": 1, "completed_on": None}}},
+        ("3.2", "wjhz"): {"status": "overdue", "done": 1, "target": 2},  # published 09-16, no publicity
+        ("3.2", "erqi"): {"status": "done", "done": 2, "target": 2},  # publicity on 09-20, the deadline itself
+        ("3.2", "jinshui"): {"status": "done_late", "done": 2, "target": 2},  # publicity only on 09-21
         ("2.2", "erqi"): {"status": "due_soon", "due": "2019-11-20", "done": 2, "target": 3, "working_days_left": 8},
         ("2.2", "scjs"): {"status": "done", "due": "2019-11-20", "done": 3, "target": 3, "working_days_left": None},
         ("5.1", "zcfgc"): {"status": "pending", "due": "2019-12-31", "done": 0, "target": None, "working_days_left": 37},
@@ -182,7 +191,10 @@ def test_repository_data_on_a_fixed_day(fxfk):
         assert {k: by[key][k] for k in fields} == fields, key
     assert sorted(o for t, o in by if t == "2.1") == ["erqi", "jinshui", "zcfgc"]  # offices: [zcfgc, jinshui, erqi]
     assert [o for t, o in by if t == "5.1"] == ["zcfgc"]
-    assert sum(row["status"] == "overdue" for row in r.json()) == 2
+    # zfzd 3.1 and 3.2, and the two offices that published without publicising (wjhz, xinzheng)
+    assert sum(row["status"] == "overdue" for row in r.json()) == 4
+    assert by[("2.2", "erqi")]["due_explanation"] == "11月中旬 → 11月20日（中旬按20日计）"
+    assert by[("1", "erqi")]["due_explanation"] == "根据工作安排 → 无固定时限"
 
 
 def test_repository_data_guidance(fxfk):
@@ -190,7 +202,7 @@ def test_repository_data_guidance(fxfk):
     assert r.code == 0, r.err
     by = {g["risk"]: g for g in r.json()}
     assert by["ZM-BF-002"] == {
-        "risk": "ZM-BF-002", "office": "zhongmou", "level": "高", "last_guidance": None, "due": "2019-12-15", "status": "overdue",
+        "risk": "ZM-BF-002", "office": "zhongmou", "level": "高", "attention": None, "last_guidance": None, "due": "2019-12-15", "status": "overdue",
     }
     assert by["SCJS-BF-001"]["last_guidance"] == "2019-10-16" and by["SCJS-BF-001"]["status"] == "due_soon"
     assert all(g["status"] in ("overdue", "due_soon", "pending") for g in by.values())

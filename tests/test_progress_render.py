@@ -45,7 +45,8 @@ def test_text_matrix_lists_and_summary():
     assert "已逾期（1）：" in lines
     overdue = lines[lines.index("已逾期（1）：") + 1]
     assert overdue == (
-        "  ✗逾期  3.1 梳理违法风险点、制定防控措施时征求意见情况 · 商务信息中心 — 8 月中旬，即 2019-08-20，"
+        # the deadline word with the day it means and why (issue 15 item 7)
+        "  ✗逾期  3.1 梳理违法风险点、制定防控措施时征求意见情况 · 商务信息中心 — 8 月中旬 → 8月20日（中旬按20日计），"
         "已逾期 15 个工作日，已完成 0/1"
     )
     soon = lines[lines.index("即将到期（2）：") + 1 :][:2]
@@ -80,7 +81,7 @@ def test_markdown():
     out = render_tasks_markdown(task_report(REPO, 2019, dt.date(2019, 9, 10)))
     assert "| 单位 | 1 | 2.2 | 3.1 | 3.2 | 5.1 |" in out
     assert "| 商务信息中心 | ✓ 已完成 | > 进行中 | ✗ 已逾期 | ! 即将到期 | — |" in out
-    assert "| 2.2 | 落实标准 | 培育指导服务型行政执法示范点情况（不少于 3 次） | 11 月中旬（2019-11-20） |" in out
+    assert "| 2.2 | 落实标准 | 培育指导服务型行政执法示范点情况（不少于 3 次） | 11 月中旬 → 11月20日（中旬按20日计） |" in out
     assert "### 已逾期（1）" in out
 
 
@@ -109,5 +110,6 @@ def test_guidance_after_later_activity_and_batch():
 
 def test_guidance_markdown():
     out = render_guidance_markdown(guidance_report(REPO, dt.date(2019, 9, 20)))
-    assert "| 高 | AL-A-001 | 回收企业拆解报废机动车未按规定登记 | 2019-05-01 | 2019-07-30 | ✗ 已逾期 |" in out
-    assert "| 低 | AL-A-004 | 洗染店未明示服务项目和收费标准 | 从未 | 2020-02-29 | > 未到期 |" in out
+    # 社会关注度 column (issue 15 item 4): none given in this corpus
+    assert "| 高 | — | AL-A-001 | 回收企业拆解报废机动车未按规定登记 | 2019-05-01 | 2019-07-30 | ✗ 已逾期 |" in out
+    assert "| 低 | — | AL-A-004 | 洗染店未明示服务项目和收费标准 | 从未 | 2020-02-29 | > 未到期 |" in out

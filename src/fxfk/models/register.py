@@ -7,8 +7,10 @@ from typing import Annotated, Any, Optional, Union
 from pydantic import Discriminator, Field, Tag
 
 from fxfk.models.enums import (
+    LEVEL_ORDER,
     ActivityKindField,
     BasisRoleField,
+    Level,
     LevelField,
     MeasureKindField,
     OfficeKindField,
@@ -36,6 +38,15 @@ from fxfk.models.types import (
 )
 
 __all__ = ["OFFICE_ID_PATTERN", "RISK_ID_PATTERN", "OfficeId", "RiskId"]  # re-exported: their former home
+
+
+def attention_rank(attention: Level | None) -> int:
+    """Where a point's 社会关注度 puts it in a work list: high, medium, low, then unset.
+
+    附件1 二（一）: 先梳理社会公众关注度高的违法风险点. The one order every work list uses
+    (fxfk classify, deadlines --guidance, the report's points not yet published).
+    """
+    return len(LEVEL_ORDER) if attention is None else LEVEL_ORDER[attention]
 
 
 class Office(StrictModel):
@@ -124,7 +135,9 @@ class Risk(StrictModel):
     causes: Causes = Field(default_factory=Causes, title="原因分析")
     measures: list[Measure] = Field(default_factory=list, max_length=MAX_ITEMS, title="防控措施")
     responsible: RequiredName = Field(title="责任单位")
-    attention: Optional[LevelField] = Field(None, title="社会关注度")
+    attention: Optional[LevelField] = Field(
+        None, title="社会关注度", description="高的先梳理、先公布（附件1 二（一））；工作清单按它排序"
+    )
     status: StatusField = Field(Status.draft, title="状态", description="缺省为 draft（草稿），草稿永远不会公开")
     consultation: Optional[Consultation] = Field(None, title="征求意见")
     batch: Optional[BatchId] = Field(None, title="公布批次")

@@ -15,7 +15,7 @@ from fxfk.models import Task
 from fxfk.render.escaping import json_text, md, terminal
 from fxfk.render.text import Styled, pad, table, width
 from fxfk.render.text import color as paint
-from fxfk.tasks.deadline import parse_deadline
+from fxfk.tasks.deadline import read_deadline
 from fxfk.tasks.guidance import (
     PENDING_LABEL,
     GuidanceReport,
@@ -56,11 +56,21 @@ def legend() -> str:
 
 
 def _progress_text(row: TaskStatus) -> str:
-    return f"已完成 {row.done}/{row.target or 1}"
+    kinds = f"（{row.kinds_text}）" if row.kinds else ""
+    return f"已完成 {row.done}/{row.target or 1}{kinds}"
 
 
 def _due_text(row: TaskStatus) -> str:
-    return f"{row.deadline}，即 {row.due.isoformat()}" if row.due else row.deadline
+    # how the deadline word became the date: 「8月中旬 → 8月20日（中旬按20日计）」
+    return row.due_explanation or row.deadline
+
+
+def _needs_text(task: Task) -> str:
+    """What the row asks for beyond one activity: 「不少于 3 次」, or every kind of a several-kinds row."""
+    needs = task.needs()
+    if needs is not None:
+        return "须都做到：" + "、".join(f"{kind.label}不少于 {n} 次" for kind, n in needs.items())
+    return f"不少于 {task.target} 次" if task.target else ""
 
 
 def _summary(rows: Sequence[TaskStatus]) -> str:
@@ -76,10 +86,9 @@ def _header(report: TaskReport) -> str:
 
 
 def _task_line(task: Task, year: int) -> str:
-    due = parse_deadline(task.deadline, year)
-    when = f"{task.deadline}（{due.isoformat()}）" if due else f"{task.deadline}（无固定时限）"
-    extra = f"，不少于 {task.target} 次" if task.target else ""
-    return f"{task.item}：{task.content}；完成时限 {when}{extra}"
+    when = read_deadline(task.deadline, year).explanation
+    needs = _needs_text(task)
+    return f"{task.item}：{task.content}；完成时限 {when}" + (f"；{needs}" if needs else "")
 
 
 def _terminal_report(report: TaskReport) -> TaskReport:
@@ -93,7 +102,7 @@ def _terminal_report(report: TaskReport) -> TaskReport:
         report, title=terminal(report.title), document=report.document and terminal(report.document),
         tasks=[clean(t, "id", "item", "content", "deadline") for t in report.tasks],
         offices=[clean(o, "name") for o in report.offices],
-        rows=[clean(r, "task_id", "content", "office_name", "deadline") for r in report.rows],
+        rows=[clean(r, "task_id", "content", "office_name", "deadline", "due_explanation") for r in report.rows],
     )
 
 
@@ -145,9 +154,9 @@ def render_tasks_markdown(report: TaskReport, *, color: bool = False) -> str:
         out.append(f"| {md(office.name)} | " + " | ".join(marks) + " |")
     out += ["", "| 序号 | 工作事项 | 工作内容 | 完成时限 |", "|---|---|---|---|"]
     for t in report.tasks:
-        due = parse_deadline(t.deadline, report.year)
-        when = f"{t.deadline}（{due.isoformat()}）" if due else t.deadline
-        content = t.content + (f"（不少于 {t.target} 次）" if t.target else "")
+        when = read_deadline(t.deadline, report.year).explanation
+        needs = _needs_text(t)
+        content = t.content + (f"（{needs}）" if needs else "")
         out.append(f"| {md(t.id)} | {md(t.item)} | {md(content)} | {md(when)} |")
     for state in (TaskState.overdue, TaskState.due_soon):
         rows = worst_first(r for r in report.rows if r.status is state)
@@ -182,6 +191,10 @@ def _detail(g: GuidanceStatus) -> str:
     return f"{last}，应于 {g.due.isoformat()} 前指导，{describe_days(g.status, g.working_days_left)}"
 
 
+def _attention(g: GuidanceStatus) -> str:
+    return f"（社会关注度{g.attention.label}）" if g.attention else ""
+
+
 def _guidance_summary(rows: Sequence[GuidanceStatus]) -> str:
     n = {s: sum(1 for g in rows if g.status is s) for s in (TaskState.overdue, TaskState.due_soon, TaskState.pending)}
     return (
@@ -198,7 +211,8 @@ def _by_office(rows: Sequence[GuidanceStatus]) -> list[tuple[str, list[GuidanceS
 
 
 def render_guidance_text(report: GuidanceReport, *, color: bool = False) -> str:
-    """Per office, the points that need guidance (overdue, due soon); recent ones only counted."""
+    """Per office, the points that need guidance (overdue, due soon); recent ones only counted.
+    Level, then 社会关注度, then the worst first (:func:`fxfk.tasks.guidance.guidance_statuses`)."""
     out = [_guidance_header(report)]
     attention = [g for g in report.rows if g.status is not TaskState.pending]
     id_w = max((width(g.risk_id) for g in attention), default=0)
@@ -207,7 +221,8 @@ def render_guidance_text(report: GuidanceReport, *, color: bool = False) -> str:
         out += ["", f"{terminal(office)}（需指导 {len(need)} / 已公布 {len(rows)}）" + ("：均未到期" if not need else "：")]
         for g in need:
             out.append(
-                f"  {_mark(g.status, color)}  {g.level.label}  {pad(terminal(g.risk_id), id_w)}  {terminal(g.title)} — {_detail(g)}"
+                f"  {_mark(g.status, color)}  {g.level.label}  {pad(terminal(g.risk_id), id_w)}  {terminal(g.title)}"
+                f"{_attention(g)} — {_detail(g)}"
             )
     if not report.rows:
         out += ["", "没有已公布的风险点。"]
@@ -220,11 +235,13 @@ def render_guidance_text(report: GuidanceReport, *, color: bool = False) -> str:
 def render_guidance_markdown(report: GuidanceReport, *, color: bool = False) -> str:
     out = [f"## {_guidance_header(report)}"]
     for office, rows in _by_office(report.rows):
-        out += ["", f"### {md(office)}", "", "| 等级 | 编号 | 违法风险点 | 上次指导 | 应指导日期 | 状态 |", "|---|---|---|---|---|---|"]
+        out += ["", f"### {md(office)}", "", "| 等级 | 社会关注度 | 编号 | 违法风险点 | 上次指导 | 应指导日期 | 状态 |",
+                "|---|---|---|---|---|---|---|"]
         for g in rows:
             last = g.last_guidance.isoformat() if g.last_guidance else "从未"
+            attention = g.attention.label if g.attention else "—"
             out.append(
-                f"| {g.level.label} | {md(g.risk_id)} | {md(g.title)} | {last} | {g.due.isoformat()} | "
+                f"| {g.level.label} | {attention} | {md(g.risk_id)} | {md(g.title)} | {last} | {g.due.isoformat()} | "
                 f"{g.status.mark[0]} {status_label(g.status)} |"
             )
     if not report.rows:

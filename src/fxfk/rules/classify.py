@@ -21,6 +21,7 @@ from fxfk.diagnostics import Diagnostic
 from fxfk.errors import DataRefused, FxfkError
 from fxfk.load.repository import Repository
 from fxfk.models import Level, Register
+from fxfk.models.register import attention_rank
 from fxfk.options import Options
 from fxfk.rules.hotspots import (
     Cluster,
@@ -251,6 +252,8 @@ def classify(
             continue
         rows.append(row)
 
+    # Per office (file order), higher 社会关注度 first (附件1 二（一）); otherwise the file's own order.
+    rows.sort(key=lambda r: (r.point.source.rel, attention_rank(r.risk.attention)))
     shown = {id(r.point) for r in rows}
     # Rankings and consistency are city-wide; only what concerns the shown points is reported.
     warnings = [w for w in hotspot_warnings(points, repo.settings.hotspot) if id(w.point) in shown]

@@ -154,6 +154,28 @@ def check_scoring_offices_exist(repo: Repository) -> Iterator[Diagnostic]:
                            "分值为 0：加分写正数，扣分写负数", severity="warning")
 
 
+def check_task_counts(repo: Repository) -> Iterator[Diagnostic]:
+    """A row needing several kinds (``counts`` as a mapping) gives each kind's target there, not in ``target``."""
+    for src in repo.valid_task_tables():
+        for i, task in enumerate(src.model.tasks):
+            needs = task.needs()
+            if needs is not None and task.target is not None:
+                each = "、".join(f"{kind.value}: {n}" for kind, n in needs.items())
+                yield diag(src, ("tasks", i, "target"), "target-with-kinds",
+                           f"counts 已按类型写明各自的次数（{each}），target 不再适用；"
+                           "请删去 target，或把次数写进 counts 的对应类型")
+
+
+def check_scoring_referred(repo: Repository) -> Iterator[Diagnostic]:
+    """``referred`` records 建议有关单位依纪依法进行责任追究, which the notice attaches to deductions only."""
+    for src in repo.valid_task_tables():
+        for i, score in enumerate(src.model.scoring):
+            if score.referred and score.points > 0:
+                yield diag(src, ("scoring", i, "referred"), "referred-bonus",
+                           f"加分（{score.points:+d}）不能建议追责：referred 只用于扣分"
+                           "（正文五“予以扣分，并建议有关单位依纪依法进行责任追究”）；请删去 referred，或改为扣分")
+
+
 Check = Callable[[Repository], Iterable[Diagnostic]]
 
 CHECKS: list[Check] = [
@@ -167,6 +189,8 @@ CHECKS: list[Check] = [
     check_deadlines_parse,
     check_task_offices_exist,
     check_scoring_offices_exist,
+    check_task_counts,
+    check_scoring_referred,
     check_hotspot_early_warning,
     check_level_consistency_across_offices,
     *LAW_CHECKS,  # data/laws.yaml: cited laws in the catalogue, in force, right number and rank

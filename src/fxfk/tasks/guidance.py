@@ -26,6 +26,7 @@ from typing import Sequence
 from fxfk.load.repository import Repository
 from fxfk.models import Level, Register, Risk, Status
 from fxfk.models.enums import LEVEL_ORDER
+from fxfk.models.register import attention_rank
 from fxfk.tasks.status import KIND_ORDER, TaskState, select_offices
 from fxfk.tasks.workdays import WorkCalendar
 
@@ -37,6 +38,7 @@ class GuidanceStatus:
     office_id: str
     office_name: str
     level: Level
+    attention: Level | None  # 社会关注度, None when not given
     interval: int  # days, from guidance_days
     published: dt.date  # batch date
     last_guidance: dt.date | None
@@ -49,6 +51,7 @@ class GuidanceStatus:
             "risk": self.risk_id,
             "office": self.office_id,
             "level": self.level.label,
+            "attention": self.attention.label if self.attention else None,
             "last_guidance": self.last_guidance.isoformat() if self.last_guidance else None,
             "due": self.due.isoformat(),
             "status": self.status.value,
@@ -93,7 +96,8 @@ def guidance_statuses(
     offices: Sequence[str] | None = None,
     calendar: WorkCalendar | None = None,
 ) -> list[GuidanceStatus]:
-    """Every published point of the chosen offices: per office, highest level first, worst first."""
+    """Every published point of the chosen offices: per office, highest level first, then highest
+    社会关注度 (:func:`fxfk.models.register.attention_rank`), then worst first."""
     calendar = calendar or WorkCalendar()
     chosen = {o.id for o in select_offices(repo, offices)}
     registers = sorted(
@@ -115,11 +119,12 @@ def guidance_statuses(
             rows.append(
                 GuidanceStatus(
                     risk_id=risk.id, title=risk.title, office_id=reg.office.id, office_name=reg.office.name,
-                    level=risk.level, interval=interval, published=published, last_guidance=last, due=due,
+                    level=risk.level, attention=risk.attention, interval=interval, published=published, last_guidance=last, due=due,
                     status=guidance_state(due, today, soon), working_days_left=calendar.working_days_left(today, due),
                 )
             )
-        rows.sort(key=lambda g: (LEVEL_ORDER[g.level], -g.status.severity, g.due, g.risk_id))
+        # highest level first; within a level higher 社会关注度 first (附件1 二（一）), then the worst
+        rows.sort(key=lambda g: (LEVEL_ORDER[g.level], attention_rank(g.attention), -g.status.severity, g.due, g.risk_id))
         out += rows
     return out
 

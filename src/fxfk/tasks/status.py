@@ -14,12 +14,17 @@ Rules (data-format.md, "Task status"):
 * a task applies to the offices named in its ``offices`` (ids or kinds, English or Chinese), all
   offices when absent;
 * an office's activity counts toward a task when it names the task (``task:``) or, when it names
-  no task, when its kind is the task's ``counts`` kind. An activity that names a task counts toward
-  that task only: the officer who wrote ``task: "2.1"`` said where it belongs, and one piece of work
-  must not tick two rows. Only activities dated in the table's year and on or before the day count;
-  ``count`` adds up;
+  no task, when its kind is the task's ``counts`` kind (or one of them). An activity that names a
+  task counts toward that task only: the officer who wrote ``task: "2.1"`` said where it belongs,
+  and one piece of work must not tick two rows. Only activities dated in the table's year and on or
+  before the day count; ``count`` adds up;
 * the task is complete on the day the running total first reaches ``target`` (1 when the table
-  gives none); :func:`task_state` turns that day, the deadline and the day asked about into a state.
+  gives none); :func:`task_state` turns that day, the deadline and the day asked about into a state;
+* a row whose ``counts`` is a mapping (``{publication: 1, publicity: 1}``, 3.2 公布和广泛宣传) needs
+  *all* of those kinds: each kind's activities (those naming the row included; one of a kind the
+  mapping does not list counts toward nothing) reach that kind's target, and the row is complete on
+  the day the last kind did. Its ``done``/``target`` are the sum over kinds, each kind's count
+  capped at its target, so that three publications and no publicity read 1/2, not 3/2.
 
 The text, Markdown and JSON of :class:`TaskReport` are :mod:`fxfk.render.tasks`.
 """
@@ -33,8 +38,8 @@ from typing import Iterable, Sequence
 
 from fxfk.errors import FxfkError
 from fxfk.load.repository import Repository
-from fxfk.models import Activity, Office, OfficeKind, Task
-from fxfk.tasks.deadline import parse_deadline
+from fxfk.models import Activity, ActivityKind, Office, OfficeKind, Task
+from fxfk.tasks.deadline import read_deadline
 from fxfk.tasks.workdays import WorkCalendar
 
 
@@ -91,6 +96,20 @@ KIND_ORDER = {k: i for i, k in enumerate(OfficeKind)}
 
 
 @dataclass(frozen=True)
+class KindProgress:
+    """One activity kind of a row that needs several (``counts`` as a mapping)."""
+
+    kind: ActivityKind
+    done: int
+    target: int
+    completed_on: dt.date | None
+
+    def as_json(self) -> dict:
+        return {"done": self.done, "target": self.target,
+                "completed_on": self.completed_on.isoformat() if self.completed_on else None}
+
+
+@dataclass(frozen=True)
 class TaskStatus:
     """One task for one office on one day.
 
@@ -98,7 +117,9 @@ class TaskStatus:
     and including ``today``; ``target`` is the table's ``target`` (None: one activity completes it).
     ``working_days_left`` is None once done or when there is no fixed deadline; otherwise working
     days from today through the deadline (today included), negative = working days overdue
-    (see :mod:`fxfk.tasks.workdays`).
+    (see :mod:`fxfk.tasks.workdays`). ``kinds``: a row needing several kinds of work, each kind's
+    progress in the table's order (empty otherwise). ``due_explanation``: how the deadline as
+    written became ``due`` (:attr:`fxfk.tasks.deadline.Deadline.explanation`).
     """
 
     task_id: str
@@ -113,6 +134,13 @@ class TaskStatus:
     target: int | None
     completed_on: dt.date | None
     working_days_left: int | None
+    due_explanation: str = ""
+    kinds: tuple[KindProgress, ...] = ()
+
+    @property
+    def kinds_text(self) -> str:
+        """「公布 1/1，宣传 0/1」 for a row needing several kinds, else empty."""
+        return "，".join(f"{k.kind.label} {k.done}/{k.target}" for k in self.kinds)
 
     def as_json(self) -> dict:
         return {
@@ -123,6 +151,8 @@ class TaskStatus:
             "done": self.done,
             "target": self.target,
             "working_days_left": self.working_days_left,
+            "due_explanation": self.due_explanation,
+            "kinds": {k.kind.value: k.as_json() for k in self.kinds} or None,
         }
 
 
@@ -140,21 +170,61 @@ def applies_to(task: Task, office: Office) -> bool:
 def counts_toward(task: Task, activity: Activity, year: int) -> bool:
     if activity.date.year != year:
         return False
+    needs = task.needs()
     if activity.task is not None:
-        return activity.task == task.id
+        return activity.task == task.id and (needs is None or activity.kind in needs)
+    if needs is not None:
+        return activity.kind in needs
     return task.counts is not None and activity.kind is task.counts
 
 
-def progress(task: Task, activities: Iterable[Activity], year: int, today: dt.date) -> tuple[int, dt.date | None]:
-    """(count achieved by ``today``, the day the target was first reached or None)."""
-    target = task.target or 1
+def _running(activities: list[Activity], target: int) -> tuple[int, dt.date | None]:
+    """(total count, the day the running total first reached ``target``), activities sorted by date."""
     total = 0
     completed_on = None
-    for act in sorted((a for a in activities if counts_toward(task, a, year) and a.date <= today), key=lambda a: a.date):
+    for act in activities:
         total += act.count
         if completed_on is None and total >= target:
             completed_on = act.date
     return total, completed_on
+
+
+def progress_by_kind(task: Task, activities: Iterable[Activity], year: int, today: dt.date) -> tuple[KindProgress, ...]:
+    """Each kind a several-kinds row needs, with its count by ``today``; () for any other row."""
+    needs = task.needs()
+    if needs is None:
+        return ()
+    mine = sorted((a for a in activities if counts_toward(task, a, year) and a.date <= today), key=lambda a: a.date)
+    out = []
+    for kind, target in needs.items():
+        done, completed_on = _running([a for a in mine if a.kind is kind], target)
+        out.append(KindProgress(kind, done, target, completed_on))
+    return tuple(out)
+
+
+def progress(task: Task, activities: Iterable[Activity], year: int, today: dt.date) -> tuple[int, dt.date | None]:
+    """(count achieved by ``today``, the day the target was first reached or None).
+
+    A row needing several kinds: the capped sum over its kinds, and the day the last kind got there.
+    """
+    activities = list(activities)
+    kinds = progress_by_kind(task, activities, year, today)
+    if kinds:
+        return combined(kinds)
+    mine = sorted((a for a in activities if counts_toward(task, a, year) and a.date <= today), key=lambda a: a.date)
+    return _running(mine, task.target or 1)
+
+
+def combined(kinds: Sequence[KindProgress]) -> tuple[int, dt.date | None]:
+    """All of the kinds: (sum of each kind's count capped at its target, the day the last one got there)."""
+    days = [k.completed_on for k in kinds]
+    return sum(min(k.done, k.target) for k in kinds), (None if None in days else max(days))
+
+
+def row_target(task: Task) -> int | None:
+    """The row's target as the output shows it: the sum over kinds for a several-kinds row."""
+    needs = task.needs()
+    return sum(needs.values()) if needs is not None else task.target
 
 
 def task_state(due: dt.date | None, completed_on: dt.date | None, today: dt.date, due_soon_days: int) -> TaskState:
@@ -235,11 +305,13 @@ def task_statuses(
     due_soon_days = repo.settings.due_soon_days
     out = []
     for task in table.tasks:
-        due = parse_deadline(task.deadline, year)
+        deadline = read_deadline(task.deadline, year)
+        due = deadline.due
         for reg in registers:
             if not applies_to(task, reg.office):
                 continue
-            done, completed_on = progress(task, reg.activities, year, today)
+            kinds = progress_by_kind(task, reg.activities, year, today)
+            done, completed_on = combined(kinds) if kinds else progress(task, reg.activities, year, today)
             state = task_state(due, completed_on, today, due_soon_days)
             left = None
             if due is not None and state in (TaskState.overdue, TaskState.due_soon, TaskState.pending):
@@ -248,8 +320,8 @@ def task_statuses(
                 TaskStatus(
                     task_id=task.id, item=task.item, content=task.content, deadline=task.deadline,
                     office_id=reg.office.id, office_name=reg.office.name, status=state, due=due,
-                    done=done, target=task.target, completed_on=completed_on,
-                    working_days_left=left,
+                    done=done, target=row_target(task), completed_on=completed_on,
+                    working_days_left=left, due_explanation=deadline.explanation, kinds=kinds,
                 )
             )
     return out
