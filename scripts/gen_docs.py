@@ -41,15 +41,17 @@ ROOT_MODELS = ("Settings", "Register", "TaskTable", "LawCatalogue")
 RULES: dict[str, str] = {
     "*.schema_version": "其他版本报错，并列出 fxfk 认识的版本",
     "Settings.organization": "未设置时公开清单用单位名称。附件1 二（四）",
-    "Settings.levels": "为 2 时，附件1 一（三）的情形归为低，`中` 不是有效等级（`medium-in-two-levels`）。附件1 一",
+    "Settings.levels": "3 为通知的三级（附件1 一）。2 是本单位的做法，不是通知的规定（通知没有两级划分）：附件1 一（三）"
+    "的情形归为低，公开清单上也就没有“中”；`中` 不是有效等级（`medium-in-two-levels`）",
     "Settings.hotspot": "自动预警 `hotspot-top`、`hotspot-rise`。附件1 二（五）“分析识别、自动预警、主动介入”",
-    "Hotspot.top": "前 N 名规则：最近一年案件数全市排名在前 N 名以内（并列名次相同）",
-    "Hotspot.min_cases": "两条规则都要求最近一年至少这么多件（至少 1 件）",
-    "Hotspot.rise_ratio": "同比上升规则：最近一年 ≥ 倍数 × 上一年（上一年须有记录，写 0 也算）",
+    "Hotspot.top": "前 N 名规则：最近一年案件数全市排名在前 N 名以内（并列名次相同）。附件1 二（五）",
+    "Hotspot.min_cases": "两条规则都要求最近一年至少这么多件（至少 1 件）。附件1 二（五）",
+    "Hotspot.rise_ratio": "同比上升规则：最近一年 ≥ 倍数 × 上一年（上一年须有记录，写 0 也算）。"
+    "附件1 一（一）“易发、高发、多发”、二（五）",
     "Settings.due_soon_days": "任务和行政指导“即将到期”的提醒窗口（`fxfk deadlines`、`fxfk report`）。附件2",
     "Settings.guidance_days": "已公布风险点至少多久要有一次行政指导（`fxfk deadlines --guidance`）。"
     "附件1 二（五）“根据风险等级，提前介入、主动提醒”",
-    "Register.office": "",
+    "Register.office": "每个单位一个登记册；单位是通知的发文对象之一。附件1 二（四）公开清单列出单位",
     "Register.batches": "附件1 二（四）“成熟一批、公布一批”",
     "Register.risks": "附件1 二（一）梳理违法风险点",
     "Register.activities": "计算任务完成情况、行政指导期限和分析评估。附件1 二（四）至（六）、附件2",
@@ -84,8 +86,9 @@ RULES: dict[str, str] = {
     "Risk.no_penalty": "列入轻微违法行为免罚清单。通知 四“探索梳理轻微违法行为免罚清单”",
     "Risk.no_penalty_condition": "`no_penalty: true` 时必填（`no-penalty-condition`）；印在免罚清单上",
     "Risk.cases": "不公开；自动预警、公布前后对比。附件1 二（一）“已办结的行政执法案件”、二（五）、二（六）",
-    "Basis.role": "强制依据不得引用规章及以下（`coercion-rank`），引用地方性法规时提示核对"
-    "（`coercion-local-regulation`）。《行政强制法》第十条、第十三条",
+    "Basis.role": "强制依据须是法律、行政法规，或地方性法规设定的查封、扣押：引用规章及以下报错（`coercion-rank`），"
+    "引用地方性法规时提示核对（`coercion-local-regulation`）。《行政强制法》第十条（第三款：地方性法规只可以设定"
+    "查封场所、设施或者财物和扣押财物）、第十三条（强制执行由法律设定）。附件1 二（四）“行政处罚和行政强制等依据”",
     "Basis.law": "有法规目录时须在目录中（`unknown-law`），在公布日期有效（`law-repealed`、`law-not-yet-effective`）",
     "Basis.number": "有法规目录时须与目录的文号一致（`law-number-mismatch`）",
     "Basis.article": "公开",
@@ -93,7 +96,9 @@ RULES: dict[str, str] = {
     "DiscretionTier.circumstance": "公开；处罚为“不予处罚”的档，其情形就是免罚清单的免罚情形",
     "DiscretionTier.sanction": "公开",
     "Factors.major_penalty": "高。附件1 一（一）“实施重大行政处罚”",
-    "Factors.coercion": "高。附件1 一（一）“行政强制措施、行政强制执行”",
+    "Factors.coercion": "高。附件1 一（一）“行政强制措施、行政强制执行”：指针对这一违法行为设定的查封、扣押等强制措施或"
+    "强制执行。强制依据只有《行政强制法》第四十五条、第四十六条、第五十三条、第五十四条（任何逾期不缴纳罚款都适用的"
+    "加处罚款、强制执行、申请人民法院强制执行）时警告（`coercion-generic-basis`）",
     "Factors.hotspot": "高。附件1 一（一）“某一时段、某一地域、某一行业易发、高发、多发”；没写而案件数突出时预警",
     "Factors.simple_procedure": "低。附件1 一（二）“适用简易程序实施行政处罚”",
     "Factors.minor_correctable": "低。附件1 一（二）",
@@ -103,10 +108,10 @@ RULES: dict[str, str] = {
     "Causes.counterpart": "附件1 二（二）2",
     "Measure.kind": "附件1 二（二）的例子：建议、疏导、警示",
     "Measure.text": "公开",
-    "Consultation.start": "",
+    "Consultation.start": "附件1 二（三）",
     "Consultation.end": "不早于开始日期（`consultation-dates`）；公布批次不早于它",
     "Consultation.parties": "国办发〔2019〕9号：充分听取企业和行业协会商会意见。附件1 二（三）",
-    "Consultation.comments": "",
+    "Consultation.comments": "附件2 第3项“梳理违法风险点、制定防控措施时征求意见情况”",
     "Consultation.adopted": "不大于收到意见数（`adopted-exceeds-comments`）",
     "Activity.date": "只计任务表年度内、不晚于计算日（报告日期）的记录",
     "Activity.kind": "没写 `task` 时按任务的 `counts` 计入。附件2",
@@ -121,8 +126,8 @@ RULES: dict[str, str] = {
     "Activity.satisfied": "须有 `respondents` 且不大于它（`satisfied-without-respondents`、"
     "`satisfied-exceeds-respondents`）；社会公众满意度的分子",
     "TaskTable.year": "与文件名一致（`task-year-file-name`）",
-    "TaskTable.title": "",
-    "TaskTable.document": "",
+    "TaskTable.title": "如 2019年度工作任务表（附件2 的标题）",
+    "TaskTable.document": "下达任务表的文件，如 郑商〔2019〕175号",
     "TaskTable.tasks": "附件2 各行",
     "TaskTable.scoring": "附件2 第5项 加减分项；通知 五",
     "Task.id": "表内唯一（`duplicate-task-id`）。附件2 序号",
@@ -135,12 +140,12 @@ RULES: dict[str, str] = {
     "Score.office": "须有登记册（`unknown-office`）",
     "Score.date": "报告只计不晚于报告日期的",
     "Score.points": "为 0 时警告（`zero-points`）。通知 五",
-    "Score.reason": "",
+    "Score.reason": "通知 五：加分如“积极探索、敢于创新、成效显著”，扣分如“执法不作为或者乱作为、执法牟利、粗暴执法等情形”",
     "LawCatalogue.laws": "有这个文件时才核对依据",
     "Law.name": "名称不得重复（`duplicate-law`）；比较时忽略书名号、空格和全角/半角",
     "Law.number": "与依据的 `number` 比较（`law-number-mismatch`）",
     "Law.rank": "决定能否作为强制依据（`coercion-rank`）",
-    "Law.issuer": "",
+    "Law.issuer": "只作记录，`fxfk laws` 列出；不参与检查",
     "Law.effective": "公布日期早于施行日期时不能公开引用（`law-not-yet-effective`）",
     "Law.repealed": "当天起不再有效（`law-repealed`）；须晚于施行日期（`law-repealed-before-effective`）；"
     "公布之后废止的提示复核（`law-repealed-after-publication`）",
