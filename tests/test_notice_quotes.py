@@ -23,8 +23,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 from conftest import CASES_DIR, CORPUS, REPO, run_fxfk
+
 from fxfk.rules.levels import FACTS, HIGH, LOW, MEDIUM, TWO_LEVEL_REST, explain
 
 NOTICE_COPY = REPO / "docs" / "notice-2019-175.md"
@@ -113,8 +113,8 @@ def test_the_two_level_rule_is_never_shown_as_a_quotation():
 
 CORNER = re.compile(r"「([^」]*)」")
 # A quotation introduced by a reference to the notice: 附件1 二（五）“…”, 通知 四“…”, 正文五“…”,
-# 附件1 一（一）的“…”. The gap may not cross a sentence or another quotation.
-REF = re.compile(r"(?:附件\s*[12]|通知|正文|notice)[^「“」”。\n]{0,40}?[「“]([^」”\n]{1,300})[」”]")
+# 附件1 一（一）的“…”. The gap may not cross a clause (，；。), a line or another quotation.
+REF = re.compile(r"(?:附件\s*[12]|通知|正文|notice)[^「“」”，；。\n]{0,40}?[「“]([^」”\n]{1,300})[」”]")
 
 
 def _quotations(text: str) -> list[str]:
@@ -210,7 +210,7 @@ def test_the_user_guide_level_table_quotes_the_notice():
 def test_the_init_task_table_takes_its_rows_from_annex_2():
     annex2 = _body(NOTICE_COPY).split("## 附件 2", 1)[1]
     template = (REPO / "src" / "fxfk" / "templates" / "init" / "data" / "tasks" / "tasks.yaml.j2").read_text(encoding="utf-8")
-    rows = re.findall(r"^\s+(?:item|content|deadline): (.+)$", template, re.M)
+    rows = re.findall(r"^\s+(?:item|content|deadline): (.+)$", template, re.MULTILINE)
     assert len(rows) >= 27
     for text in rows:
         assert norm(text) in norm(annex2), f"tasks.yaml.j2: “{text}” is not a row of 附件2"
