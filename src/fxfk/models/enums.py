@@ -10,6 +10,9 @@ from pydantic_core import PydanticCustomError
 
 from fxfk.models.text import echo
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
 
 class LabelledEnum(str, Enum):
     """An enumeration whose members are written as the English token or the Chinese label."""
@@ -18,7 +21,7 @@ class LabelledEnum(str, Enum):
     _aliases: tuple[str, ...]
     _lookup_table: ClassVar[dict[str, LabelledEnum]]
 
-    def __new__(cls, token: str, label: str, *aliases: str) -> LabelledEnum:
+    def __new__(cls, token: str, label: str, *aliases: str) -> Self:
         member = str.__new__(cls, token)
         member._value_ = token
         member.label = label

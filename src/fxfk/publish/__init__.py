@@ -10,18 +10,34 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, NamedTuple
 
 from fxfk.errors import DataRefused, FxfkError
 from fxfk.options import Options
+
+if TYPE_CHECKING:  # imported by the functions that need them (startup time)
+    import jinja2
+
+    from fxfk.public.view import (
+        BuiltView,
+        NoPenaltyItem,
+        OfficeList,
+        PublicRisk,
+        PublicText,
+        PublicView,
+    )
 
 FORMATS = ("html", "md", "csv", "xlsx", "docx")
 CITY = "_city"  # office ids cannot start with "_", so this name never collides with one
 XLSX_NAME = "risk-lists.xlsx"
 MARKER = ".fxfk-publish"
 MARKER_TEXT = "此目录由 fxfk publish 生成，每次发布会整体替换。\n"
+
+Progress = Callable[[int, int], None]  # progress(done, total)
 
 
 @dataclass
@@ -53,12 +69,12 @@ def parse_formats(values: list[str] | None, formats: tuple[str, ...] = FORMATS) 
     return [f for f in formats if f in chosen]
 
 
-def prepare(root: Path, date: dt.date, offices: list[str] | None = None, options: Options | None = None):
+def prepare(root: Path, date: dt.date, offices: list[str] | None = None, options: Options | None = None) -> BuiltView:
     """Everything up to the public view for publication on ``date``, with every refusal
     (:class:`~fxfk.errors.DataRefused`); returns the BuiltView."""
     from fxfk.load.gcpause import gc_paused
-    from fxfk.publish.safety import scan_personal_data
     from fxfk.public.view import build_view
+    from fxfk.publish.safety import scan_personal_data
     from fxfk.rules.laws import laws_not_in_force
     from fxfk.rules.validation import validate
 
@@ -69,8 +85,9 @@ def prepare(root: Path, date: dt.date, offices: list[str] | None = None, options
         raise DataRefused(
             f"数据中有 {result.errors} 个错误，已拒绝公布；请先用 fxfk validate 检查并修正", errors
         )
-    repo = result.repo
-    known = [s.model.office.id for s in repo.valid_registers()]
+    repo = result.loaded_repo
+    # (validate loads whole models: every valid register has one)
+    known = [s.model.office.id for s in repo.valid_registers() if s.model is not None]
     if offices:
         unknown = [o for o in offices if o not in known]
         if unknown:
@@ -89,7 +106,7 @@ def prepare(root: Path, date: dt.date, offices: list[str] | None = None, options
     return built
 
 
-def _titles(view) -> tuple[str, str]:
+def _titles(view: PublicView) -> tuple[str, str]:
     """(prefix for the city-wide lists, its heading)."""
     org = view.organization
     if view.all_offices:
@@ -97,14 +114,28 @@ def _titles(view) -> tuple[str, str]:
     return f"{org}（所选单位）" if org else "所选单位", "所选单位合并清单"
 
 
-def render_all(folder: Path, root: Path, view, formats: list[str], progress=None, workers: int = 1) -> list[str]:
+class _Page(NamedTuple):
+    """One set of list files: the city-wide one or an office's."""
+
+    stem: str
+    title: str  # of the risk list
+    np_title: str  # of the no-penalty list
+    issuer: str
+    offices: tuple[OfficeList, ...]
+    items: tuple[NoPenaltyItem, ...]
+    phone: str
+    city: bool
+
+
+def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], progress: Progress | None = None,
+               workers: int = 1) -> list[str]:
     """Write every requested file into ``folder``; returns their names in writing order.
 
     ``progress(done, total)`` is told about each office list rendered (per format); office lists
     are rendered in ``workers`` processes when there are many (:mod:`fxfk.load.parallel`).
     """
-    from fxfk.load.parallel import run_in_order
     from fxfk.dates import chinese_date
+    from fxfk.load.parallel import run_in_order
     from fxfk.render import tabular
     from fxfk.render.templates import environment, render
 
@@ -116,11 +147,11 @@ def render_all(folder: Path, root: Path, view, formats: list[str], progress=None
         written.append(name)
 
     date_line = f"公布日期：{chinese_date(view.date)}"
-    pages = []  # (file stem, risk title, no-penalty title, issuer, offices, items, phone, city)
-    pages.append((CITY, f"{city_prefix}违法风险点清单", f"{city_prefix}轻微违法行为免罚清单",
+    pages: list[_Page] = []
+    pages.append(_Page(CITY, f"{city_prefix}违法风险点清单", f"{city_prefix}轻微违法行为免罚清单",
                   view.organization or "各有关单位", view.offices, view.no_penalty, "", True))
     for o in view.offices:
-        pages.append((o.id, f"{o.name}违法风险点清单", f"{o.name}轻微违法行为免罚清单",
+        pages.append(_Page(o.id, f"{o.name}违法风险点清单", f"{o.name}轻微违法行为免罚清单",
                       o.organization, (o,), o.no_penalty, o.phone, False))
 
     env = environment(root) if ("html" in formats or "md" in formats) else None
@@ -133,7 +164,7 @@ def render_all(folder: Path, root: Path, view, formats: list[str], progress=None
         if progress:
             progress(rendered, total)
 
-    def written_by(render_files) -> Callable[[], list[str]]:
+    def written_by(render_files: Callable[[], Iterable[tuple[str, str | bytes]]]) -> Callable[[], list[str]]:
         """A task that writes some files and says which (it may run in a worker process)."""
 
         def task() -> list[str]:
@@ -145,36 +176,37 @@ def render_all(folder: Path, root: Path, view, formats: list[str], progress=None
 
         return task
 
-    def page_files(ext: str, page: tuple):
+    def page_files(env: jinja2.Environment, ext: str, page: _Page) -> Iterator[tuple[str, str]]:
         stem, title, np_title, issuer, offices, items, phone, city = page
         yield f"{stem}.{ext}", render(env, f"risk_list.{ext}.j2", view=view, title=title, issuer=issuer,
                                       offices=offices, city=city)
         yield f"{stem}.no-penalty.{ext}", render(env, f"no_penalty.{ext}.j2", view=view, title=np_title,
                                                  issuer=issuer, items=items, city=city, phone=phone)
 
-    def docx_files(page: tuple):
+    def docx_files(page: _Page) -> Iterator[tuple[str, bytes]]:
         from fxfk.render import docx
 
         stem, title, np_title, issuer, offices, items, phone, city = page
         meta = [date_line]
-        if not city and offices[0].latest:
-            o = offices[0]
-            meta = [f"{o.latest.label}　发布时间：{chinese_date(o.latest.date)}"]
+        latest = offices[0].latest if not city else None
+        if latest:
+            meta = [f"{latest.label}　发布时间：{chinese_date(latest.date)}"]
         if phone:
             meta.append(f"咨询电话：{phone}")
         yield f"{stem}.docx", docx.risk_list_docx(view, title, issuer, offices, meta)
         yield f"{stem}.no-penalty.docx", docx.no_penalty_docx(view, np_title, issuer, items, meta, city)
 
-    def csv_task(stem: str, risks, no_penalty, city: bool) -> Callable[[], list[str]]:
+    def csv_task(stem: str, risks: tuple[PublicRisk, ...], no_penalty: tuple[NoPenaltyItem, ...],
+                 city: bool) -> Callable[[], list[str]]:
         return lambda: [p.name for p in tabular.write_csv(folder, stem, risks, no_penalty, city)]
 
     # Every office's files are independent of the others': rendered on every core (fxfk.load.parallel).
     for fmt in formats:
-        if fmt in ("html", "md"):
+        if fmt in ("html", "md") and env is not None:  # (env is made for these formats)
             if fmt == "html":
                 put("index.html", render(env, "index.html.j2", view=view, title=f"{city_prefix}公开清单",
                                          city_file=CITY, city_title=city_heading))
-            tasks = [written_by(lambda page=page, ext=fmt: page_files(ext, page)) for page in pages]
+            tasks = [written_by(partial(page_files, env, fmt, page)) for page in pages]
             written += run_in_order(tasks, workers, tick)
         elif fmt == "csv":
             tasks = [csv_task(CITY, view.risks, view.no_penalty, True)]
@@ -183,12 +215,12 @@ def render_all(folder: Path, root: Path, view, formats: list[str], progress=None
         elif fmt == "xlsx":
             put(XLSX_NAME, tabular.xlsx_bytes(view, city_prefix))
         elif fmt == "docx":
-            written += run_in_order([written_by(lambda page=page: docx_files(page)) for page in pages], workers, tick)
+            written += run_in_order([written_by(partial(docx_files, page)) for page in pages], workers, tick)
     return written
 
 
 def _write(folder: Path, name: str, data: str | bytes) -> None:
-    if name.endswith(".md"):
+    if name.endswith(".md") and isinstance(data, str):  # (Markdown is always text)
         data = tidy_markdown(data)
     (folder / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
@@ -200,7 +232,7 @@ def tidy_markdown(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
 
 
-def refuse_personal_numbers_in(folder: Path, files: list[str], out: Path, texts) -> None:
+def refuse_personal_numbers_in(folder: Path, files: list[str], out: Path, texts: Iterable[PublicText]) -> None:
     """The last net: personal numbers in the rendered public files (a template may have written them)."""
     from fxfk.publish.safety import scan_rendered
 
@@ -212,7 +244,7 @@ def refuse_personal_numbers_in(folder: Path, files: list[str], out: Path, texts)
 
 
 def publish(root: Path, out: Path, options: Options | None = None, offices: list[str] | None = None,
-            formats: list[str] | None = None, progress=None) -> PublishResult:
+            formats: list[str] | None = None, progress: Progress | None = None) -> PublishResult:
     """Publish the lists for ``options.date`` (default today) into ``out``, replacing it whole.
 
     ``formats``: some of :data:`FORMATS` (default all). Raises :class:`~fxfk.errors.DataRefused`

@@ -11,10 +11,18 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from fxfk.errors import FxfkError
+
+if TYPE_CHECKING:
+    import re
+
+T = TypeVar("T")
 
 # Inside a temporary folder while fxfk fills it: a leftover of a killed run is recognised by it
 # (or by the command's marker), so a user's own folder of a similar name is never deleted.
@@ -51,7 +59,7 @@ def lock_name(out: Path) -> str:
 
 
 @contextlib.contextmanager
-def output_lock(out: Path):
+def output_lock(out: Path) -> Iterator[bool]:
     """Hold ``.<out>.fxfk-lock`` in ``out``'s parent while writing ``out``; yields whether it is held.
 
     Non-blocking: a second run on the same output stops at once (exit 2) instead of racing the
@@ -106,6 +114,8 @@ def _lock_posix(path: Path, busy: FxfkError) -> int | None:
 
 
 def _lock_windows(path: Path, busy: FxfkError) -> int | None:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # never: only called there (and the type checker reads msvcrt as Windows')
+        raise NotImplementedError("Windows only")
     import msvcrt
 
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
@@ -125,6 +135,8 @@ def _lock_windows(path: Path, busy: FxfkError) -> int | None:  # pragma: no cove
 
 
 def _unlock_windows(fd: int, path: Path) -> None:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # never: only called there (and the type checker reads msvcrt as Windows')
+        raise NotImplementedError("Windows only")
     import msvcrt
 
     with contextlib.suppress(OSError):
@@ -136,7 +148,7 @@ def _unlock_windows(fd: int, path: Path) -> None:  # pragma: no cover - Windows 
         os.remove(path)
 
 
-def _leftover_pattern(out: Path):
+def _leftover_pattern(out: Path) -> re.Pattern[str]:
     import re
 
     # Exactly what tempfile.mkdtemp(prefix=".<out>.", suffix=".tmp"/".old") makes.
@@ -150,7 +162,7 @@ def remove_leftovers(out: Path, marker: str) -> list[Path]:
     """
     parent = out.absolute().parent
     pattern = _leftover_pattern(out)
-    removed = []
+    removed: list[Path] = []
     for path in sorted(parent.iterdir()):
         if not pattern.fullmatch(path.name) or path.is_symlink() or not path.is_dir():
             continue
@@ -160,7 +172,9 @@ def remove_leftovers(out: Path, marker: str) -> list[Path]:
     return removed
 
 
-def write_atomically(out: Path, root: Path, fill, marker: str, marker_text: str, what: str, command: str):
+def write_atomically(
+    out: Path, root: Path, fill: Callable[[Path], T], marker: str, marker_text: str, what: str, command: str
+) -> T:
     """Run ``fill(folder)`` on a temporary folder next to ``out``, then swap it in as ``out``.
 
     ``out`` must be empty, absent or made by the same command (``marker``). Any failure leaves the

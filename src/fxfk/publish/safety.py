@@ -13,15 +13,15 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from fxfk.diagnostics import Diagnostic, format_path
 from fxfk.load.repository import SourceFile
 from fxfk.public.view import PublicText
-from fxfk.rules.personal_data import find_personal_numbers, normalise
+from fxfk.rules.personal_data import Found, find_personal_numbers, normalise
 
 
-def _position(source: SourceFile, loc: tuple, text: str, start: int, end: int) -> tuple[int, int]:
+def _position(source: SourceFile[Any], loc: tuple[str | int, ...], text: str, start: int, end: int) -> tuple[int, int]:
     line, column = source.locate(*loc)
     # A single-line plain or quoted scalar: point at the number itself, not just the field.
     if "\n" not in text:
@@ -33,7 +33,7 @@ def _position(source: SourceFile, loc: tuple, text: str, start: int, end: int) -
     return line, column
 
 
-def _message(found) -> str:
+def _message(found: Found) -> str:
     return f"公开内容中含有疑似{found.label}（{found.masked}）；公开清单不得披露个人信息，请删除或改写后再公布"
 
 
@@ -91,7 +91,7 @@ def scan_rendered(folder: Path, names: Iterable[str], shown: str, texts: Iterabl
     A number that is also in one public field gets the field's located diagnostic too.
     """
     problems: list[Diagnostic] = []
-    fields = None
+    fields: list[tuple[PublicText, str]] | None = None  # each public field with its normalised text
     for name in names:
         seen: set[str] = set()
         for text in file_texts(name, (folder / name).read_bytes()):

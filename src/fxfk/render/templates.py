@@ -17,12 +17,13 @@ template. Not bounded: nested loops (100,000 × 100,000 iterations) — CI's job
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
+from fxfk.dates import chinese_date
 from fxfk.errors import FxfkError
 from fxfk.public import plain
-from fxfk.dates import chinese_date
 
 if TYPE_CHECKING:  # jinja2 is imported when a template is rendered (startup time)
     import jinja2
@@ -33,7 +34,7 @@ TEMPLATE_DIR = "templates/publish"
 
 
 def _autoescape(name: str | None) -> bool:
-    return name is not None and (name.endswith(".html") or name.endswith(".html.j2"))
+    return name is not None and name.endswith((".html", ".html.j2"))
 
 
 def md_cell(value: object) -> str:

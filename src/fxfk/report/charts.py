@@ -8,6 +8,7 @@ HTML caption and the Markdown/DOCX versions print next to the chart's table.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from html import escape
 from typing import Sequence
 
@@ -39,12 +40,12 @@ class Chart:
     svg: str
 
 
-def _e(text) -> str:
+def _e(text: object) -> str:
     # The .svg files are XML 1.0, which cannot carry control characters.
     return escape(xml_text(text), quote=True)
 
 
-def _text(x: float, y: float, text, anchor: str = "start", fill: str = "#1f2328", size: int = 13, weight: str = "normal") -> str:
+def _text(x: float, y: float, text: object, anchor: str = "start", fill: str = "#1f2328", size: int = 13, weight: str = "normal") -> str:
     bold = ' font-weight="bold"' if weight == "bold" else ""
     return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}" font-size="{size}"{bold}>'
             f"{_e(text)}</text>")
@@ -140,14 +141,19 @@ def cases_chart(report: Report) -> Chart:
     top, group_h = 44, 46
     label_w = label_width([d.domain for d in domains])
     span = WIDTH - label_w - 80
-    biggest = max([max(d.before, d.after) for d in domains] + [1])
+    values: list[int | Fraction] = [1]
+    for d in domains:
+        values += (d.before, d.after)
+    biggest = max(values)
     series = [("公布前一年", BEFORE_COLOR), ("公布后年均（上升）", AFTER_UP), ("公布后年均（下降或持平）", AFTER_DOWN)]
     body = _legend(series, 22, label_w)
     for k, d in enumerate(domains):
         y = top + k * group_h
         body.append(_text(label_w - 8, y + 24, d.domain, "end"))
         after_color = AFTER_UP if d.after > d.before else AFTER_DOWN
-        for j, (v, color, name) in enumerate(((d.before, BEFORE_COLOR, "公布前一年"), (d.after, after_color, "公布后年均"))):
+        bars: tuple[tuple[int | Fraction, str, str], ...] = (
+            (d.before, BEFORE_COLOR, "公布前一年"), (d.after, after_color, "公布后年均"))
+        for j, (v, color, name) in enumerate(bars):
             w = span * float(v) / biggest
             yy = y + 4 + j * 18
             body.append(f'<rect x="{label_w}" y="{yy}" width="{w:.1f}" height="16" fill="{color}">'

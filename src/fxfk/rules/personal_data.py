@@ -75,10 +75,10 @@ def mask(digits: str) -> str:
 # Where the characters live whose NFKC form holds a digit, "+", "-", " " or "X" (full-width forms,
 # circled and superscript digits, mathematical digits …): searched once, on first use.
 _COMPAT_RANGES = ((0x00A0, 0x33FF), (0xFE10, 0xFFEF), (0x1D400, 0x1D7FF), (0x1F100, 0x1F1FF))
-_special = None
+_special: re.Pattern[str] | None = None
 
 
-def _special_chars():
+def _special_chars() -> re.Pattern[str]:
     """A regex matching any character that normalising would change in a way matching cares about."""
     global _special
     if _special is None:
