@@ -211,6 +211,14 @@ class ScoreItem:
     date: dt.date
     points: int
     reason: str
+    referred: bool | None = None  # a deduction passed on for 责任追究; None: not recorded
+
+    @cached_property
+    def referral(self) -> str:
+        """What the report says of a deduction's referral (附件2 第5项 扣分，并建议……责任追究); "" for 加分."""
+        if self.points >= 0:
+            return ""
+        return {True: "已建议依纪依法追责", False: "未建议追责"}.get(self.referred, "是否建议追责未记录")
 
 
 @dataclass(frozen=True)
@@ -230,6 +238,26 @@ class OfficeAssessment:
     @cached_property
     def total(self) -> int:
         return self.bonus + self.deduction
+
+    @cached_property
+    def referred(self) -> int:
+        """Deductions passed on for 责任追究."""
+        return sum(1 for i in self.items if i.points < 0 and i.referred)
+
+
+# --- points not yet public -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PendingPoint:
+    """A point not retired and not public on the report date: what is left to 梳理、征求意见、公布."""
+
+    risk_id: str
+    title: str
+    office: str
+    level: str
+    attention: str  # 社会关注度 label, "" when not given
+    status: str  # its status, or 已公布 with a batch date still to come
 
 
 # --- the whole report ------------------------------------------------------------------------
@@ -252,6 +280,8 @@ class Report:
     activities: tuple[ActivityRow, ...]
     evaluation: Evaluation
     assessment: tuple[OfficeAssessment, ...]
+    # per office, higher 社会关注度 first (附件1 二（一）先梳理社会公众关注度高的), then file order
+    unpublished: tuple[PendingPoint, ...] = ()
 
     @cached_property
     def offices(self) -> int:
@@ -311,3 +341,11 @@ class Report:
     @cached_property
     def score_total(self) -> int:
         return sum(a.total for a in self.assessment)
+
+    @cached_property
+    def deductions(self) -> int:
+        return sum(1 for a in self.assessment for i in a.items if i.points < 0)
+
+    @cached_property
+    def referred_total(self) -> int:
+        return sum(a.referred for a in self.assessment)

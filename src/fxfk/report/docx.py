@@ -70,6 +70,11 @@ def report_docx(report: Report, charts: dict, title: str) -> bytes:
     chart("funnel")
     rows = [[f.name, *f.stages, f.share.text] for f in (*report.funnel, cf)]
     table(doc, ("单位", *FUNNEL_STAGES, "公布率"), rows, _widths(3.6, 6, 3.4))
+    pending = report.unpublished
+    p(f"尚未公布的风险点（{len(pending)} 个；每个单位内社会关注度高的在前）：" if pending else "全部未废止的风险点均已公布。")
+    if pending:
+        rows = [[x.office, x.attention or "未填写", x.risk_id, x.title, x.level, x.status] for x in pending]
+        table(doc, ("单位", "社会关注度", "编号", "违法风险点", "等级", "状态"), rows, (3.0, 1.8, 2.6, 4.6, 1.2, 2.4))
 
     h(f"三、年度任务完成情况（{report.task_title}）")
     p("截至报告日期：" + "，".join(f"{s.label} {n} 项" for s, n in report.task_counts) + "。逾期事项排在最前。")
@@ -80,8 +85,8 @@ def report_docx(report: Report, charts: dict, title: str) -> bytes:
     p("任务：" + "；".join(f"{tid} {content}" for tid, content in report.task_columns) + "。")
     p("未按期完成或尚未完成的事项（已逾期在前）：" if report.open_tasks else "全部任务均已按期完成。")
     rows = [
-        [t.status.label, t.task_id, t.content, t.office_name, t.deadline + (f"（{t.due.isoformat()}）" if t.due else ""),
-         f"{t.done}/{t.target or 1}",
+        [t.status.label, t.task_id, t.content, t.office_name, t.due_explanation or t.deadline,
+         f"{t.done}/{t.target or 1}" + (f"（{t.kinds_text}）" if t.kinds else ""),
          f"{t.completed_on.isoformat()} 完成" if t.completed_on else describe_days(t.status, t.working_days_left)]
         for t in report.open_tasks
     ]
@@ -124,12 +129,15 @@ def report_docx(report: Report, charts: dict, title: str) -> bytes:
     h("六、考核加减分")
     rows = [
         [a.name, signed(a.bonus), signed(a.deduction), signed(a.total),
-         "\n".join(f"{i.date.isoformat()} {signed(i.points)}分：{i.reason}" for i in a.items) or "无加减分"]
+         "\n".join(f"{i.date.isoformat()} {signed(i.points)}分：{i.reason}" + (f"（{i.referral}）" if i.referral else "")
+                   for i in a.items) or "无加减分"]
         for a in report.assessment
     ]
     rows.append(["合计", signed(sum(a.bonus for a in report.assessment)), signed(sum(a.deduction for a in report.assessment)),
                  signed(report.score_total), ""])
     table(doc, ("单位", "加分", "扣分", "合计", "事由"), rows, (3.0, 1.3, 1.3, 1.3, 8.7))
+    if report.deductions:
+        p(f"扣分 {report.deductions} 项，其中已建议有关单位依纪依法进行责任追究 {report.referred_total} 项（通知 五）。")
 
     h("统计口径")
     for term, text in DEFINITIONS:

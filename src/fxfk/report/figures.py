@@ -22,7 +22,11 @@ Definitions (the README repeats them for the reader; the notice is silent on all
   法律遵从度 = corrected / counterparts of guidance activities (in the report year up to the date)
   that name the point (a per-domain figure counts an activity once); 满意度 = satisfied /
   respondents of surveys. A zero denominator is 无数据, never 0%.
-* **Assessment** (附件2 row 5): the year's ``scoring`` entries dated on or before the report date.
+* **Assessment** (附件2 row 5): the year's ``scoring`` entries dated on or before the report date;
+  a deduction says whether it was passed on for 责任追究 (``referred``), or that this is not recorded.
+* **Not yet published** (附件1 二（一）先梳理社会公众关注度高的): every point not retired and not public
+  on the report date, per office, higher 社会关注度 first (:func:`fxfk.models.register.attention_rank`),
+  then in the register's order.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from typing import Sequence
 
 from fxfk.load.repository import Repository
 from fxfk.models import Activity, ActivityKind, Level, OfficeKind, Register, Risk, Status
+from fxfk.models.register import attention_rank
 from fxfk.public.view import is_public
 from fxfk.report.content import (
     FUNNEL_STAGES,
@@ -46,6 +51,7 @@ from fxfk.report.content import (
     OfficeAssessment,
     OfficeEvaluation,
     OfficeOverview,
+    PendingPoint,
     PointEvaluation,
     Ratio,
     Report,
@@ -76,8 +82,26 @@ DEFINITIONS = (
                "（counterparts）之和；逐个风险点只计列出该风险点的记录，按领域时一条记录只计一次。"),
     ("社会公众满意度", "同期调查记录中，满意（satisfied）之和 / 调查对象（respondents）之和。"),
     ("无数据", "比例的分母为 0，或缺少案件数时，写“无数据”，不写 0%。"),
-    ("考核加减分", "报告年度任务表中 scoring 里日期不晚于报告日期的各条，加分、扣分分别相加，合计 = 加分 + 扣分。"),
+    ("尚未公布的风险点", "未废止、且在报告日期还不公开的风险点（草稿、征求意见、已审定，以及批次日期未到的已公布）；"
+                   "每个单位内社会关注度高的排在前面（高、中、低、未填写），按附件1 二（一）“先梳理社会公众关注度高的违法风险点”。"),
+    ("考核加减分", "报告年度任务表中 scoring 里日期不晚于报告日期的各条，加分、扣分分别相加，合计 = 加分 + 扣分。"
+              "扣分写明是否已建议有关单位依纪依法进行责任追究（referred；通知 五），未填写的写“是否建议追责未记录”。"),
 )
+
+
+def _pending(reg: Register, date: dt.date) -> list[PendingPoint]:
+    batches = {b.id: b for b in reg.batches}
+    out = []
+    for risk in sorted(reg.risks, key=lambda r: attention_rank(r.attention)):  # stable: file order within
+        if risk.status is Status.retired or is_public(risk, batches, date):
+            continue
+        status = risk.status.label
+        if risk.status is Status.published:
+            batch = batches.get(risk.batch)
+            status += f"（批次日期 {batch.date.isoformat()} 未到）" if batch else ""
+        out.append(PendingPoint(risk.id, risk.title, reg.office.name, risk.level.label,
+                                risk.attention.label if risk.attention else "", status))
+    return out
 
 
 def funnel_stage(risk: Risk, batches: dict, date: dt.date) -> int:
@@ -161,8 +185,10 @@ def build_report(repo: Repository, date: dt.date, year: int | None = None, offic
     table = repo.task_table(year)
 
     overview, funnel, activities, all_stages, points, office_evals, year_acts = [], [], [], [], [], [], []
+    pending: list[PendingPoint] = []
     for reg in registers:
         overview.append(_overview(reg, levels))
+        pending += _pending(reg, date)
         batches = {b.id: b for b in reg.batches}
         stages = [funnel_stage(r, batches, date) for r in reg.risks]
         all_stages += stages
@@ -181,7 +207,7 @@ def build_report(repo: Repository, date: dt.date, year: int | None = None, offic
     assessment = tuple(
         OfficeAssessment(
             reg.office.id, reg.office.name,
-            tuple(ScoreItem(s.date, s.points, s.reason) for s in sorted(scores, key=lambda s: s.date) if s.office == reg.office.id),
+            tuple(ScoreItem(s.date, s.points, s.reason, s.referred) for s in sorted(scores, key=lambda s: s.date) if s.office == reg.office.id),
         )
         for reg in registers
     )
@@ -195,7 +221,7 @@ def build_report(repo: Repository, date: dt.date, year: int | None = None, offic
         task_columns=tuple((t.id, t.content) for t in table.tasks),
         all_offices=not offices, levels=levels, overview=tuple(overview), funnel=tuple(funnel),
         city_funnel=_funnel("合计", all_stages), tasks=tuple(statuses), activities=tuple(activities),
-        evaluation=evaluation, assessment=assessment,
+        evaluation=evaluation, assessment=assessment, unpublished=tuple(pending),
     )
 
 
