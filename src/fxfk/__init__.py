@@ -66,7 +66,7 @@ __all__ = [
     "write_report",
 ]
 
-PathLike = str | os.PathLike
+PathLike = str | os.PathLike[str]
 Progress = Callable[[int, int], None]
 
 
@@ -134,7 +134,7 @@ def task_status(root: PathLike, options: Options | None = None, *, year: int | N
     """
     from fxfk.tasks import status
 
-    repo = _checked(root, options, "fxfk deadlines", "计算期限").repo
+    repo = _checked(root, options, "fxfk deadlines", "计算期限").loaded_repo
     day = (options or Options()).day()
     chosen = year if year is not None else status.default_year(repo, day)
     return status.task_report(repo, chosen, day, list(offices) if offices else None)
@@ -147,7 +147,7 @@ def guidance(root: PathLike, options: Options | None = None, *, offices: Sequenc
     """
     from fxfk.tasks import guidance as core
 
-    repo = _checked(root, options, "fxfk deadlines", "计算期限").repo
+    repo = _checked(root, options, "fxfk deadlines", "计算期限").loaded_repo
     return core.guidance_report(repo, (options or Options()).day(), list(offices) if offices else None)
 
 

@@ -10,6 +10,7 @@ and the cause. Commands import the core (pydantic, jinja2 …) inside their func
 from __future__ import annotations
 
 import sys
+from typing import Protocol, cast
 
 import typer
 
@@ -61,9 +62,17 @@ def _register() -> None:
 _register()
 
 
-def _usage_errors() -> tuple[type, ...]:
+class _UsageError(Protocol):
+    """What both click's ClickException and typer's vendored copy of it offer."""
+
+    exit_code: int
+
+    def show(self) -> None: ...
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
     # typer >= 0.23 vendors click as typer._click; older versions use click itself.
-    found = []
+    found: list[type[Exception]] = []
     try:
         from typer._click.exceptions import ClickException as VendoredClickException
 
@@ -99,8 +108,9 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo("已中断", err=True)
         code = 130
     except usage_errors as exc:
-        exc.show()
-        code = exc.exit_code
+        usage = cast(_UsageError, exc)  # one of _usage_errors(): a ClickException, vendored or not
+        usage.show()
+        code = usage.exit_code
     except BrokenPipeError:
         code = 0
     except OSError as exc:

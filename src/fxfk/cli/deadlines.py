@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
 from fxfk.cli.options import RootOption, date_arithmetic, load_options, parse_day, resolve_root, use_color
+
+if TYPE_CHECKING:
+    from fxfk.tasks.guidance import GuidanceReport
+    from fxfk.tasks.status import TaskReport
 
 
 class DeadlinesFormat(str, Enum):
@@ -61,6 +65,7 @@ def deadlines_command(
     options = load_options(day)
 
     # Data with errors is refused (fxfk.DataRefused, shown by cli/app.py).
+    report: TaskReport | GuidanceReport
     if guidance:
         with date_arithmetic("行政指导频次 guidance_days"):
             report = fxfk.guidance(data_root, options, offices=names)

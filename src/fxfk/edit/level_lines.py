@@ -74,7 +74,8 @@ def _risk_nodes(root: Node) -> list[Node]:
     found = _entry(root, "risks") if isinstance(root, MappingNode) else None
     if found is None or not isinstance(found[1], SequenceNode):
         return []
-    return found[1].value
+    items: list[Node] = found[1].value
+    return items
 
 
 def _file_style(risks: list[Node]) -> str:
@@ -83,7 +84,8 @@ def _file_style(risks: list[Node]) -> str:
         if isinstance(node, MappingNode):
             found = _entry(node, "level")
             if found and isinstance(found[1], ScalarNode) and Level.lookup().get(found[1].value.strip()):
-                return found[1].value
+                written: str = found[1].value
+                return written
     return ""
 
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 class LabelledEnum(str, Enum):
     """An enumeration whose members are written as the English token or the Chinese label."""
 
+    _value_: str  # the English token (the members are written as (token, label, *aliases))
+    value: str  # (mypy reads a str-mixin enum's value as Any otherwise)
     label: str
     _aliases: tuple[str, ...]
     _lookup_table: ClassVar[dict[str, LabelledEnum]]

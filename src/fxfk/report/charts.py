@@ -7,10 +7,10 @@ HTML caption and the Markdown/DOCX versions print next to the chart's table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from html import escape
-from typing import Sequence
 
 from fxfk.render.escaping import xml_text
 from fxfk.report.content import FUNNEL_STAGES, TASK_STATE_ORDER, Ratio, Report, number

@@ -54,7 +54,7 @@ class Ratio:
     def text(self) -> str:
         return f"{self.percent}（{self.num}/{self.den}）" if self.known else NO_DATA
 
-    def __add__(self, other: "Ratio") -> "Ratio":
+    def __add__(self, other: Ratio) -> Ratio:
         return Ratio(self.num + other.num, self.den + other.den)
 
 
@@ -190,7 +190,8 @@ class Evaluation:
     @cached_property
     def to_revise(self) -> tuple[PointEvaluation, ...]:
         """Rising cases after publication: 对不适宜的及时修订完善 (附件1 二(六)); biggest rise first."""
-        return tuple(sorted((p for p in self.points if p.rising), key=lambda p: (-p.change, p.risk_id)))
+        # (a rising point's change is never None)
+        return tuple(sorted((p for p in self.points if p.rising), key=lambda p: (-(p.change or 0), p.risk_id)))
 
     @cached_property
     def typical(self) -> tuple[PointEvaluation, ...]:
@@ -218,7 +219,8 @@ class ScoreItem:
         """What the report says of a deduction's referral (附件2 第5项 扣分，并建议……责任追究); "" for 加分."""
         if self.points >= 0:
             return ""
-        return {True: "已建议依纪依法追责", False: "未建议追责"}.get(self.referred, "是否建议追责未记录")
+        said: dict[bool | None, str] = {True: "已建议依纪依法追责", False: "未建议追责"}
+        return said.get(self.referred, "是否建议追责未记录")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ equivalent (Word cannot show inline SVG reliably, and a picture there would need
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from fxfk.dates import chinese_date
 from fxfk.models import ActivityKind, Status
 from fxfk.render.docx import (
@@ -15,9 +18,19 @@ from fxfk.render.docx import (
     save_document,
     table,
 )
-from fxfk.report.content import FUNNEL_STAGES, TYPICAL_CASES, Report, number, signed
+from fxfk.report.content import (
+    FUNNEL_STAGES,
+    TYPICAL_CASES,
+    PointEvaluation,
+    Report,
+    number,
+    signed,
+)
 from fxfk.report.figures import DEFINITIONS
 from fxfk.tasks.status import describe_days
+
+if TYPE_CHECKING:
+    from fxfk.report.charts import Chart
 
 TEXT_WIDTH_CM = 15.6  # A4 portrait between the margins of new_document(landscape=False)
 
@@ -29,14 +42,15 @@ def _widths(first: float, n: int, last: float | None = None) -> tuple[float, ...
     return (first, *([round(rest / k, 2)] * k), *((last,) if last else ()))
 
 
-def _points_line(points) -> str:
+def _points_line(points: Iterable[PointEvaluation]) -> str:
     return "；".join(
         f"{p.risk_id} {p.title}（{p.office}，{p.before_year}年 {p.before} 件 → 公布后年均 {number(p.after_mean)} 件，{signed(p.change)}）"
         for p in points
+        if p.after_mean is not None and p.change is not None  # (always: points to revise, typical cases)
     )
 
 
-def report_docx(report: Report, charts: dict, title: str) -> bytes:
+def report_docx(report: Report, charts: dict[str, Chart], title: str) -> bytes:
     doc = new_document(title, report.date, report.organization, landscape=False)
     ev = report.evaluation
 
@@ -105,7 +119,8 @@ def report_docx(report: Report, charts: dict, title: str) -> bytes:
     chart("cases")
     rows = [
         [d.domain, d.points, d.evaluable,
-         *((d.before, number(d.after), signed(d.change), f"{d.rising}/{d.falling}") if d.evaluable else ("无数据",) * 4),
+         *((d.before, number(d.after), signed(d.change), f"{d.rising}/{d.falling}") if d.change is not None
+           else ("无数据",) * 4),  # (change is None exactly when nothing is evaluable)
          d.compliance.text]
         for d in ev.domains
     ]
