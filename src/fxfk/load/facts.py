@@ -35,6 +35,7 @@ class BasisFacts(NamedTuple):
     law: str
     number: str | None
     article: str
+    excerpt: str | None  # fxfk.rules.law_articles: checked against the catalogue's article texts
 
 
 class FactorFacts(NamedTuple):
@@ -50,6 +51,8 @@ class RiskFacts(NamedTuple):
     factors: FactorFacts
     basis: tuple[BasisFacts, ...]
     cases: dict[int, int]
+    no_penalty: bool  # fxfk.rules.law_articles: the no-penalty condition's citations and wording
+    no_penalty_condition: str
 
 
 class ActivityFacts(NamedTuple):
@@ -78,8 +81,10 @@ def plain_facts(register: Register) -> tuple:
                 r.status.value,
                 r.batch,
                 r.factors.hotspot,
-                tuple((b.role.value, b.law, b.number, b.article) for b in r.basis),
+                tuple((b.role.value, b.law, b.number, b.article, b.excerpt) for b in r.basis),
                 dict(r.cases),
+                r.no_penalty,
+                r.no_penalty_condition,
             )
             for r in register.risks
         ),
@@ -101,7 +106,9 @@ _FACTORS: dict[str, FactorFacts] = {}
 def _bases(plain: tuple) -> tuple[BasisFacts, ...]:
     found = _BASES.get(plain)
     if found is None:
-        found = tuple(BasisFacts(_ROLES[role], law, number, article) for role, law, number, article in plain)
+        found = tuple(
+            BasisFacts(_ROLES[role], law, number, article, excerpt) for role, law, number, article, excerpt in plain
+        )
         if len(_BASES) < 100_000:
             _BASES[plain] = found
     return found
@@ -125,8 +132,9 @@ def facts_from_plain(plain: tuple) -> RegisterFacts:
         tuple(
             new(RiskFacts, (
                 rid, domain, _LEVELS[level], _STATUSES[status], batch, _factors(hotspot), _bases(basis), cases,
+                no_penalty, condition,
             ))
-            for rid, domain, level, status, batch, hotspot, basis, cases in risks
+            for rid, domain, level, status, batch, hotspot, basis, cases, no_penalty, condition in risks
         ),
         tuple(ActivityFacts(date(d), task, rids) for d, task, rids in activities),
     )

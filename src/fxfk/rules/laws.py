@@ -16,10 +16,11 @@ skipped — they never appear on a public list again):
   a repeal date at all, since any list published on or after it cannot cite it;
 * a published point whose law is repealed after its batch date: warning (the public list then cites
   a repealed law; `fxfk laws` lists them by day);
-* ``basis.number`` not the catalogue's number (compared by :func:`number_key`): the same error/warning scheme;
+* ``basis.number`` neither the catalogue's number nor its text's on the batch date (:func:`number_key`): the same scheme;
 * a ``coercion`` basis below 行政法规 (:func:`check_coercion_basis_rank` explains 行政强制法 第十条);
 * the catalogue itself: duplicate names, repealed on or before effective, amendments outside the
-  validity, ``replaced_by`` naming a law not in the catalogue.
+  validity, ``replaced_by`` naming a law not in the catalogue;
+* article level (``laws[].versions``): :mod:`fxfk.rules.law_articles`.
 
 Where each law is cited, for ``fxfk laws``, is :mod:`fxfk.rules.law_report`.
 """
@@ -33,6 +34,8 @@ from typing import Iterable, Iterator, NamedTuple
 from fxfk.diagnostics import Diagnostic, Severity, format_path
 from fxfk.load.repository import Repository, SourceFile
 from fxfk.models import BasisRole, Law, LawCatalogue, LawRank, Status
+from fxfk.rules.law_articles import ARTICLE_CHECKS
+from fxfk.rules.law_versions import version_numbers
 from fxfk.rules.law_names import closest, display_name, law_key, loose_key, number_key, quoted_names
 
 
@@ -337,6 +340,8 @@ def check_basis_number_matches(repo: Repository) -> Iterator[Diagnostic]:
         number = citation.basis.number
         if law is None or not law.number or not number or not number.strip() or number_key(number) == number_key(law.number):
             continue
+        if any(number_key(number) == number_key(n) for n in version_numbers(law, citation.batch_date)):
+            continue  # the 文号 of the text in force on the batch date (laws[].versions)
         other = catalogue.find_number(number)
         whose = f"（该文号在目录中属于《{display_name(other.name)}》）" if other is not None else ""
         public = citation.public_on(today)
@@ -390,4 +395,5 @@ LAW_CHECKS = (
     check_basis_law_in_force,
     check_basis_number_matches,
     check_coercion_basis_rank,
+    *ARTICLE_CHECKS,  # article level: versions, the no-penalty condition, verbatim excerpts (law_articles)
 )
