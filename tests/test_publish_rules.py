@@ -36,8 +36,9 @@ def test_mobile_pattern():
 def test_no_penalty_situation_follows_the_tiers_or_the_law_in_force():
     tiers = (Tier("初次违法且情节轻微", "不予行政处罚"), Tier("逾期不改", "罚款"))
     assert no_penalty_situations(tiers, dt.date(2020, 1, 1)) == ("初次违法且情节轻微",)
-    assert "第二十七条第二款" in no_penalty_situations((), dt.date(2021, 7, 14))[0]
-    assert "第三十三条第一款" in no_penalty_situations((), dt.date(2021, 7, 15))[0]
+    # The statute's words of the day (the article itself is the 实施依据: tests/test_no_penalty_ground.py).
+    assert no_penalty_situations((), dt.date(2021, 7, 14)) == ("违法行为轻微并及时纠正，没有造成危害后果的，不予行政处罚",)
+    assert no_penalty_situations((), dt.date(2021, 7, 15)) == ("违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚",)
 
 
 def test_law_names_and_formats():

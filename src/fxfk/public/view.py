@@ -15,12 +15,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from fxfk.load.repository import Repository, SourceFile
-from fxfk.models import Register, Status
-from fxfk.rules.law_names import display_name
-
-# Before 2021-07-15 the 2017 text of the Administrative Penalty Law applied (第二十七条第二款);
-# from then on the 2021 text (第三十三条第一款). The no-penalty list names the one in force.
-APL_2021 = dt.date(2021, 7, 15)
+from fxfk.models import LawCatalogue, Register, Status
+from fxfk.rules.law_names import display_name, law_key
+from fxfk.rules.law_versions import first_offence_wording, no_penalty_ground
 
 
 @dataclass(frozen=True)
@@ -78,10 +75,11 @@ class PublicRisk:
 class NoPenaltyItem:
     seq: int
     title: str  # 事项名称
-    citations: tuple[Citation, ...]  # 实施依据
+    citations: tuple[Citation, ...]  # 实施依据: the point's own, then the ground (unless already cited)
     situations: tuple[str, ...]  # 免罚情形
-    condition: str  # 适用条件
+    condition: str  # 适用条件: the facts, as written
     office: str
+    ground: Citation | None = None  # 行政处罚法's article on the publication date (fxfk.rules.law_articles)
 
 
 @dataclass(frozen=True)
@@ -232,19 +230,43 @@ def _discretion(risk, src: SourceFile, i: int, built: BuiltView) -> tuple[str, t
 _NOT_PENALISED = ("不予处罚", "不予行政处罚", "免予处罚", "免予行政处罚", "免罚")
 
 
-def default_no_penalty_situation(date: dt.date) -> str:
-    if date >= APL_2021:
-        return "违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚（《中华人民共和国行政处罚法》第三十三条第一款）"
-    return "违法行为轻微并及时纠正，没有造成危害后果的，不予行政处罚（《中华人民共和国行政处罚法》第二十七条第二款）"
+def _own_situations(tiers: tuple[Tier, ...]) -> tuple[str, ...]:
+    return tuple(t.circumstance for t in tiers if any(w in t.sanction for w in _NOT_PENALISED))
 
 
-def no_penalty_situations(tiers: tuple[Tier, ...], date: dt.date) -> tuple[str, ...]:
-    """免罚情形: the discretion tiers whose sanction is not to penalise, else the statute's own words."""
-    own = tuple(t.circumstance for t in tiers if any(w in t.sanction for w in _NOT_PENALISED))
-    return own or (default_no_penalty_situation(date),)
+def no_penalty_situations(tiers: tuple[Tier, ...], date: dt.date, catalogue: LawCatalogue | None = None,
+                          condition: str = "") -> tuple[str, ...]:
+    """免罚情形: the discretion tiers whose sanction is not to penalise, else the statute's own words
+    in the text in force on ``date`` (with 首违不罚's sentence when the condition is a first offence)."""
+    own = _own_situations(tiers)
+    return own or no_penalty_ground(catalogue, date, first_offence_wording(condition)).situations
 
 
-def _office_list(src: SourceFile[Register], organization: str, date: dt.date, built: BuiltView) -> OfficeList:
+def ground_citation(tiers: tuple[Tier, ...], condition: str, date: dt.date,
+                    catalogue: LawCatalogue | None) -> tuple[Citation, tuple[str, ...]]:
+    """The legal ground of a no-penalty item published on ``date``, and its 免罚情形.
+
+    Always derived from the day, whether or not a discretion tier gives the situations: the condition
+    text holds the facts, never the citation (data-format, second round). The catalogue decides the
+    article when it has 行政处罚法's versions; else the built-in switch of 2021-07-15.
+    """
+    own = _own_situations(tiers)
+    first = first_offence_wording(condition) or any(first_offence_wording(s) for s in own)
+    g = no_penalty_ground(catalogue, date, first)
+    excerpts = tuple(Excerpt(a, t) for a, t in zip(g.articles, g.texts) if t)
+    return Citation(g.law, g.number, g.articles, excerpts), own or g.situations
+
+
+def _with_ground(citations: tuple[Citation, ...], ground: Citation) -> tuple[Citation, ...]:
+    """The point's citations and the ground, unless the point already cites those very articles."""
+    for c in citations:
+        if law_key(c.law) == law_key(ground.law) and set(ground.articles) <= set(c.articles):
+            return citations
+    return citations + (ground,)
+
+
+def _office_list(src: SourceFile[Register], organization: str, date: dt.date, built: BuiltView,
+                 catalogue: LawCatalogue | None = None) -> OfficeList:
     reg = src.model
     office = reg.office
     built.texts.append(PublicText(office.name, src, ("office", "name")))
@@ -291,11 +313,12 @@ def _office_list(src: SourceFile[Register], organization: str, date: dt.date, bu
             )
             if risk.no_penalty:
                 built.texts.append(PublicText(risk.no_penalty_condition, src, ("risks", i, "no_penalty_condition")))
+                ground, situations = ground_citation(tiers, risk.no_penalty_condition, date, catalogue)
                 no_penalty.append(
                     NoPenaltyItem(
-                        seq=len(no_penalty) + 1, title=risk.title.strip(), citations=citations,
-                        situations=no_penalty_situations(tiers, date),
-                        condition=risk.no_penalty_condition.strip(), office=office.name,
+                        seq=len(no_penalty) + 1, title=risk.title.strip(), citations=_with_ground(citations, ground),
+                        situations=situations, condition=risk.no_penalty_condition.strip(), office=office.name,
+                        ground=ground,
                     )
                 )
         last = position == len(shown) - 1
@@ -328,7 +351,8 @@ def build_view(repo: Repository, date: dt.date, offices: list[str] | None = None
     if organization and repo.settings_file is not None:
         built.texts.append(PublicText(repo.settings.organization, repo.settings_file, ("organization",)))
     chosen = [s for s in repo.valid_registers() if offices is None or s.model.office.id in offices]
-    lists = tuple(_office_list(src, organization, date, built) for src in chosen)
+    catalogue = repo.laws.model if repo.laws is not None else None
+    lists = tuple(_office_list(src, organization, date, built, catalogue) for src in chosen)
     built.view = PublicView(organization, date, lists, offices is None)
     return built
 
