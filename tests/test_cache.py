@@ -31,7 +31,7 @@ def _no_parsing(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("parsed although the cache holds this file")
 
-    monkeypatch.setattr(repository, "_parse", refuse)
+    monkeypatch.setattr(repository, "parse_file", refuse)
 
 
 def test_second_run_reads_unchanged_files_from_the_cache(base_repo, monkeypatch):
@@ -74,13 +74,13 @@ def test_corrupt_cache_entries_are_ignored(base_repo, damage, monkeypatch):
         else:
             entry.write_bytes(b"\x80\x04not marshal at all")
     parsed = []
-    original = repository._parse
+    original = repository.parse_file
 
     def counting(*args, **kwargs):
         parsed.append(args[0])
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(repository, "_parse", counting)
+    monkeypatch.setattr(repository, "parse_file", counting)
     assert _as_dicts(validate(base_repo, CACHED)) == expected
     assert len(parsed) == len(entries) // 2
 
@@ -91,8 +91,8 @@ def test_a_cache_made_with_another_key_is_never_trusted(base_repo, tmp_path, mon
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-machine"))
     cache._key.cache_clear()
     parsed = []
-    original = repository._parse
-    monkeypatch.setattr(repository, "_parse", lambda *a, **k: parsed.append(a[0]) or original(*a, **k))
+    original = repository.parse_file
+    monkeypatch.setattr(repository, "parse_file", lambda *a, **k: parsed.append(a[0]) or original(*a, **k))
     validate(base_repo, CACHED)
     assert parsed  # everything parsed again
 
@@ -158,8 +158,8 @@ def test_validate_reads_only_the_facts_part(base_repo, monkeypatch):
     for entry in (base_repo / ".fxfk-cache").rglob("*.d"):
         entry.unlink()
     parsed = []
-    original = repository._parse
-    monkeypatch.setattr(repository, "_parse", lambda *a, **k: parsed.append(a[0]) or original(*a, **k))
+    original = repository.parse_file
+    monkeypatch.setattr(repository, "parse_file", lambda *a, **k: parsed.append(a[0]) or original(*a, **k))
     second = validate(base_repo, CACHED, facts_only=True)
     # Settings, task tables and the law catalogue are always full models: only they are parsed.
     assert parsed and not [rel for rel in parsed if rel.startswith("data/risks/")]
@@ -200,8 +200,8 @@ def test_signed_parts_that_do_not_fit_the_model_are_parsed_again(base_repo, monk
         digest = entry.parent.name + entry.stem
         store.put(digest, "d", cache.dumps({"not": "a register"}))
     parsed = []
-    original = repository._parse
-    monkeypatch.setattr(repository, "_parse", lambda *a, **k: parsed.append(a[0]) or original(*a, **k))
+    original = repository.parse_file
+    monkeypatch.setattr(repository, "parse_file", lambda *a, **k: parsed.append(a[0]) or original(*a, **k))
     again = validate(base_repo, CACHED)
     assert _as_dicts(again) == _as_dicts(expected)
     assert [f.model for f in again.repo.registers] == [f.model for f in expected.repo.registers]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, run_fxfk
+from conftest import CASES_DIR, CORPUS, run_fxfk
 
 GITDIFF = CORPUS / "gitdiff"
 # Fixed identities and dates: the same commits (and ids) on every run.
@@ -264,3 +264,74 @@ def test_a_point_is_retired_by_its_status_not_by_a_label(repo: Path):
     assert not any(c.retired for c in report.changed)
     assert {b.change for b in report.batches} <= set(Change)
     assert [v.rule for v in report.violations] == [Rule.level_down]
+
+
+# --- the one loader: a side's files from memory load as files from disk -------------------------
+
+
+def _case_roots() -> list[str]:
+    return ["base", "gitdiff-head"] + sorted(p.name for p in CASES_DIR.iterdir() if (p / "files").is_dir())
+
+
+@pytest.mark.parametrize("case", _case_roots())
+def test_files_from_memory_load_as_files_from_disk(case: str, tmp_path: Path):
+    """load_files (fxfk diff) and load_repository (fxfk validate) find the same in the same files."""
+    from fxfk.load.files import find_data_files
+    from fxfk.load.memory import load_files
+    from fxfk.options import Options
+    from fxfk.rules.register import check_register
+    from fxfk.rules.repository import run_checks
+    from fxfk.rules.validation import load
+
+    root = tmp_path / "repo"
+    if case == "gitdiff-head":
+        shutil.copytree(GITDIFF / "head", root)
+    else:
+        shutil.copytree(CORPUS / "base", root, ignore=shutil.ignore_patterns(".fxfk-cache"))
+        if case != "base":
+            shutil.copytree(CASES_DIR / case / "files", root, dirs_exist_ok=True)
+    found = find_data_files(root)
+    paths = [p for p in (found.settings, *found.registers, *found.tasks, found.laws) if p is not None]
+    options = Options(cache=False, date=dt.date(2019, 12, 31))
+    from_disk = load(root, options)
+    from_memory = load_files({p.relative_to(root).as_posix(): p.read_bytes() for p in paths}, options,
+                             check_register=check_register)
+
+    def findings(repo) -> list[dict]:
+        folder = {d.as_dict()["file"] + d.code for d in found.diagnostics}  # about names, not contents
+        out = [d for d in repo.diagnostics + run_checks(repo) if d.file + d.code not in folder]
+        return sorted((d.as_dict() for d in out), key=lambda d: (d["file"], d["line"], d["column"], d["code"]))
+
+    assert [f.rel for f in from_memory.files] == [f.rel for f in from_disk.files]
+    assert [f.model for f in from_memory.files] == [f.model for f in from_disk.files]
+    assert from_memory.today == dt.date(2019, 12, 31) and all(f.checked for f in from_memory.valid_registers())
+    assert findings(from_memory) == findings(from_disk)
+
+
+def test_files_from_memory_refused_files_and_two_catalogues():
+    from fxfk.load.memory import load_files
+    from fxfk.load.yamlload import LoadedYaml, too_large
+
+    """A file refused before reading stays unread; of two catalogues laws.yaml is read, as from disk."""
+    repo = load_files({
+        "data/risks/big.yaml": too_large("data/risks/big.yaml", 10**9, 10**6),
+        "data/laws.yml": b"laws: []\n",
+        "data/laws.yaml": b"laws: []\n",
+    })
+    assert [f.rel for f in repo.files] == ["data/risks/big.yaml", "data/laws.yaml"]
+    assert isinstance(repo.registers[0].loaded, LoadedYaml) and repo.registers[0].model is None
+    assert [(d.file, d.code) for d in repo.diagnostics if d.code == "stray-file"] == [("data/laws.yml", "stray-file")]
+    with pytest.raises(ValueError):
+        load_files({"data/other.yaml": b""})
+
+
+def test_a_sides_error_count_includes_the_omitted_ones():
+    """A file with thousands of model errors: the loader locates the first MAX_PER_FILE, counts the rest."""
+    from fxfk.diagnostics import MAX_PER_FILE
+    from fxfk.diff.side import build_side
+
+    text = "office:\n  id: zz\n  name: 错\n  kind: division\nrisks:\n" + "  - {}\n" * 400
+    side = build_side("x", None, {"data/risks/zz.yaml": text.encode("utf-8")}, dt.date(2019, 12, 1))
+    assert len(side.diagnostics) == MAX_PER_FILE + 1
+    assert side.error_count == 400 * 6
+    assert side.unreadable == ["data/risks/zz.yaml"]

@@ -179,8 +179,7 @@ def _offices(side: Side, skip: set[str]) -> dict[str, str]:
 
 
 def _side_summary(side: Side) -> SideSummary:
-    errors = side.errors
-    return SideSummary(side.label, side.commit, len(errors), side.unreadable, errors[:5])
+    return SideSummary(side.label, side.commit, side.error_count, side.unreadable, side.errors[:5])
 
 
 # --- the comparison ----------------------------------------------------------------------------------

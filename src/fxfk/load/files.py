@@ -123,6 +123,14 @@ def _rename_hint(name: str, placeholder: str) -> str:
     return "请把它移出这个目录"
 
 
+LAWS_FILES = ("data/laws.yaml", "data/laws.yml")  # the first is read when both are there
+
+
+def second_catalogue(rel: str) -> Diagnostic:
+    """``data/laws.yml`` next to ``data/laws.yaml``, which alone is read."""
+    return Diagnostic(rel, 1, 1, "stray-file", "error", "", "已有法规目录 data/laws.yaml，fxfk 不读取这个文件；请把两者合并为 data/laws.yaml")
+
+
 def _stray(root: Path, path: Path, message: str) -> Diagnostic:
     return Diagnostic(relative(root, path), 1, 1, "stray-file", "error", "", message)
 
@@ -199,11 +207,11 @@ def find_data_files(root: Path) -> DataFiles:
             found.diagnostics.append(_outside(root, folder))
         elif folder.is_dir():
             _scan_kind(root, folder, sub, inside, found)
-    laws = [data / name for name in ("laws.yaml", "laws.yml") if os.path.lexists(data / name)]
+    laws = [root / rel for rel in LAWS_FILES if os.path.lexists(root / rel)]
     if laws and _take(root, laws[0], inside, found):
         found.laws = laws[0]
     if len(laws) > 1:
-        found.diagnostics.append(_stray(root, laws[1], "已有法规目录 data/laws.yaml，fxfk 不读取这个文件；请把两者合并为 data/laws.yaml"))
+        found.diagnostics.append(second_catalogue(relative(root, laws[1])))
     found.diagnostics.extend(_stray_files(root, data))
     return found
 

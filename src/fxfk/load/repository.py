@@ -23,7 +23,7 @@ from fxfk.diagnostics import MAX_PER_FILE, Diagnostic, omitted_line
 from fxfk.load.cache import FileCache
 from fxfk.load.cache import dumps as cache_dumps
 from fxfk.load.facts import RegisterFacts, facts_from_plain, facts_of, plain_facts
-from fxfk.load.files import SETTINGS_FILE, YAML_SUFFIXES, find_data_files, relative  # noqa: F401 - fxfk.diff.compare imports the two names from here
+from fxfk.load.files import find_data_files, relative
 from fxfk.load.gcpause import gc_paused
 from fxfk.load.model_errors import diagnostics_from
 from fxfk.load.yamlload import LoadedYaml, load_bytes, read_limited
@@ -175,7 +175,7 @@ RegisterCheck = Callable[[SourceFile, Settings], "Sequence[Diagnostic]"]
 
 
 @dataclass(frozen=True)
-class _Kind:
+class FileKind:
     """What files are loaded as, and everything besides their bytes that decides the result.
 
     Sent to worker processes as it is (a module-level ``check`` function pickles by name).
@@ -201,13 +201,15 @@ class _Kind:
         return f"{self.model.__name__}:{self.max_bytes}:{'pure' if self.pure else 'c'}:{settings}"
 
 
-def _parse(rel: str, path: Path, raw: bytes, kind: _Kind) -> tuple[SourceFile, bytes | None, bytes | None]:
+def parse_file(rel: str, path: Path, raw: bytes, kind: FileKind, on_disk: bool = True) -> tuple[SourceFile, bytes | None, bytes | None]:
     """Parse, validate and check one file: its SourceFile and, when it is clean, its cache parts.
 
     The parts are marshalled ``(facts, diagnostics)`` and the plain data (see :mod:`fxfk.load.cache`);
     a file whose shape is wrong has no parts: it is parsed again next time, to locate its errors.
+    Bytes that are not ``on_disk`` (fxfk diff's, from git) keep their text, to locate findings, and
+    have no cache parts.
     """
-    loaded = load_bytes(raw, rel, path=path, pure=kind.pure, max_bytes=kind.max_bytes)
+    loaded = load_bytes(raw, rel, path=path if on_disk else None, pure=kind.pure, max_bytes=kind.max_bytes)
     data = loaded.data
     source = SourceFile(rel, path, loaded, _validate(loaded, kind.model))
     if source.model is None:
@@ -221,6 +223,8 @@ def _parse(rel: str, path: Path, raw: bytes, kind: _Kind) -> tuple[SourceFile, b
         source.facts = facts_from_plain(facts)
         if not kind.full:
             source.model = None  # only the facts are kept (the cross-file checks read nothing else)
+    if not on_disk:
+        return source, None, None
     diagnostics = [(d.line, d.column, d.code, d.severity, d.path, d.message) for d in loaded.diagnostics]
     return source, cache_dumps((facts, diagnostics)), cache_dumps(data)
 
@@ -239,7 +243,7 @@ def _parse_in_worker(job: tuple) -> tuple:
     raw, refused = read_limited(path, rel, kind.max_bytes)
     if raw is None:
         return "failed", refused
-    source, summary, data = _parse(rel, path, raw, kind)
+    source, summary, data = parse_file(rel, path, raw, kind)
     if summary is None:
         source.loaded._root = None  # node trees are rebuilt on demand from the file
         return "failed", source.loaded
@@ -250,7 +254,7 @@ def _parse_in_worker(job: tuple) -> tuple:
     return "clean", summary, data if kind.full else None
 
 
-def _from_parts(job: _Job, summary: tuple, data: object, kind: _Kind) -> SourceFile | None:
+def _from_parts(job: _Job, summary: tuple, data: object, kind: FileKind) -> SourceFile | None:
     """A clean file rebuilt from its cache parts (None if they do not fit: then it is parsed)."""
     plain, diagnostics = summary
     loaded = LoadedYaml(job.rel, diagnostics=[Diagnostic(job.rel, *d) for d in diagnostics], path=job.path, pure=kind.pure)
@@ -279,7 +283,7 @@ PARALLEL_MIN_FILES = 16
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 
 
-def _from_cache(job: _Job, cache: FileCache, kind: _Kind) -> SourceFile | None:
+def _from_cache(job: _Job, cache: FileCache, kind: FileKind) -> SourceFile | None:
     job.digest = cache.digest(job.raw)
     summary = cache.get(job.digest, "s")
     if summary is None:
@@ -292,7 +296,7 @@ def _from_cache(job: _Job, cache: FileCache, kind: _Kind) -> SourceFile | None:
     return _from_parts(job, summary, data, kind)
 
 
-def _load_all(root: Path, paths: list[Path], kind: _Kind, options: Options, progress: Progress | None) -> list[SourceFile]:
+def _load_all(root: Path, paths: list[Path], kind: FileKind, options: Options, progress: Progress | None) -> list[SourceFile]:
     """Load files: from the cache when unchanged, else parse — in parallel when it pays."""
     cache = FileCache(root, kind.flavour) if options.cache else None
     jobs = [_Job(relative(root, p), p) for p in paths]
@@ -324,7 +328,7 @@ def _load_all(root: Path, paths: list[Path], kind: _Kind, options: Options, prog
                     job.source = _from_parts(job, marshal.loads(result[1]), result[2] and marshal.loads(result[2]), kind)
                     if job.source is None:  # cannot happen unless the worker's model differs: parse here
                         raw, refused = read_limited(job.path, job.rel, kind.max_bytes)
-                        job.source = SourceFile(job.rel, job.path, refused) if raw is None else _parse(job.rel, job.path, raw, kind)[0]
+                        job.source = SourceFile(job.rel, job.path, refused) if raw is None else parse_file(job.rel, job.path, raw, kind)[0]
                 else:
                     job.source = SourceFile(job.rel, job.path, result[1])
                 done += 1
@@ -332,7 +336,7 @@ def _load_all(root: Path, paths: list[Path], kind: _Kind, options: Options, prog
                     progress(done, len(jobs))
     else:
         for job in misses:
-            job.source, summary, data = _parse(job.rel, job.path, job.raw, kind)
+            job.source, summary, data = parse_file(job.rel, job.path, job.raw, kind)
             if cache is not None and summary is not None:  # only clean parses are kept
                 digest = job.digest or cache.digest(job.raw)
                 cache.put(digest, "s", summary)
@@ -374,15 +378,15 @@ def _load_repository(root: Path, options: Options, progress: Progress | None, fu
     found = find_data_files(root)
     size, pure = options.max_bytes, options.pure_yaml
     if found.settings is not None:
-        repo.settings_file = _load_all(root, [found.settings], _Kind(Settings, size, pure), options, None)[0]
+        repo.settings_file = _load_all(root, [found.settings], FileKind(Settings, size, pure), options, None)[0]
         if repo.settings_file.model is not None:
             repo.settings = repo.settings_file.model
 
-    registers = _Kind(Register, size, pure, settings=repo.settings, check=check, full=full)
+    registers = FileKind(Register, size, pure, settings=repo.settings, check=check, full=full)
     repo.registers = _load_all(root, found.registers, registers, options, progress)
-    repo.task_tables = _load_all(root, found.tasks, _Kind(TaskTable, size, pure), options, None)
+    repo.task_tables = _load_all(root, found.tasks, FileKind(TaskTable, size, pure), options, None)
     if found.laws is not None:
-        repo.laws = _load_all(root, [found.laws], _Kind(LawCatalogue, size, pure), options, None)[0]
+        repo.laws = _load_all(root, [found.laws], FileKind(LawCatalogue, size, pure), options, None)[0]
 
     for source in repo.files:
         repo.diagnostics.extend(source.loaded.diagnostics)
