@@ -203,3 +203,13 @@ def test_repository_catalogue_covers_every_cited_law(fxfk):
                  "law-repealed-before-effective", "law-amended-outside-validity", "unknown-successor"}
     assert [d for d in v["diagnostics"] if d["code"] in law_codes] == []
     assert v["errors"] == 0
+
+
+def test_laws_loads_with_the_commands_options(fxfk, repo, tmp_path):
+    """fxfk laws validates as every command does: FXFK_* variables and the cache apply, same output."""
+    plain = laws(fxfk, repo, "--date", "2024-06-01", "-f", "json")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg"), "FXFK_NO_CACHE": "0"}
+    cold = fxfk("laws", "--root", str(repo), "--date", "2024-06-01", "-f", "json", env=env)
+    assert any((repo / ".fxfk-cache").rglob("*.s"))
+    warm = fxfk("laws", "--root", str(repo), "--date", "2024-06-01", "-f", "json", env=env)
+    assert plain.out == cold.out == warm.out and plain.code == cold.code == warm.code

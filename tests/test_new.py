@@ -168,3 +168,14 @@ def test_a_broken_register_is_not_touched(base_repo: Path):
     run = run_fxfk("new", "risk", "alpha", cwd=base_repo)
     assert run.code == 2 and "登记册未通过校验" in run.err
     assert path.read_bytes() == before
+
+
+def test_new_risk_loads_with_the_commands_options(base_repo: Path, tmp_path: Path):
+    """fxfk new risk loads as every command does: the FXFK_* variables and the cache apply."""
+    assert run_fxfk("new", "risk", "beta", cwd=base_repo).code == 0  # FXFK_NO_CACHE=1 (the suite's default)
+    assert not (base_repo / ".fxfk-cache").exists()
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg"), "FXFK_NO_CACHE": "0"}
+    run = run_fxfk("new", "risk", "beta", cwd=base_repo, env=env)
+    assert run.code == 0, run.err
+    assert any((base_repo / ".fxfk-cache").rglob("*.s"))  # each register's checked facts, cached
+    assert "追加风险点" in run_fxfk("new", "risk", "beta", cwd=base_repo, env=env).out  # and read back

@@ -45,7 +45,7 @@ def laws_command(
 
         fxfk laws --date 2019-09-01 --format json
     """
-    from fxfk.cli.options import parse_day
+    from fxfk.cli.options import load_options, parse_day
     from fxfk.errors import DataRefused
     from fxfk.render import diagnostics
     from fxfk.render.laws import RENDERERS
@@ -54,7 +54,7 @@ def laws_command(
 
     data_root = resolve_root(root)
     day = parse_day(date)
-    result = validate(data_root)
+    result = validate(data_root, load_options(day))  # FXFK_* and the cache, as every command
     try:
         report = laws_report(result, day, law=law, unused=unused)
     except DataRefused as refused:

@@ -39,10 +39,11 @@ def new_risk_command(
 
         fxfk new risk jinshui --title 发卡企业未按规定报送业务信息 --domain 单用途商业预付卡
     """
+    from fxfk.cli.options import load_options
     from fxfk.edit.scaffold import new_risk
 
     data_root = resolve_root(root)
-    result = new_risk(data_root, office, title, domain, prefix)
+    result = new_risk(data_root, office, title, domain, prefix, load_options())
     rel = result.path.relative_to(data_root).as_posix()
     typer.echo(f"已在 {rel}:{result.line} 追加风险点 {result.id}（草稿）；请补写“待填写”的内容。")
 

@@ -18,7 +18,6 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from fxfk import __version__
 from fxfk.errors import FxfkError
 from fxfk.files import write_atomically
-from fxfk.load.repository import load_repository
 from fxfk.load.yamlload import decode, load_text
 from fxfk.models import Factors, OfficeKind, Register
 from fxfk.models.text import NAME_MAX, echo, text_problem
@@ -29,7 +28,9 @@ from fxfk.models.types import (
     is_windows_reserved,
     windows_reserved_message,
 )
+from fxfk.options import Options
 from fxfk.rules.levels import explain
+from fxfk.rules.validation import load
 
 # Placeholder text of a new point's required fields: it passes validation (non-blank text) but
 # says plainly that it is still to be written. `fxfk publish` never shows drafts.
@@ -360,8 +361,8 @@ def insert_risk(text: str, lines: list[str], rel: str) -> tuple[str, int]:
 
 
 def new_risk(root: Path, office: str, title: str | None = None, domain: str | None = None,
-             prefix: str | None = None) -> NewRisk:
-    repo = load_repository(root)
+             prefix: str | None = None, options: Options | None = None) -> NewRisk:
+    repo = load(root, options)  # the one way commands load a repository: registers checked and cached
     source = next((s for s in repo.registers if s.stem == office), None)
     if source is None:
         known = "、".join(sorted(s.stem for s in repo.registers)) or "（没有任何登记册）"

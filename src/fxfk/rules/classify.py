@@ -35,7 +35,7 @@ from fxfk.rules.hotspots import (
     points_of,
 )
 from fxfk.rules.levels import Explanation, explain
-from fxfk.rules.validation import load as load_repository
+from fxfk.rules import validation
 from fxfk.rules.validation import validate_repository
 
 
@@ -152,7 +152,7 @@ def load(root: Path, options: Options | None = None) -> tuple[Repository, set[tu
     what ``--write`` fills in): it is validated with a placeholder level, and those points are
     remembered as undeclared. Any other error blocks, since the table would silently miss points.
     """
-    repo = load_repository(root, options)
+    repo = validation.load(root, options)  # registers checked as parsed, and cached
     if not repo.files:
         raise FxfkError(f"“{root}”中没有找到数据文件（fxfk.yaml、data/risks/*.yaml、data/tasks/*.yaml）")
     undeclared: set[tuple[str, int]] = set()
