@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -143,6 +144,36 @@ def test_cache_unit_symlinked_top_is_never_used(tmp_path, monkeypatch):
     assert store.get(digest, "s") is None
     assert list(outside.iterdir()) == []
     cache._key.cache_clear()
+
+
+def test_cache_writes_replace_planted_links_and_never_take_their_mode(tmp_path, monkeypatch):
+    """The key and an entry are new 0600 files renamed over a planted link: the link's target keeps
+    its bytes, and its mode (0644 here) is not passed on to what fxfk writes."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cache._key.cache_clear()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")  # not 32 bytes: not taken as a key
+    victim.chmod(0o644)
+    key_path = tmp_path / "xdg" / "fxfk" / "cache-key"
+    key_path.parent.mkdir(parents=True)
+    key_path.symlink_to(victim)
+    try:
+        assert cache._key() is not None
+        assert not key_path.is_symlink() and stat.S_IMODE(key_path.stat().st_mode) == 0o600
+        root = tmp_path / "root"
+        root.mkdir()
+        store = cache.FileCache(root, "flavour")
+        digest = store.digest(b"x")
+        store.put(digest, "s", cache.dumps(1))
+        entry = store._entry(digest, "s")
+        entry.unlink()
+        entry.symlink_to(victim)
+        store.put(digest, "s", cache.dumps(2))
+        assert not entry.is_symlink() and stat.S_IMODE(entry.stat().st_mode) == 0o600
+        assert store.get(digest, "s") == 2
+        assert victim.read_text(encoding="utf-8") == "keep" and stat.S_IMODE(victim.stat().st_mode) == 0o644
+    finally:
+        cache._key.cache_clear()
 
 
 # --- item 12: problems of the machine are exit 2 with a Chinese message naming the path ---------------

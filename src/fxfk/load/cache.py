@@ -34,10 +34,11 @@ import re
 import secrets
 import shutil
 import stat
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from fxfk.files import write_atomically
 
 CACHE_DIR = ".fxfk-cache"
 _MAC_SIZE = 32
@@ -77,12 +78,8 @@ def _key() -> bytes | None:
         pass
     try:
         base.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_bytes(32)
-        fd, tmp = tempfile.mkstemp(dir=base)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(key)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+        # Mode given: a link planted at ``path`` is replaced, and does not pass its mode on.
+        write_atomically(path, secrets.token_bytes(32), mode=0o600, durable=False)
         return path.read_bytes()  # another process may have won the race: use what is there
     except OSError:
         return None  # no writable home: run without a cache
@@ -166,7 +163,6 @@ class FileCache:
         """Store an already marshalled value (workers marshal once, for the cache and the parent)."""
         if self.key is None:
             return
-        tmp = None
         try:
             shard = digest[:2]
             if not self._shard_ok(shard):
@@ -177,21 +173,11 @@ class FileCache:
                 _mkdir(self.folder / shard)
                 if not self._shard_ok(shard):
                     return
-            entry = self._entry(digest, part)
-            fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")  # O_EXCL: a new file
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(hmac.new(self.key, payload, "sha256").digest())
-                fh.write(payload)
-            os.replace(tmp, entry)  # replaces a link named like the entry, never writes through it
-            tmp = None
+            # A new file renamed over the entry: a link named like it is replaced, never written through.
+            mac = hmac.new(self.key, payload, "sha256").digest()
+            write_atomically(self._entry(digest, part), mac + payload, mode=0o600, durable=False)
         except Exception:  # noqa: BLE001 - a read-only checkout still validates
             return
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
 
     def _new_folder(self) -> None:
         top = self.top
