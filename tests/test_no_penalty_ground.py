@@ -58,7 +58,7 @@ def test_with_a_catalogue_the_catalogue_decides():
     moved = DATA_CATALOGUE.model_copy(deep=True)
     apl = next(law for law in moved.laws if law.name == "中华人民共和国行政处罚法")
     apl.versions.append(law_versions.LawVersion(
-        effective=D("2030-01-01"), name="中华人民共和国行政处罚法（2030年修订）", articles={"no-penalty": "第三十四条"},
+        effective=D("2030-01-01"), name="中华人民共和国行政处罚法（2030年修订）", articles={"no_penalty": "第三十四条"},
     ))
     assert no_penalty_ground(moved, D("2030-01-01")).articles == ("第三十四条",)
     assert no_penalty_ground(moved, D("2029-12-31")).articles == (NEW,)

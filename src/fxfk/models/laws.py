@@ -7,8 +7,17 @@ from typing import Optional
 from pydantic import Field
 
 from fxfk.models.enums import LawRankField
-from fxfk.models.text import Name, RequiredName, Text
+from fxfk.models.text import Name, RequiredName, RequiredText
 from fxfk.models.types import MAX_ITEMS, MAX_POINTS, Date, SchemaVersion, StrictModel
+
+
+class ArticleText(StrictModel):
+    """One article's words in one text of a law."""
+
+    model_config = {"title": "条文原文"}
+
+    article: RequiredName = Field(title="条款", description="如“第三十三条第一款”，与依据的 article 写法相同")
+    text: RequiredText = Field(title="原文", description="逐字照录，含标点")
 
 
 class LawVersion(StrictModel):
@@ -24,14 +33,14 @@ class LawVersion(StrictModel):
     number: Optional[Name] = Field(None, title="本文本的文号", description="如“中华人民共和国主席令第七十号”")
     articles: dict[RequiredName, RequiredName] = Field(
         default_factory=dict, max_length=MAX_ITEMS, title="规则所在条款",
-        description="规则名: 条款，例如 no-penalty: 第三十三条第一款；某规则在一个文本中没有对应条款时不写。"
-        "规则名：no-penalty（违法行为轻微并及时改正、没有造成危害后果的，不予行政处罚），"
-        "first-offence-no-penalty（初次违法且危害后果轻微并及时改正的，可以不予行政处罚）；其他规则名警告（`unknown-rule-key`）。"
+        description="规则名: 条款，例如 no_penalty: 第三十三条第一款；某规则在一个文本中没有对应条款时不写。"
+        "规则名：no_penalty（违法行为轻微并及时改正、没有造成危害后果的，不予行政处罚），"
+        "first_offence_no_penalty（初次违法且危害后果轻微并及时改正的，可以不予行政处罚）；其他规则名警告（`unknown-rule-key`）。"
         "引用的条款只见于其他文本时报告（`cited-article-not-in-force`）",
     )
-    texts: dict[RequiredName, Text] = Field(
-        default_factory=dict, max_length=MAX_ITEMS, title="条文原文",
-        description="条款: 原文，例如 第三十三条第一款: 违法行为轻微……；有原文时，引用它的条文摘录须逐字一致，"
+    texts: list[ArticleText] = Field(
+        default_factory=list, max_length=MAX_ITEMS, title="条文原文",
+        description="逐条的原文（只收逐字核对过的条文）；有原文时，引用它的条文摘录须逐字一致，"
         "省略处用「……」标明（`excerpt-not-verbatim`）",
     )
 

@@ -11,7 +11,7 @@ it), a warning before:
 * ``cited-article-superseded`` (warning): a published point's condition cites an article that was right
   on its batch date but has been replaced since — the public list now prints a superseded article.
 * ``first-offence-without-ground``: 首违不罚 wording (``FIRST_OFFENCE_WORDS``) in a no-penalty condition
-  on a batch whose day has no ``first-offence-no-penalty`` article (before 2021-07-15).
+  on a batch whose day has no ``first_offence_no_penalty`` article (before 2021-07-15).
 * ``excerpt-not-verbatim``: a basis excerpt not found in the catalogue's text of the cited article(s)
   on the batch date (today for a point without one). Parts left out are marked 「……」 (or …, ...), and
   every piece between the marks must appear in one of the cited articles; two articles joined without

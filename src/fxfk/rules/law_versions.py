@@ -4,16 +4,17 @@ what its articles say (``laws[].versions`` of data/laws.yaml). The checks built 
 
 **Versions.** A law's ``versions`` are its successive texts; each is in force from its ``effective``
 date until the next one's. ``articles`` maps a *rule key* to the article that carries that rule in
-the text, ``texts`` an article to its words. The rule keys fxfk knows:
+the text, ``texts`` lists articles with their words. The rule keys fxfk knows (identifiers, like
+every key of the data, so the file keeps the fast YAML path):
 
-* ``no-penalty`` — 违法行为轻微并及时改正（2021 年前：纠正），没有造成危害后果的，不予行政处罚
+* ``no_penalty`` — 违法行为轻微并及时改正（2021 年前：纠正），没有造成危害后果的，不予行政处罚
   (行政处罚法 1996/2009/2017 第二十七条第二款, 2021 第三十三条第一款 first sentence);
-* ``first-offence-no-penalty`` — 初次违法且危害后果轻微并及时改正的，可以不予行政处罚 (首违不罚:
+* ``first_offence_no_penalty`` — 初次违法且危害后果轻微并及时改正的，可以不予行政处罚 (首违不罚:
   2021 第三十三条第一款 second sentence; no earlier text has it).
 
 **The ground of a no-penalty item** (:func:`no_penalty_ground`) is the article carrying those rules in
 the text of 行政处罚法 in force on the publication day. The catalogue decides when it lists 行政处罚法
-with versions that give a ``no-penalty`` article for that day; otherwise (no catalogue, no such entry)
+with versions that give a ``no_penalty`` article for that day; otherwise (no catalogue, no such entry)
 the built-in switch applies: 第二十七条第二款 before 2021-07-15, 第三十三条第一款 from then on.
 
 **Articles** are compared without white space and width differences; 第三十三条 and 第三十三条第一款
@@ -30,11 +31,11 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from fxfk.models import Law, LawCatalogue, LawRank
-from fxfk.models.laws import LawVersion
+from fxfk.models.laws import ArticleText, LawVersion
 from fxfk.rules.law_names import display_name, law_key
 
-NO_PENALTY = "no-penalty"
-FIRST_OFFENCE = "first-offence-no-penalty"
+NO_PENALTY = "no_penalty"
+FIRST_OFFENCE = "first_offence_no_penalty"
 RULES = {
     NO_PENALTY: "不予行政处罚（违法行为轻微并及时改正，没有造成危害后果）",
     FIRST_OFFENCE: "首违不罚（初次违法且危害后果轻微并及时改正的，可以不予行政处罚）",
@@ -55,10 +56,10 @@ BUILTIN_APL = Law(
     name=APL_NAME, rank=LawRank.law, effective=dt.date(1996, 10, 1),
     versions=[
         LawVersion(effective=dt.date(1996, 10, 1), name=APL_NAME,
-                   articles={NO_PENALTY: "第二十七条第二款"}, texts={"第二十七条第二款": _TEXT_2017}),
+                   articles={NO_PENALTY: "第二十七条第二款"}, texts=[ArticleText(article="第二十七条第二款", text=_TEXT_2017)]),
         LawVersion(effective=APL_2021, name=f"{APL_NAME}（2021年修订）",
                    articles={NO_PENALTY: "第三十三条第一款", FIRST_OFFENCE: "第三十三条第一款"},
-                   texts={"第三十三条第一款": _TEXT_2021}),
+                   texts=[ArticleText(article="第三十三条第一款", text=_TEXT_2021)]),
     ],
 )
 
@@ -75,6 +76,14 @@ def version_on(law: Law, day: dt.date) -> LawVersion | None:
         if v.effective <= day:
             found = v
     return found
+
+
+def texts_of(version: LawVersion) -> dict[str, str]:
+    """Article (normalised) → its words, in one text; the first entry wins when an article repeats."""
+    out: dict[str, str] = {}
+    for t in version.texts:
+        out.setdefault(norm(t.article), t.text)
+    return out
 
 
 def version_numbers(law: Law, day: dt.date | None) -> set[str]:
@@ -111,7 +120,7 @@ def _related(a: str, b: str) -> bool:
 
 
 def _articles_of(version: LawVersion) -> set[str]:
-    return {norm(a) for a in version.articles.values()} | {norm(a) for a in version.texts}
+    return {norm(a) for a in version.articles.values()} | set(texts_of(version))
 
 
 def _rules_at(law: Law, ref: str) -> list[str]:
@@ -185,10 +194,10 @@ def no_penalty_ground(catalogue: LawCatalogue | None, day: dt.date, first_offenc
         law, version = BUILTIN_APL, version_on(BUILTIN_APL, day) or BUILTIN_APL.versions[0]
     keys = [NO_PENALTY] + ([FIRST_OFFENCE] if first_offence and FIRST_OFFENCE in version.articles else [])
     articles = tuple(dict.fromkeys(version.articles[k].strip() for k in keys))
-    by_article = {norm(a): t for a, t in version.texts.items()}
+    by_article = texts_of(version)
     texts = tuple(by_article.get(norm(a), "").strip() for a in articles)
     builtin = version_on(BUILTIN_APL, day) or BUILTIN_APL.versions[0]
-    words = _sentences("".join(texts)) or _sentences("".join(builtin.texts.values()))
+    words = _sentences("".join(texts)) or _sentences("".join(t.text for t in builtin.texts))
     situations = [s for s in words if "初次" not in s][:1]
     if len(keys) > 1:
         situations += [s for s in words if "初次" in s][:1]
@@ -260,7 +269,7 @@ def excerpt_problem(law: Law, article: str, excerpt: str, day: dt.date) -> str |
     version = version_on(law, day)
     if version is None:
         return None
-    texts = {norm(a): norm(t) for a, t in version.texts.items()}
+    texts = {a: norm(t) for a, t in texts_of(version).items()}
     refs = article_refs(article)
     if not refs or any(r not in texts for r in refs):
         return None
