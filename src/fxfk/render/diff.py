@@ -1,8 +1,7 @@
 """``fxfk diff`` as text, Markdown (a pull-request comment) and JSON.
 
-Each renderer takes the comparison's result, a ``fxfk.diff.report.DiffReport``, and returns text.
-It is not imported here: the layers of tests/test_architecture.py put ``diff`` above ``render``
-(issue 14 asks to move it below), so the result's enums are told apart by their values.
+Each renderer takes the comparison's result, a :class:`fxfk.diff.report.DiffReport`, and returns
+text. Decisions are made on its enum members; their values appear only as the JSON's tokens.
 """
 
 from __future__ import annotations
@@ -10,27 +9,37 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
+from fxfk.diff.report import (
+    Change,
+    DiffReport,
+    ListChange,
+    PointChange,
+    PointSummary,
+    SideSummary,
+    TaskTableChange,
+)
 from fxfk.render.escaping import json_text, md_code, terminal
 from fxfk.render.escaping import md as md_text
+from fxfk.rules.levels import Explanation
 
-_CHANGE = {"added": "新增", "removed": "删除", "changed": "修改"}
+_CHANGE = {Change.added: "新增", Change.removed: "删除", Change.changed: "修改"}
 
 
-def _clause(why) -> dict:
+def _clause(why: Explanation) -> dict:
     return {"level": why.level.label, "ref": why.clause.ref, "wording": why.clause.wording,
             "facts": [f.field for f in why.facts]}
 
 
-def _list(ch) -> dict:
+def _list(ch: ListChange) -> dict:
     return {"added": ch.added, "removed": ch.removed, "edited": ch.edited}
 
 
-def _summary(p) -> dict:
+def _summary(p: PointSummary) -> dict:
     return {"id": p.id, "office": p.office, "title": p.title, "level": p.level.label, "status": p.status.label,
             "public": p.public}
 
 
-def _point_change(c) -> dict:
+def _point_change(c: PointChange) -> dict:
     out: dict[str, Any] = {"id": c.id, "office": c.office, "title": c.title}
     if c.level is not None:
         lv = c.level
@@ -49,7 +58,7 @@ def _point_change(c) -> dict:
     return out
 
 
-def _task_table(t) -> dict:
+def _task_table(t: TaskTableChange) -> dict:
     rows = []
     for row in t.tasks:
         r: dict[str, Any] = {"id": row.id, "change": row.change.value, "text": row.text}
@@ -59,12 +68,12 @@ def _task_table(t) -> dict:
     return {"year": t.year, "change": t.change.value, "tasks": rows, "scoring": _list(t.scoring) if t.scoring else None}
 
 
-def _side(s) -> dict:
+def _side(s: SideSummary) -> dict:
     return {"label": s.label, "commit": s.commit, "valid": s.valid, "errors": s.errors, "unreadable": s.unreadable,
             "first_errors": [d.as_dict() for d in s.first_errors]}
 
 
-def report_dict(report) -> dict:
+def report_dict(report: DiffReport) -> dict:
     """The JSON document (its keys and their order are the output format)."""
     return {
         "base": _side(report.base),
@@ -92,7 +101,7 @@ def report_dict(report) -> dict:
     }
 
 
-def render_json(report) -> str:
+def render_json(report: DiffReport) -> str:
     return json_text(json.dumps(report_dict(report), ensure_ascii=False, indent=2)) + "\n"
 
 
@@ -104,7 +113,7 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _lines(report, md: bool) -> list[str]:
+def _lines(report: DiffReport, md: bool) -> list[str]:
     """The report as lines; Markdown and text differ only in headings, code spans and bullets.
 
     In Markdown (posted as a pull-request comment) every data-derived text goes through ``esc`` or
@@ -163,11 +172,11 @@ def _lines(report, md: bool) -> list[str]:
     if report.batches:
         out += ["", head("公布批次")]
         for b in report.batches:
-            if b.change.value == "added":
+            if b.change is Change.added:
                 text = f"新增第{b.batch}批，公布日期 {b.new_date}"
                 if b.scheduled:
                     text += f"（晚于 {day}，计划中，尚未公开）"
-            elif b.change.value == "removed":
+            elif b.change is Change.removed:
                 text = f"删除第{b.batch}批（原公布日期 {b.old_date}）"
             else:
                 text = f"第{b.batch}批公布日期 {b.old_date} → {b.new_date}"
@@ -175,12 +184,12 @@ def _lines(report, md: bool) -> list[str]:
     if report.tasks:
         out += ["", head("年度工作任务表")]
         for t in report.tasks:
-            out.append(f"- {t.year} 年任务表：{_CHANGE[t.change.value]}")
+            out.append(f"- {t.year} 年任务表：{_CHANGE[t.change]}")
             for row in t.tasks:
                 detail = ""
                 if row.fields:
                     detail = "；" + "，".join(f"{f}：{_show(v.old)} → {_show(v.new)}" for f, v in row.fields.items())
-                out.append(f"  - {_CHANGE[row.change.value]}任务 {code(row.id)} {esc(row.text)}{esc(detail)}")
+                out.append(f"  - {_CHANGE[row.change]}任务 {code(row.id)} {esc(row.text)}{esc(detail)}")
             if t.scoring:
                 out += [f"  - 新增加减分：{esc(s)}" for s in t.scoring.added]
                 out += [f"  - 删除加减分：{esc(s)}" for s in t.scoring.removed]
@@ -189,7 +198,7 @@ def _lines(report, md: bool) -> list[str]:
     return out
 
 
-def _change_lines(c, code: Callable[[str], str], esc: Callable[[str], str]) -> list[str]:
+def _change_lines(c: PointChange, code: Callable[[str], str], esc: Callable[[str], str]) -> list[str]:
     out = []
     if c.level is not None:
         lv = c.level
@@ -214,20 +223,20 @@ def _change_lines(c, code: Callable[[str], str], esc: Callable[[str], str]) -> l
     return out
 
 
-def _title(report) -> str:
-    def name(s) -> str:
+def _title(report: DiffReport) -> str:
+    def name(s: SideSummary) -> str:
         return s.label + (f"（{s.commit[:12]}）" if s.commit and s.commit != s.label else "")
 
     return f"{name(report.base)} → {name(report.head)}"
 
 
-def render_text(report) -> str:
+def render_text(report: DiffReport) -> str:
     title = f"fxfk diff：{_title(report)}"
     # Titles, messages and file names come from the data: a terminal must not act on them.
     return terminal("\n".join([title, *_lines(report, md=False)]).rstrip()) + "\n"
 
 
-def render_markdown(report) -> str:
+def render_markdown(report: DiffReport) -> str:
     title = f"## 风险点登记册变更：{_title(report)}"
     body = _lines(report, md=True)
     return "\n".join([title, "", *body]).rstrip().replace("\n\n\n", "\n\n") + "\n"
