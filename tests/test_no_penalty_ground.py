@@ -252,3 +252,18 @@ def test_a_basis_may_give_the_number_and_article_of_the_text_of_its_batch_date(t
         ("error", "cited-article-not-in-force", "risks[0].basis[1].article"),
         ("error", "law-number-mismatch", "risks[0].basis[1].number"),
     ]
+
+
+def test_publish_refuses_a_condition_citing_an_article_superseded_by_the_publication_date(tmp_path):
+    """Validate only warns (the article was right on the batch date); the list of 2022 would print it."""
+    repo = _repo(tmp_path, catalogue=True)
+    path = repo / "data" / "risks" / "gamma.yaml"
+    path.write_text(GAMMA.replace("2. 及时改正；3. 没有造成危害后果。",
+                                  "2. 及时改正；3. 没有造成危害后果。依据《中华人民共和国行政处罚法》（2017年修正）第二十七条第二款。"),
+                    encoding="utf-8")
+    early = run_fxfk("publish", "--root", str(repo), "--out", str(tmp_path / "early"), "--date", "2021-07-14", "-f", "md")
+    assert early.code == 0, early.err  # on its batch's own days the 2017 article was the law
+    late = run_fxfk("publish", "--root", str(repo), "--out", str(tmp_path / "late"), "--date", "2022-01-10", "-f", "md")
+    assert late.code == 1
+    assert "data/risks/gamma.yaml:" in late.err and "cited-version-not-in-force" in late.err and "2022-01-10" in late.err
+    assert not (tmp_path / "late").exists()

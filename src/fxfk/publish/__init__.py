@@ -75,6 +75,7 @@ def prepare(root: Path, date: dt.date, offices: list[str] | None = None, options
     from fxfk.load.gcpause import gc_paused
     from fxfk.public.view import build_view
     from fxfk.publish.safety import scan_personal_data
+    from fxfk.rules.law_articles import conditions_not_in_force
     from fxfk.rules.laws import laws_not_in_force
     from fxfk.rules.validation import validate
 
@@ -100,6 +101,7 @@ def prepare(root: Path, date: dt.date, offices: list[str] | None = None, options
     problems = list(scan_personal_data(built.texts))
     catalogue = repo.laws.model if repo.laws is not None else None
     problems += list(laws_not_in_force(built.citations, catalogue, date))
+    problems += list(conditions_not_in_force(repo, date))
     if problems:
         problems.sort(key=lambda d: (d.file, d.line, d.column, d.code))
         raise DataRefused(f"公开内容中发现 {len(problems)} 处不能公布的内容，已拒绝公布", problems)

@@ -145,6 +145,24 @@ def check_condition_citations(repo: Repository) -> Iterator[Diagnostic]:
                             "请删去其中的条款引用（实施依据由 fxfk 按公布日期生成）")
 
 
+def conditions_not_in_force(repo: Repository, day: dt.date) -> Iterator[Diagnostic]:
+    """What ``fxfk publish`` refuses: a condition of a point public on ``day`` that cites an article
+    (or a text) not in force on ``day`` — validate only warns about a superseded one, but the list
+    published on ``day`` would print it."""
+    laws = list(_versioned(repo).values())
+    for point in _points(repo) if laws else ():
+        risk = point.risk
+        if not risk.no_penalty or not point.public_on(day):
+            continue
+        for m in mentions(risk.no_penalty_condition, laws):
+            found = condition_problem(m, day)
+            if found is not None:
+                code, why = found
+                yield _diag(point.source, ("risks", point.index, "no_penalty_condition"), code, "error",
+                            f"免罚适用条件引用的{why}；公布日期 {day} 的公开清单不能引用当日未施行的条款。"
+                            "适用条件只写事实，实施依据由 fxfk 按公布日期生成")
+
+
 def check_first_offence_wording(repo: Repository) -> Iterator[Diagnostic]:
     """首违不罚 in a condition on a batch whose day gives it no legal ground (before 2021-07-15)."""
     catalogue = repo.laws.model if repo.laws is not None else None
