@@ -153,7 +153,7 @@ def make_point(rid: str, cases: dict, office: str = "east", hotspot: str = "", l
     )
     source = SimpleNamespace(
         rel=f"data/risks/{office}.yaml",
-        model=SimpleNamespace(office=SimpleNamespace(id=office, name=f"{office}局")),
+        facts=SimpleNamespace(office=SimpleNamespace(id=office, name=f"{office}局")),
         loaded=SimpleNamespace(locate=lambda loc, key=False: (1, 1)),
     )
     return Point(source, 0, risk, risk.level)
