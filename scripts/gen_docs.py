@@ -84,15 +84,15 @@ RULES: dict[str, str] = {
     "Risk.batch": "状态为已公布时必填（`published-without-batch`）；须是本文件的批次（`unknown-batch`），"
     "其日期不早于征求意见截止日期（`batch-before-consultation`）。附件1 二（四）",
     "Risk.no_penalty": "列入轻微违法行为免罚清单。通知 四“探索梳理轻微违法行为免罚清单”",
-    "Risk.no_penalty_condition": "`no_penalty: true` 时必填（`no-penalty-condition`）；印在免罚清单上",
+    "Risk.no_penalty_condition": "`no_penalty: true` 时必填（`no-penalty-condition`）；印在免罚清单上。只写事实，实施依据由 fxfk 按公布日期生成；引用了当日未施行的条款时报错（`cited-article-not-in-force`），2021-07-15 前的批次写“初次违法”等首违不罚字样是错误（`first-offence-without-ground`）",
     "Risk.cases": "不公开；自动预警、公布前后对比。附件1 二（一）“已办结的行政执法案件”、二（五）、二（六）",
     "Basis.role": "强制依据须是法律、行政法规，或地方性法规设定的查封、扣押：引用规章及以下报错（`coercion-rank`），"
     "引用地方性法规时提示核对（`coercion-local-regulation`）。《行政强制法》第十条（第三款：地方性法规只可以设定"
     "查封场所、设施或者财物和扣押财物）、第十三条（强制执行由法律设定）。附件1 二（四）“行政处罚和行政强制等依据”",
     "Basis.law": "有法规目录时须在目录中（`unknown-law`），在公布日期有效（`law-repealed`、`law-not-yet-effective`）",
     "Basis.number": "有法规目录时须与目录的文号一致（`law-number-mismatch`）",
-    "Basis.article": "公开",
-    "Basis.excerpt": "公开",
+    "Basis.article": "公开；目录记有条款版本时，须是批次日期施行文本中的条款（`cited-article-not-in-force`）",
+    "Basis.excerpt": "公开；目录有该条原文时须逐字照录，省略处用「……」（`excerpt-not-verbatim`）",
     "DiscretionTier.circumstance": "公开；处罚为“不予处罚”的档，其情形就是免罚清单的免罚情形",
     "DiscretionTier.sanction": "公开",
     "Factors.major_penalty": "高。附件1 一（一）“实施重大行政处罚”",
@@ -152,6 +152,11 @@ RULES: dict[str, str] = {
     "公布之后废止的提示复核（`law-repealed-after-publication`）",
     "Law.replaced_by": "须是目录中的法规（`unknown-successor`）",
     "Law.amended": "写修订文本开始施行的日期；须在施行期内（`law-amended-outside-validity`）；公布之后修订的提示复核",
+    "Law.versions": "有了它，免罚清单的实施依据按公布日期取当日施行文本的条款；引用条款按批次日期核对（`cited-article-not-in-force`、`cited-version-not-in-force`、`cited-article-superseded`）",
+    "LawVersion.effective": "按先后排列、不能重复（`law-versions-order`）；须在法规施行期内（`law-version-outside-validity`）",
+    "LawVersion.articles": "规则名见[文本与条款](#文本与条款versions)；不认识的规则名警告（`unknown-rule-key`）",
+    "LawVersion.texts": "有原文时，依据的 `excerpt` 须逐字出自所引条款（`excerpt-not-verbatim`）",
+    "ArticleText.text": "逐字照录；省略处在摘录中用「……」标出",
 }
 
 TYPE_WORDS = {"string": "文字", "integer": "整数", "number": "数", "boolean": "true/false"}
