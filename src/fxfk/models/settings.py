@@ -66,3 +66,8 @@ class Settings(StrictModel):
     hotspot: Hotspot = Field(default_factory=Hotspot, title="自动预警")
     due_soon_days: DaysOrZero = Field(14, title="即将到期提醒天数")
     guidance_days: GuidanceDays = Field(default_factory=GuidanceDays, title="行政指导频次")
+    evaluation_min_cases: Count = Field(
+        5,
+        title="评估最少案件数",
+        description="报告的分析评估中，比较的各年（公布前一年与公布后各整年）案件数合计少于此数的风险点写“样本过少”，不据以建议修订或列为典型案例",
+    )
