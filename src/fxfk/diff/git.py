@@ -21,7 +21,8 @@ from pathlib import Path, PurePosixPath
 from fxfk.diagnostics import Diagnostic
 from fxfk.errors import FxfkError, os_error_cause
 from fxfk.load.files import SETTINGS_FILE, YAML_SUFFIXES
-from fxfk.load.yamlload import DEFAULT_MAX_BYTES, LoadedYaml, too_large
+from fxfk.load.yamlload import LoadedYaml, too_large
+from fxfk.options import DEFAULT_MAX_BYTES
 
 # A side's files by path relative to the data root: the bytes to parse, or why they were not read.
 Files = dict[str, "bytes | LoadedYaml"]

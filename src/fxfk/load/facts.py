@@ -15,7 +15,7 @@ On disk (the cache) and between processes, facts are nested tuples of plain valu
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import NamedTuple, TypeAlias
 
 from fxfk.models import BasisRole, Level, Register, Status
 
@@ -68,7 +68,20 @@ class RegisterFacts(NamedTuple):
     activities: tuple[ActivityFacts, ...]
 
 
-def plain_facts(register: Register) -> tuple:
+# The plain forms (what marshal stores): dates as ordinals, enums as their tokens.
+PlainBasis: TypeAlias = tuple[str, str, str | None, str, str | None]  # role, law, number, article, excerpt
+PlainRisk: TypeAlias = tuple[
+    str, str, str, str, int | None, str, tuple[PlainBasis, ...], dict[int, int], bool, str
+]  # id, domain, level, status, batch, hotspot, basis, cases, no_penalty, no_penalty_condition
+PlainFacts: TypeAlias = tuple[
+    tuple[str, str],  # office id, name
+    tuple[tuple[int, int], ...],  # batches: id, date
+    tuple[PlainRisk, ...],
+    tuple[tuple[int, str | None, tuple[str, ...]], ...],  # activities: date, task, risks
+]
+
+
+def plain_facts(register: Register) -> PlainFacts:
     """The facts of a valid register as plain nested tuples (dates as ordinals, enums as tokens)."""
     return (
         (register.office.id, register.office.name),
@@ -99,11 +112,11 @@ _ROLES = {m.value: m for m in BasisRole}
 
 # The same legal bases are cited by thousands of points: they share one (immutable) tuple, so the
 # checks can work each distinct one out once (see fxfk.rules.hotspots.inconsistencies, fxfk.rules.laws).
-_BASES: dict[tuple, tuple[BasisFacts, ...]] = {}
+_BASES: dict[tuple[PlainBasis, ...], tuple[BasisFacts, ...]] = {}
 _FACTORS: dict[str, FactorFacts] = {}
 
 
-def _bases(plain: tuple) -> tuple[BasisFacts, ...]:
+def _bases(plain: tuple[PlainBasis, ...]) -> tuple[BasisFacts, ...]:
     found = _BASES.get(plain)
     if found is None:
         found = tuple(
@@ -123,7 +136,7 @@ def _factors(hotspot: str) -> FactorFacts:
     return found
 
 
-def facts_from_plain(plain: tuple) -> RegisterFacts:
+def facts_from_plain(plain: PlainFacts) -> RegisterFacts:
     office, batches, risks, activities = plain
     date, new = dt.date.fromordinal, tuple.__new__
     return RegisterFacts(

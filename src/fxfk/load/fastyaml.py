@@ -22,7 +22,7 @@ the positions against libyaml on every YAML file of the project and on damaged r
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeAlias
 
 # How plain scalars are typed, by both readers: YAML 1.2's core schema, minus floats.
 _NULLS = {"null", "Null", "NULL", "~", ""}
@@ -75,6 +75,12 @@ _FLOW_UNSAFE = re.compile(r"[\[\]{}#'\":]")
 _MAX_DEPTH = 32
 
 
+# A node's path from the root: keys and item numbers.
+Path: TypeAlias = tuple[Any, ...]
+# A line that holds something: (indent, content, line number).
+_Line: TypeAlias = tuple[int, str, int]
+
+
 class _NotSure(Exception):
     """Raised anywhere the subset ends; :func:`parse` turns it into ``None``."""
 
@@ -87,9 +93,9 @@ class _Index:
 
     __slots__ = ("nodes", "keys")
 
-    def __init__(self):
-        self.nodes: dict = {}
-        self.keys: dict = {}
+    def __init__(self) -> None:
+        self.nodes: dict[Path, tuple[str, int, int]] = {}
+        self.keys: dict[Path, tuple[int, int]] = {}
 
 
 def _plain(value: str) -> Any:
@@ -175,10 +181,10 @@ def _typed(rest: str) -> Any:
     return value
 
 
-def _mapping(lines: list, i: int, indent: int, depth: int, index: _Index | None, path: tuple) -> tuple[dict, int]:
+def _mapping(lines: list[_Line], i: int, indent: int, depth: int, index: _Index | None, path: Path) -> tuple[dict[Any, Any], int]:
     if depth > _MAX_DEPTH:
         raise _NotSure
-    result: dict = {}
+    result: dict[Any, Any] = {}
     end = len(lines)
     if index is not None:
         index.nodes[path] = ("m", lines[i][2], indent)
@@ -202,15 +208,16 @@ def _mapping(lines: list, i: int, indent: int, depth: int, index: _Index | None,
         nxt = lines[i][0] if i < end else -1
         if rest and rest[0] == " ":
             rest = rest.lstrip(" ")
-        here = None if index is None else path + (key,)
-        if here is not None:
+        # Without an index no path is kept: ``here`` stays the parent's, unused.
+        here = path if index is None else path + (key,)
+        if index is not None:
             index.keys[here] = (line, at)
         if rest and rest[0] != "#":
             value = _VALUES.get(rest, _MISSING)  # _typed, inlined: this line runs for every value
             result[key] = _typed(rest) if value is _MISSING else value
             if nxt > indent:
                 raise _NotSure  # continues on the next line: a multi-line value
-            if here is not None:
+            if index is not None:
                 _scalar_at(index, here, result[key], rest, line, at + len(content) - len(rest))
         elif nxt > indent:
             result[key], i = _node(lines, i, depth + 1, index, here)
@@ -219,12 +226,12 @@ def _mapping(lines: list, i: int, indent: int, depth: int, index: _Index | None,
             result[key], i = _sequence(lines, i, indent, depth + 1, index, here)
         else:
             result[key] = None
-            if here is not None:  # an empty value sits just after its colon, as libyaml marks it
+            if index is not None:  # an empty value sits just after its colon, as libyaml marks it
                 index.nodes[here] = ("v", line, at + len(name) + 1)
     return result, i
 
 
-def _scalar_at(index: _Index, path: tuple, value: Any, text: str, line: int, column: int) -> None:
+def _scalar_at(index: _Index, path: Path, value: Any, text: str, line: int, column: int) -> None:
     """Where a value written on one line starts, and where each item of a ``[a, b]`` list does."""
     nodes = index.nodes
     if type(value) is list:
@@ -239,7 +246,7 @@ def _scalar_at(index: _Index, path: tuple, value: Any, text: str, line: int, col
         nodes[path] = ("v", line, column)
 
 
-def _node(lines: list, i: int, depth: int, index: _Index | None, path: tuple) -> tuple[Any, int]:
+def _node(lines: list[_Line], i: int, depth: int, index: _Index | None, path: Path) -> tuple[Any, int]:
     """The block node starting at line ``i`` (which is indented deeper than its parent)."""
     at, content, _ = lines[i]
     if content == "-" or content[:2] == "- ":
@@ -247,10 +254,10 @@ def _node(lines: list, i: int, depth: int, index: _Index | None, path: tuple) ->
     return _mapping(lines, i, at, depth, index, path)
 
 
-def _sequence(lines: list, i: int, indent: int, depth: int, index: _Index | None, path: tuple) -> tuple[list, int]:
+def _sequence(lines: list[_Line], i: int, indent: int, depth: int, index: _Index | None, path: Path) -> tuple[list[Any], int]:
     if depth > _MAX_DEPTH:
         raise _NotSure
-    result: list = []
+    result: list[Any] = []
     end = len(lines)
     if index is not None:
         index.nodes[path] = ("s", lines[i][2], indent)
@@ -260,7 +267,7 @@ def _sequence(lines: list, i: int, indent: int, depth: int, index: _Index | None
             if at < indent:
                 break
             raise _NotSure
-        here = None if index is None else path + (len(result),)
+        here = path if index is None else path + (len(result),)
         if content[:2] != "- ":
             if content != "-":
                 break  # the next key of a mapping whose sequence sat at the key's indentation
@@ -270,7 +277,7 @@ def _sequence(lines: list, i: int, indent: int, depth: int, index: _Index | None
                 result.append(item)
             else:
                 result.append(None)
-                if here is not None:  # an empty item sits just after its dash, as libyaml marks it
+                if index is not None:  # an empty item sits just after its dash, as libyaml marks it
                     index.nodes[here] = ("v", line, at + 1)
             continue
         item = content[2:].lstrip(" ")
@@ -287,7 +294,7 @@ def _sequence(lines: list, i: int, indent: int, depth: int, index: _Index | None
         if _ITEM_TRAP.match(item):
             raise _NotSure
         result.append(_typed(item))
-        if here is not None:
+        if index is not None:
             _scalar_at(index, here, result[-1], item, line, inner)
         i += 1
         if i < end and lines[i][0] > indent:
@@ -295,7 +302,7 @@ def _sequence(lines: list, i: int, indent: int, depth: int, index: _Index | None
     return result, i
 
 
-def _read(text: str, index: _Index | None) -> dict | None:
+def _read(text: str, index: _Index | None) -> dict[Any, Any] | None:
     if "\r" in text:  # Windows line ends mean the same as Unix ones; a lone CR is left to libyaml
         text = text.replace("\r\n", "\n")
     if _UNUSUAL.search(text):
@@ -315,7 +322,7 @@ def _read(text: str, index: _Index | None) -> dict | None:
     return data if end == len(lines) else None
 
 
-def parse(text: str) -> dict | None:
+def parse(text: str) -> dict[Any, Any] | None:
     """The data of ``text`` as the strict loader reads it, or None when only the strict loader can tell."""
     return _read(text, None)
 
@@ -332,9 +339,9 @@ class Positions:
         self._index = index.nodes
         self._keys = index.keys
 
-    def locate(self, loc: tuple, key: bool = False) -> tuple[int, int]:
+    def locate(self, loc: tuple[int | str, ...], key: bool = False) -> tuple[int, int]:
         index = self._index
-        path: tuple = ()
+        path: Path = ()
         kind, line, column = index[()]
         for i, part in enumerate(loc):
             if kind == "m":
@@ -359,12 +366,12 @@ class Positions:
                 break
         return line + 1, column + 1
 
-    def paths(self) -> list[tuple]:
+    def paths(self) -> list[Path]:
         """Every node's path (for the tests)."""
         return list(self._index)
 
 
-def _key_candidates(part: Any) -> tuple:
+def _key_candidates(part: Any) -> tuple[Any, ...]:
     # A key matches a path part equal to its value or to its text: 2017 and "2017" both find `2017:`.
     if isinstance(part, str) and part.isdigit() and part.isascii() and len(part) <= MAX_INT_DIGITS and str(int(part)) == part:
         return (part, int(part))

@@ -243,7 +243,7 @@ def _scan_kind(root: Path, folder: Path, sub: str, inside: _Inside, found: DataF
             )
 
 
-def _entry_is(entry: os.DirEntry, kind: str) -> bool:
+def _entry_is(entry: os.DirEntry[str], kind: str) -> bool:
     try:
         return entry.is_dir() if kind == "dir" else entry.is_file()
     except OSError:  # a symlink loop

@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from fxfk.load.files import LAWS_FILES, SETTINGS_FILE, YAML_SUFFIXES, second_catalogue
 from fxfk.load.gcpause import gc_paused
-from fxfk.load.repository import FileKind, RegisterCheck, Repository, SourceFile, parse_file
+from fxfk.load.repository import FileKind, M, RegisterCheck, Repository, SourceFile, parse_file
 from fxfk.load.yamlload import LoadedYaml
 from fxfk.models import LawCatalogue, Register, Settings, TaskTable
 from fxfk.options import Options
@@ -47,7 +47,7 @@ def load_files(files: Mapping[str, bytes | LoadedYaml], options: Options | None 
     repo = Repository(root=Path("."), settings=Settings(), today=options.day())
     size, pure = options.max_bytes, options.pure_yaml
 
-    def load(rel: str, kind: FileKind) -> SourceFile:
+    def load(rel: str, kind: FileKind[M]) -> SourceFile[M]:
         value = files[rel]
         if isinstance(value, LoadedYaml):
             return SourceFile(rel, Path(rel), value)

@@ -11,26 +11,28 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T")
 
 # Below this many tasks, starting worker processes costs more than it saves.
 MIN_TASKS = 64
 
-_TASKS: list[Callable[[], list]] = []
+_TASKS: list[Callable[[], list[Any]]] = []
 
 
-def _run(index: int) -> list:
+def _run(index: int) -> list[Any]:
     return _TASKS[index]()
 
 
-def run_in_order(tasks: list[Callable[[], list]], workers: int, done: Callable[[], None] | None = None) -> list:
+def run_in_order(tasks: list[Callable[[], list[T]]], workers: int, done: Callable[[], None] | None = None) -> list[T]:
     """The concatenated results of ``tasks`` in their order; ``done()`` after each task.
 
     Tasks run in ``workers`` forked processes when there are enough of them (and fork exists),
     else here. A task's exception propagates either way.
     """
     global _TASKS
-    out: list = []
+    out: list[T] = []
     if workers > 1 and len(tasks) >= MIN_TASKS and "fork" in multiprocessing.get_all_start_methods():
         _TASKS = tasks  # set before the pool forks: the workers inherit it
         try:

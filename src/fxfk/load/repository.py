@@ -15,17 +15,17 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Literal, TypeVar, cast
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from fxfk.diagnostics import MAX_PER_FILE, Diagnostic, omitted_line
+from fxfk.diagnostics import Diagnostic, Severity
 from fxfk.load.cache import FileCache
 from fxfk.load.cache import dumps as cache_dumps
-from fxfk.load.facts import RegisterFacts, facts_from_plain, facts_of, plain_facts
+from fxfk.load.facts import PlainFacts, RegisterFacts, facts_from_plain, facts_of, plain_facts
 from fxfk.load.files import find_data_files, relative
 from fxfk.load.gcpause import gc_paused
-from fxfk.load.model_errors import diagnostics_from
+from fxfk.load.validation import validate
 from fxfk.load.yamlload import LoadedYaml, load_bytes, read_limited
 from fxfk.models import LawCatalogue, Register, Settings, TaskTable
 from fxfk.options import Options
@@ -65,7 +65,7 @@ class SourceFile(Generic[M]):
     def stem(self) -> str:
         return self.path.stem
 
-    def locate(self, *loc, key: bool = False) -> tuple[int, int]:
+    def locate(self, *loc: int | str, key: bool = False) -> tuple[int, int]:
         return self.loaded.locate(tuple(loc), key=key)
 
 
@@ -81,7 +81,7 @@ class Repository:
     # The day that separates public batches from scheduled ones in checks (``validate --date``).
     today: dt.date = field(default_factory=dt.date.today)
     # Values several checks derive from the files (every basis use, every point): see derived().
-    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _derived: dict[object, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def derived(self, key: object, compute: Callable[[], T]) -> T:
         """``compute()``, once per key: for values several checks need on big repositories.
@@ -90,14 +90,15 @@ class Repository:
         """
         if key not in self._derived:
             self._derived[key] = compute()
-        return self._derived[key]
+        value: T = self._derived[key]  # what compute() gave for this key
+        return value
 
     def forget_derived(self) -> None:
         self._derived.clear()
 
     @property
-    def files(self) -> list[SourceFile]:
-        out: list[SourceFile] = []
+    def files(self) -> list[SourceFile[Any]]:
+        out: list[SourceFile[Any]] = []
         if self.settings_file:
             out.append(self.settings_file)
         out += self.registers + self.task_tables
@@ -109,79 +110,55 @@ class Repository:
         """Registers that fit their model: each has its ``facts``, and its ``model`` unless loaded facts_only."""
         return [f for f in self.registers if f.model is not None or f.facts is not None]
 
+    def registers_with_facts(self) -> list[tuple[SourceFile[Register], RegisterFacts]]:
+        """The valid registers (as :meth:`valid_registers`), each with its facts."""
+        out = []
+        for f in self.registers:
+            facts = f.facts  # a register with a model has facts too
+            if facts is not None:
+                out.append((f, facts))
+        return out
+
+    def registers_with_models(self) -> list[tuple[SourceFile[Register], Register]]:
+        """The valid registers, each with its model: for commands that load full models.
+
+        Raises ValueError for registers loaded ``facts_only`` (a bug of the caller).
+        """
+        out = []
+        for f in self.registers:
+            if f.model is not None:
+                out.append((f, f.model))
+            elif f._facts is not None:
+                raise ValueError(f"{f.rel}: loaded facts_only, without its model")
+        return out
+
     def valid_task_tables(self) -> list[SourceFile[TaskTable]]:
         return [f for f in self.task_tables if f.model is not None]
 
+    def task_tables_with_models(self) -> list[tuple[SourceFile[TaskTable], TaskTable]]:
+        """The task tables that fit their model, each with its model."""
+        return [(f, f.model) for f in self.task_tables if f.model is not None]
+
     def task_table(self, year: int) -> TaskTable | None:
-        for f in self.valid_task_tables():
-            if f.model.year == year:
+        for f in self.task_tables:
+            if f.model is not None and f.model.year == year:
                 return f.model
         return None
 
 
-class _FirstErrors:
-    """A ValidationError that tells only its first ``limit`` errors (all else passes through)."""
-
-    def __init__(self, exc: ValidationError, limit: int):
-        self._exc, self._limit = exc, limit
-
-    def errors(self, *args, **kwargs) -> list:
-        return self._exc.errors(*args, **kwargs)[: self._limit]
-
-    def __getattr__(self, name: str):
-        return getattr(self._exc, name)
-
-
-def _model_diagnostics(exc: ValidationError, loaded: LoadedYaml, model: type[BaseModel]) -> list[Diagnostic]:
-    """The located diagnostics of ``exc``: all of them, or the first ``MAX_PER_FILE`` and a line that
-    counts the rest. Locating each error and building its message is what costs (a file of a
-    million ``- {}`` lines has six million): only the ones shown are.
-    """
-    total = exc.error_count()
-    raw = 2 * MAX_PER_FILE  # a few of the first may coincide (see diagnostics_from)
-    if total <= raw:
-        return diagnostics_from(exc, loaded, model)
-    found = diagnostics_from(_FirstErrors(exc, raw), loaded, model)  # type: ignore[arg-type]
-    shown = found[:MAX_PER_FILE]
-    last = shown[-1]
-    return shown + [omitted_line(loaded.rel, last.line, last.column, total - raw + len(found) - len(shown), 0)]
-
-
-def _validate(loaded: LoadedYaml, model: type[M]) -> M | None:
-    """The model of a parsed file, or None with the model's errors added to its diagnostics."""
-    if loaded.data is None or loaded.diagnostics:
-        return None
-    try:
-        result = model.model_validate(loaded.data)
-    except ValidationError as exc:
-        loaded.diagnostics.extend(_model_diagnostics(exc, loaded, model))
-        return None
-    loaded.data = None  # the model holds it now; the plain copy would only cost memory
-    # The model took them as text (a boolean field would have refused them): say so.
-    for line, column, word in loaded.yaml11_words:
-        loaded.diagnostics.append(
-            Diagnostic(
-                loaded.rel, line, column, "yaml11-boolean-word", "warning", "",
-                f"“{word}”没有加引号：fxfk 把它当作文字，但按 YAML 1.1 读取的工具会把它当成布尔值；"
-                f"如确为文字，请写成 \"{word}\"",
-            )
-        )
-    return result
-
-
 # The one-register rules, given by the caller (fxfk.rules.register.check_register): loading sits
 # below the rules and does not import them.
-RegisterCheck = Callable[[SourceFile, Settings], "Sequence[Diagnostic]"]
+RegisterCheck = Callable[[SourceFile[Register], Settings], "Sequence[Diagnostic]"]
 
 
 @dataclass(frozen=True)
-class FileKind:
+class FileKind(Generic[M]):
     """What files are loaded as, and everything besides their bytes that decides the result.
 
     Sent to worker processes as it is (a module-level ``check`` function pickles by name).
     """
 
-    model: type[BaseModel]
+    model: type[M]
     max_bytes: int
     pure: bool
     # Registers: the settings their one-register rules depend on, and those rules (None: not run
@@ -191,17 +168,21 @@ class FileKind:
     # Registers: build full models (True) or only the facts that cross-file checks need.
     full: bool = True
 
+    def __post_init__(self) -> None:
+        if self.check is not None and self.settings is None:
+            raise ValueError("a register check needs the settings it runs with")
+
     @property
     def registers(self) -> bool:
         return self.model is Register
 
     @property
     def flavour(self) -> str:
-        settings = self.settings.model_dump_json() if self.check is not None else ""
+        settings = self.settings.model_dump_json() if self.check is not None and self.settings is not None else ""
         return f"{self.model.__name__}:{self.max_bytes}:{'pure' if self.pure else 'c'}:{settings}"
 
 
-def parse_file(rel: str, path: Path, raw: bytes, kind: FileKind, on_disk: bool = True) -> tuple[SourceFile, bytes | None, bytes | None]:
+def parse_file(rel: str, path: Path, raw: bytes, kind: FileKind[M], on_disk: bool = True) -> tuple[SourceFile[M], bytes | None, bytes | None]:
     """Parse, validate and check one file: its SourceFile and, when it is clean, its cache parts.
 
     The parts are marshalled ``(facts, diagnostics)`` and the plain data (see :mod:`fxfk.load.cache`);
@@ -211,16 +192,18 @@ def parse_file(rel: str, path: Path, raw: bytes, kind: FileKind, on_disk: bool =
     """
     loaded = load_bytes(raw, rel, path=path if on_disk else None, pure=kind.pure, max_bytes=kind.max_bytes)
     data = loaded.data
-    source = SourceFile(rel, path, loaded, _validate(loaded, kind.model))
+    source = SourceFile(rel, path, loaded, validate(loaded, kind.model))
     if source.model is None:
         return source, None, None
     facts = None
     if kind.registers:
-        if kind.check is not None:
-            loaded.diagnostics.extend(kind.check(source, kind.settings))
-            source.checked = True
-        facts = plain_facts(source.model)
-        source.facts = facts_from_plain(facts)
+        # kind.model is Register: so are the file's type and its (validated) model.
+        register, model = cast("SourceFile[Register]", source), cast(Register, source.model)
+        if kind.check is not None and kind.settings is not None:  # (FileKind has both or neither)
+            loaded.diagnostics.extend(kind.check(register, kind.settings))
+            register.checked = True
+        facts = plain_facts(model)
+        register.facts = facts_from_plain(facts)
         if not kind.full:
             source.model = None  # only the facts are kept (the cross-file checks read nothing else)
     if not on_disk:
@@ -229,7 +212,13 @@ def parse_file(rel: str, path: Path, raw: bytes, kind: FileKind, on_disk: bool =
     return source, cache_dumps((facts, diagnostics)), cache_dumps(data)
 
 
-def _parse_in_worker(job: tuple) -> tuple:
+# What a clean file's cache part "s" holds: its facts (registers) and its diagnostics' fields.
+Summary = tuple[PlainFacts | None, list[tuple[int, int, str, Severity, str, str]]]
+# A worker's answer: a clean file's marshalled summary and data, or a failed file's LoadedYaml.
+_WorkerResult = tuple[Literal["failed"], LoadedYaml] | tuple[Literal["clean"], bytes, bytes | None]
+
+
+def _parse_in_worker(job: tuple[str, Path, FileKind[Any], FileCache | None]) -> _WorkerResult:
     """Runs in a worker process: parse one file and give back what the parent needs.
 
     A clean file goes back as its cache parts (the same bytes go into the cache): the facts and
@@ -240,26 +229,27 @@ def _parse_in_worker(job: tuple) -> tuple:
     """
     rel, path, kind, cache = job
     gc.disable()
-    raw, refused = read_limited(path, rel, kind.max_bytes)
-    if raw is None:
-        return "failed", refused
+    read = read_limited(path, rel, kind.max_bytes)
+    if read[0] is None:
+        return "failed", read[1]
+    raw = read[0]
     source, summary, data = parse_file(rel, path, raw, kind)
     if summary is None:
         source.loaded._root = None  # node trees are rebuilt on demand from the file
         return "failed", source.loaded
-    if cache is not None:
+    if cache is not None and data is not None:  # (a clean parse has both parts)
         digest = cache.digest(raw)
         cache.put(digest, "s", summary)
         cache.put(digest, "d", data)
     return "clean", summary, data if kind.full else None
 
 
-def _from_parts(job: _Job, summary: tuple, data: object, kind: FileKind) -> SourceFile | None:
+def _from_parts(job: _Job, summary: Summary, data: Any, kind: FileKind[M]) -> SourceFile[M] | None:
     """A clean file rebuilt from its cache parts (None if they do not fit: then it is parsed)."""
     plain, diagnostics = summary
     loaded = LoadedYaml(job.rel, diagnostics=[Diagnostic(job.rel, *d) for d in diagnostics], path=job.path, pure=kind.pure)
     try:
-        facts = facts_from_plain(plain) if kind.registers else None
+        facts = facts_from_plain(plain) if plain is not None else None  # (registers have facts, others none)
         model = kind.model.model_validate(data) if kind.full else None
     except Exception:  # noqa: BLE001 - parts that do not fit only cost a re-parse
         return None
@@ -273,9 +263,9 @@ Progress = Callable[[int, int], None]
 class _Job:
     rel: str
     path: Path
-    raw: bytes | None = None
+    raw: bytes = b""  # the file's bytes, while it waits to be parsed here
     digest: str | None = None
-    source: SourceFile | None = None
+    source: SourceFile[Any] | None = None
 
 
 # Below this much work, starting worker processes costs more than it saves.
@@ -283,7 +273,7 @@ PARALLEL_MIN_FILES = 16
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 
 
-def _from_cache(job: _Job, cache: FileCache, kind: FileKind) -> SourceFile | None:
+def _from_cache(job: _Job, cache: FileCache, kind: FileKind[M]) -> SourceFile[M] | None:
     job.digest = cache.digest(job.raw)
     summary = cache.get(job.digest, "s")
     if summary is None:
@@ -296,20 +286,22 @@ def _from_cache(job: _Job, cache: FileCache, kind: FileKind) -> SourceFile | Non
     return _from_parts(job, summary, data, kind)
 
 
-def _load_all(root: Path, paths: list[Path], kind: FileKind, options: Options, progress: Progress | None) -> list[SourceFile]:
+def _load_all(root: Path, paths: list[Path], kind: FileKind[M], options: Options, progress: Progress | None) -> list[SourceFile[M]]:
     """Load files: from the cache when unchanged, else parse — in parallel when it pays."""
     cache = FileCache(root, kind.flavour) if options.cache else None
     jobs = [_Job(relative(root, p), p) for p in paths]
     done = 0
     misses: list[_Job] = []
     for job in jobs:
-        job.raw, refused = read_limited(job.path, job.rel, kind.max_bytes)  # refused before reading
-        if refused is not None:
-            job.source = SourceFile(job.rel, job.path, refused)
-        if job.raw is not None and cache is not None:
-            job.source = _from_cache(job, cache, kind)
+        read = read_limited(job.path, job.rel, kind.max_bytes)  # refused before reading
+        if read[0] is None:
+            job.source = SourceFile(job.rel, job.path, read[1])
+        else:
+            job.raw = read[0]
+            if cache is not None:
+                job.source = _from_cache(job, cache, kind)
         if job.source is not None:
-            job.raw = None
+            job.raw = b""
             done += 1
             if progress:
                 progress(done, len(jobs))
@@ -319,7 +311,7 @@ def _load_all(root: Path, paths: list[Path], kind: FileKind, options: Options, p
     workers = options.workers()
     if workers > 1 and len(misses) >= PARALLEL_MIN_FILES and sum(len(j.raw) for j in misses) >= PARALLEL_MIN_BYTES:
         for job in misses:
-            job.raw = None  # workers read the files themselves: cheaper than sending the bytes
+            job.raw = b""  # workers read the files themselves: cheaper than sending the bytes
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             results = pool.map(_parse_in_worker, [(j.rel, j.path, kind, cache) for j in misses], chunksize=4)
@@ -327,8 +319,8 @@ def _load_all(root: Path, paths: list[Path], kind: FileKind, options: Options, p
                 if result[0] == "clean":
                     job.source = _from_parts(job, marshal.loads(result[1]), result[2] and marshal.loads(result[2]), kind)
                     if job.source is None:  # cannot happen unless the worker's model differs: parse here
-                        raw, refused = read_limited(job.path, job.rel, kind.max_bytes)
-                        job.source = SourceFile(job.rel, job.path, refused) if raw is None else parse_file(job.rel, job.path, raw, kind)[0]
+                        read = read_limited(job.path, job.rel, kind.max_bytes)
+                        job.source = SourceFile(job.rel, job.path, read[1]) if read[0] is None else parse_file(job.rel, job.path, read[0], kind)[0]
                 else:
                     job.source = SourceFile(job.rel, job.path, result[1])
                 done += 1
@@ -337,15 +329,15 @@ def _load_all(root: Path, paths: list[Path], kind: FileKind, options: Options, p
     else:
         for job in misses:
             job.source, summary, data = parse_file(job.rel, job.path, job.raw, kind)
-            if cache is not None and summary is not None:  # only clean parses are kept
+            if cache is not None and summary is not None and data is not None:  # only clean parses are kept
                 digest = job.digest or cache.digest(job.raw)
                 cache.put(digest, "s", summary)
                 cache.put(digest, "d", data)
-            job.raw = None
+            job.raw = b""
             done += 1
             if progress:
                 progress(done, len(jobs))
-    return [job.source for job in jobs]
+    return cast("list[SourceFile[M]]", [job.source for job in jobs])  # every job has its source now
 
 
 def load_repository(

@@ -31,7 +31,7 @@ import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Literal, TypeVar
 
 import yaml
 from yaml.error import MarkedYAMLError, YAMLError
@@ -40,14 +40,14 @@ from yaml.reader import ReaderError
 
 from fxfk.diagnostics import Diagnostic
 from fxfk.load import fastyaml
-from fxfk.load.fastyaml import YAML11_BOOLEANS  # noqa: F401 - where fxfk.edit.scaffold finds it
+from fxfk.load.fastyaml import YAML11_BOOLEANS as YAML11_BOOLEANS  # where fxfk.edit.scaffold finds it
 from fxfk.load.gcpause import gc_paused
 from fxfk.load.yamlnodes import Problem, key_value, loader_class, pos, to_data
 from fxfk.load.yamltext import MAX_DEPTH, check_traps, decode, line_col, translate
 from fxfk.options import DEFAULT_MAX_BYTES
 
 # The node trees and position indexes of the last few re-read files (see LoadedYaml._again).
-_RECENT: OrderedDict = OrderedDict()
+_RECENT: OrderedDict[tuple[Path, int, str], Any] = OrderedDict()
 _RECENT_LIMIT = 8
 
 
@@ -60,6 +60,9 @@ def _compose(text: str, pure: bool) -> Node | None:
             return loader.get_single_node()
         finally:
             loader.dispose()
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -82,7 +85,7 @@ class LoadedYaml:
     path: Path | None = field(default=None, repr=False)
     _root: Node | None = field(default=None, repr=False)
     # fastyaml's position index of a kept text (False: the fast reader does not take the file).
-    _positions: Any = field(default=None, repr=False)
+    _positions: fastyaml.Positions | Literal[False] | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -97,7 +100,7 @@ class LoadedYaml:
             self._root = root
         return root
 
-    def _again(self, what: str, build: Callable[[str], Any]) -> Any:
+    def _again(self, what: str, build: Callable[[str], T]) -> T | None:
         """``build(text)``, for a file whose text was not kept: re-read, and remember only a few.
 
         Commands that locate every point of 3,000 files would otherwise hold gigabytes of nodes.
@@ -109,7 +112,8 @@ class LoadedYaml:
         key = (self.path, id(self), what)
         if key in _RECENT:
             _RECENT.move_to_end(key)
-            return _RECENT[key]
+            recent: T | None = _RECENT[key]  # what build() gave for this same key
+            return recent
         raw, _ = read_limited(self.path, self.rel)
         text = None if raw is None else decode(raw, self.rel)[0]
         value = None if text is None else build(text)
@@ -127,7 +131,7 @@ class LoadedYaml:
             self._positions = positions or False
         return positions
 
-    def locate(self, loc: tuple, key: bool = False) -> tuple[int, int]:
+    def locate(self, loc: tuple[int | str, ...], key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the node at ``loc``, or of the deepest ancestor that exists.
 
         With ``key=True`` the position of the last key itself is returned (for unknown keys).
@@ -210,7 +214,7 @@ def load_text(text: str, rel: str, pure: bool = False, fast: bool = True, max_by
                 while events.check_event():
                     event = events.get_event()
                     if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                        line, column = pos(event.start_mark)
+                        line, column = pos(event.start_mark) if event and event.start_mark else (1, 1)
                         return fail(
                             "anchor-alias",
                             "不支持锚点和别名（&名称、*名称）；请把内容直接写出来",
@@ -302,7 +306,7 @@ def unreadable(rel: str, exc: OSError) -> LoadedYaml:
     return result
 
 
-def read_limited(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes | None, LoadedYaml | None]:
+def read_limited(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, None] | tuple[None, LoadedYaml]:
     """The bytes of ``path``, or (None, why not): never more than ``max_bytes`` + 1 are read.
 
     A file over the limit is refused by its size before reading (a 2 GB file must not be read at
@@ -324,7 +328,7 @@ def read_limited(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tu
 
 def load_file(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES, pure: bool = False) -> LoadedYaml:
     """Load one data file; problems come back as diagnostics, never as exceptions."""
-    raw, refused = read_limited(path, rel, max_bytes)
-    if raw is None:
-        return refused
-    return load_bytes(raw, rel, path=path, pure=pure, max_bytes=max_bytes)
+    read = read_limited(path, rel, max_bytes)
+    if read[0] is None:
+        return read[1]
+    return load_bytes(read[0], rel, path=path, pure=pure, max_bytes=max_bytes)

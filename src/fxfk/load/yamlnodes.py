@@ -7,9 +7,10 @@ Split from :mod:`fxfk.load.yamlload` (the loader), which calls :func:`to_data` o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Protocol
 
 from yaml.composer import Composer
+from yaml.events import Event
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader
@@ -31,26 +32,34 @@ _ALLOWED_TAGS = {_STR, _SEQ, _MAP}
 class _PlainResolver(BaseResolver):
     """Gives every node its default tag: typing plain scalars is done by ``_scalar`` below."""
 
-    def resolve(self, kind, value, implicit):  # noqa: ARG002 - signature of BaseResolver
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:  # noqa: ARG002 - signature of BaseResolver
         return _DEFAULT_TAGS[kind]
 
 
-try:  # libyaml, when pyyaml was built with it
-    from yaml.cyaml import CParser
+class Loader(Protocol):
+    """What the loader uses of a parser: events (to refuse anchors early) and the composed node."""
+
+    def check_event(self) -> bool: ...
+    def get_event(self) -> Event | None: ...
+    def get_single_node(self) -> Node | None: ...
+    def dispose(self) -> None: ...
+
+
+try:  # libyaml, when pyyaml was built with it (yaml.cyaml takes CParser from yaml._yaml)
+    from yaml._yaml import CParser
 
     class _CLoader(CParser, _PlainResolver):
-        def __init__(self, stream):
+        def __init__(self, stream: str):
             CParser.__init__(self, stream)
             _PlainResolver.__init__(self)
 
     HAVE_LIBYAML = True
 except ImportError:  # pragma: no cover - depends on how pyyaml was built
-    _CLoader = None
     HAVE_LIBYAML = False
 
 
 class _PyLoader(Reader, Scanner, Parser, Composer, _PlainResolver):
-    def __init__(self, stream):
+    def __init__(self, stream: str):
         Reader.__init__(self, stream)
         Scanner.__init__(self)
         Parser.__init__(self)
@@ -58,10 +67,10 @@ class _PyLoader(Reader, Scanner, Parser, Composer, _PlainResolver):
         _PlainResolver.__init__(self)
 
 
-def loader_class(pure: bool = False):
+def loader_class(pure: bool = False) -> Callable[[str], Loader]:
     """libyaml's parser, or the pure-Python one when asked (``Options.pure_yaml``) or when pyyaml
     was built without libyaml."""
-    if pure or _CLoader is None:
+    if pure or not HAVE_LIBYAML:
         return _PyLoader
     return _CLoader
 
@@ -86,7 +95,14 @@ class Problem(Exception):
         self.code, self.message, self.line, self.column, self.path = code, message, line, column, path
 
 
-def pos(mark) -> tuple[int, int]:
+class Marked(Protocol):
+    """A place in the text, 0-based: pyyaml's and libyaml's marks (two classes) both are."""
+
+    line: int
+    column: int
+
+
+def pos(mark: Marked) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
@@ -100,7 +116,7 @@ def _too_long_message(digits: int) -> str:
     )
 
 
-def to_data(node: Node, path: tuple, depth: int, words: list) -> Any:
+def to_data(node: Node, path: tuple[Any, ...], depth: int, words: list[tuple[int, int, str]]) -> Any:
     if depth > MAX_DEPTH:
         line, col = pos(node.start_mark)
         raise Problem("too-deep", f"嵌套层数超过 {MAX_DEPTH} 层；数据文件不需要这么深的结构", line, col)
@@ -122,8 +138,8 @@ def to_data(node: Node, path: tuple, depth: int, words: list) -> Any:
             raise Problem("integer-too-long", _too_long_message(exc.digits), line, col) from None
     if isinstance(node, SequenceNode):
         return [to_data(item, path + (i,), depth + 1, words) for i, item in enumerate(node.value)]
-    result: dict = {}
-    first_seen: dict = {}
+    result: dict[Any, Any] = {}
+    first_seen: dict[Any, int] = {}  # key -> its line
     for key_node, value_node in node.value:
         if not isinstance(key_node, ScalarNode):
             line, col = pos(key_node.start_mark)
