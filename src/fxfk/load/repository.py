@@ -62,6 +62,22 @@ class SourceFile(Generic[M]):
         self._facts = value
 
     @property
+    def valid_model(self) -> M:
+        """The model of a file known to fit it (one of ``Repository.valid_*()``, or given to a
+        one-register rule); ValueError when it has none (a bug: it does not fit, or was loaded facts_only)."""
+        if self.model is None:
+            raise ValueError(f"{self.rel}: no model")
+        return self.model
+
+    @property
+    def valid_facts(self) -> RegisterFacts:
+        """The facts of a register known to be valid (one of ``Repository.valid_registers()``)."""
+        facts = self.facts
+        if facts is None:
+            raise ValueError(f"{self.rel}: no facts")
+        return facts
+
+    @property
     def stem(self) -> str:
         return self.path.stem
 
@@ -110,34 +126,8 @@ class Repository:
         """Registers that fit their model: each has its ``facts``, and its ``model`` unless loaded facts_only."""
         return [f for f in self.registers if f.model is not None or f.facts is not None]
 
-    def registers_with_facts(self) -> list[tuple[SourceFile[Register], RegisterFacts]]:
-        """The valid registers (as :meth:`valid_registers`), each with its facts."""
-        out = []
-        for f in self.registers:
-            facts = f.facts  # a register with a model has facts too
-            if facts is not None:
-                out.append((f, facts))
-        return out
-
-    def registers_with_models(self) -> list[tuple[SourceFile[Register], Register]]:
-        """The valid registers, each with its model: for commands that load full models.
-
-        Raises ValueError for registers loaded ``facts_only`` (a bug of the caller).
-        """
-        out = []
-        for f in self.registers:
-            if f.model is not None:
-                out.append((f, f.model))
-            elif f._facts is not None:
-                raise ValueError(f"{f.rel}: loaded facts_only, without its model")
-        return out
-
     def valid_task_tables(self) -> list[SourceFile[TaskTable]]:
         return [f for f in self.task_tables if f.model is not None]
-
-    def task_tables_with_models(self) -> list[tuple[SourceFile[TaskTable], TaskTable]]:
-        """The task tables that fit their model, each with its model."""
-        return [(f, f.model) for f in self.task_tables if f.model is not None]
 
     def task_table(self, year: int) -> TaskTable | None:
         for f in self.task_tables:

@@ -31,7 +31,7 @@ import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal, TypeVar
+from typing import Any, Callable, Literal, TypeAlias, TypeVar
 
 import yaml
 from yaml.error import MarkedYAMLError, YAMLError
@@ -63,6 +63,8 @@ def _compose(text: str, pure: bool) -> Node | None:
 
 
 T = TypeVar("T")
+# Where a value sits in a file's data: keys and item numbers, as pydantic's error locations.
+Loc: TypeAlias = tuple[int | str, ...]
 
 
 @dataclass
@@ -131,7 +133,7 @@ class LoadedYaml:
             self._positions = positions or False
         return positions
 
-    def locate(self, loc: tuple[int | str, ...], key: bool = False) -> tuple[int, int]:
+    def locate(self, loc: Loc, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the node at ``loc``, or of the deepest ancestor that exists.
 
         With ``key=True`` the position of the last key itself is returned (for unknown keys).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -20,9 +21,10 @@ from pydantic import ValidationError
 from fxfk.diagnostics import Diagnostic
 from fxfk.errors import DataRefused, FxfkError
 from fxfk.load.repository import Repository
-from fxfk.models import Level, Register
+from fxfk.models import Level, Register, Risk
 from fxfk.models.register import attention_rank
 from fxfk.options import Options
+from fxfk.rules import validation
 from fxfk.rules.hotspots import (
     Cluster,
     HotspotWarning,
@@ -35,7 +37,6 @@ from fxfk.rules.hotspots import (
     points_of,
 )
 from fxfk.rules.levels import Explanation, explain
-from fxfk.rules import validation
 from fxfk.rules.validation import validate_repository
 
 
@@ -82,7 +83,7 @@ class Row:
     invalid: str = ""  # why the declared value cannot stand even with a reason (two-level mode)
 
     @property
-    def risk(self):
+    def risk(self) -> Risk:
         return self.point.risk
 
     @property
@@ -164,7 +165,7 @@ def load(root: Path, options: Options | None = None) -> tuple[Repository, set[tu
         if not errors or not all(d.code in _MISSING_CODES and _LEVEL_PATH.fullmatch(d.path) for d in errors):
             continue
         patched = copy.deepcopy(loaded.data)
-        indexes = {int(_LEVEL_PATH.fullmatch(d.path)[1]) for d in errors}
+        indexes = {int(m[1]) for d in errors if (m := _LEVEL_PATH.fullmatch(d.path))}  # (all match)
         try:
             for i in indexes:
                 patched["risks"][i]["level"] = "high"
@@ -207,7 +208,7 @@ def classify_point(point: Point, levels: int) -> Row:
 
 def parse_level(text: str, levels: int) -> Level:
     level = Level.lookup().get(text.strip())
-    if level is None:
+    if not isinstance(level, Level):  # (None: no such level; the table holds only Level members)
         raise FxfkError(f"--level“{text}”无效；可用的值：{Level.describe()}")
     if levels == 2 and level is Level.medium:
         raise FxfkError("fxfk.yaml 设定为两级划分（levels: 2，只分高、低），--level 不能是“中”")
@@ -216,7 +217,7 @@ def parse_level(text: str, levels: int) -> Level:
 
 def classify(
     repo: Repository,
-    undeclared: set[tuple[str, int]] = frozenset(),
+    undeclared: AbstractSet[tuple[str, int]] = frozenset(),
     offices: list[str] | None = None,
     level: str | None = None,
     domain: str | None = None,
@@ -226,7 +227,7 @@ def classify(
         Point(p.source, p.index, p.risk, None if (p.source.rel, p.index) in undeclared else p.declared)
         for p in points_of(repo)
     ]
-    known_offices = sorted({p.office_id for p in points} | {s.model.office.id for s in repo.valid_registers()})
+    known_offices = sorted({p.office_id for p in points} | {s.valid_model.office.id for s in repo.valid_registers()})
     if offices:
         unknown = [o for o in offices if o not in known_offices]
         if unknown:

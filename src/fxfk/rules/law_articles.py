@@ -23,11 +23,13 @@ it), a warning before:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 from fxfk.diagnostics import Diagnostic, Severity, format_path
+from fxfk.load.facts import BasisFacts, RiskFacts
 from fxfk.load.repository import Repository, SourceFile
-from fxfk.models import Law, Status
+from fxfk.load.yamlload import Loc
+from fxfk.models import Law, Register, Status
 from fxfk.rules.law_names import display_name, law_key
 from fxfk.rules.law_versions import (
     FIRST_OFFENCE_WORDS,
@@ -44,7 +46,7 @@ from fxfk.rules.law_versions import (
 )
 
 
-def _diag(source: SourceFile, loc: tuple, code: str, severity: Severity, message: str) -> Diagnostic:
+def _diag(source: SourceFile[Any], loc: Loc, code: str, severity: Severity, message: str) -> Diagnostic:
     line, column = source.locate(*loc)
     return Diagnostic(source.rel, line, column, code, severity, format_path(loc), message)
 
@@ -61,9 +63,9 @@ def _versioned(repo: Repository) -> dict[str, Law]:
 
 
 class Point(NamedTuple):
-    source: SourceFile
-    index: int
-    risk: object  # fxfk.load.facts.RiskFacts
+    source: SourceFile[Register]
+    risk_index: int  # (not "index": that is a tuple's method)
+    risk: RiskFacts
     batch_date: dt.date | None
 
     def public_on(self, day: dt.date) -> bool:
@@ -77,7 +79,7 @@ class Point(NamedTuple):
 
 def _points(repo: Repository) -> Iterator[Point]:
     for src in repo.valid_registers():
-        facts = src.facts
+        facts = src.valid_facts
         batches = {b.id: b.date for b in facts.batches}
         for i, risk in enumerate(facts.risks):
             if risk.status is Status.retired:
@@ -130,7 +132,7 @@ def check_condition_citations(repo: Repository) -> Iterator[Diagnostic]:
         risk = point.risk
         if not risk.no_penalty or not risk.no_penalty_condition.strip() or point.batch_date is None:
             continue
-        loc = ("risks", point.index, "no_penalty_condition")
+        loc = ("risks", point.risk_index, "no_penalty_condition")
         for m in mentions(risk.no_penalty_condition, laws):
             found = condition_problem(m, point.batch_date)
             if found is not None:
@@ -158,7 +160,7 @@ def conditions_not_in_force(repo: Repository, day: dt.date) -> Iterator[Diagnost
             found = condition_problem(m, day)
             if found is not None:
                 code, why = found
-                yield _diag(point.source, ("risks", point.index, "no_penalty_condition"), code, "error",
+                yield _diag(point.source, ("risks", point.risk_index, "no_penalty_condition"), code, "error",
                             f"免罚适用条件引用的{why}；公布日期 {day} 的公开清单不能引用当日未施行的条款。"
                             "适用条件只写事实，实施依据由 fxfk 按公布日期生成")
 
@@ -175,19 +177,22 @@ def check_first_offence_wording(repo: Repository) -> Iterator[Diagnostic]:
             continue
         word = next(w for w in FIRST_OFFENCE_WORDS if w in risk.no_penalty_condition)
         severity, tail = point.when(today)
-        yield _diag(point.source, ("risks", point.index, "no_penalty_condition"), "first-offence-without-ground",
+        yield _diag(point.source, ("risks", point.risk_index, "no_penalty_condition"), "first-offence-without-ground",
                     severity, f"免罚适用条件含“{word}”（首违不罚），但 {point.batch_date} 施行的行政处罚法没有首违不罚的规定"
                     f"（2021-07-15 起施行的第三十三条第一款才有）；{tail.replace('引用当日未施行的条款', '写当日没有法律依据的免罚条件')}")
 
 
-def _basis_groups(repo: Repository) -> dict[tuple, list[tuple[SourceFile, int, int]]]:
+_Places = list[tuple[SourceFile[Register], int, int]]  # (register, risk index, basis index)
+
+
+def _basis_groups(repo: Repository) -> dict[tuple[BasisFacts, int | None, dt.date | None, bool], _Places]:
     """(basis, batch, batch date, public, status) → places: every verdict below depends only on the key."""
     today = repo.today
-    groups: dict[tuple, list[tuple[SourceFile, int, int]]] = {}
+    groups: dict[tuple[BasisFacts, int | None, dt.date | None, bool], _Places] = {}
     for point in _points(repo):
         for j, basis in enumerate(point.risk.basis):
             key = (basis, point.risk.batch, point.batch_date, point.public_on(today))
-            groups.setdefault(key, []).append((point.source, point.index, j))
+            groups.setdefault(key, []).append((point.source, point.risk_index, j))
     return groups
 
 

@@ -190,7 +190,7 @@ def no_penalty_ground(catalogue: LawCatalogue | None, day: dt.date, first_offenc
     """
     law = _apl(catalogue)
     version = version_on(law, day) if law is not None else None
-    if version is None or NO_PENALTY not in version.articles:
+    if law is None or version is None or NO_PENALTY not in version.articles:
         law, version = BUILTIN_APL, version_on(BUILTIN_APL, day) or BUILTIN_APL.versions[0]
     keys = [NO_PENALTY] + ([FIRST_OFFENCE] if first_offence and FIRST_OFFENCE in version.articles else [])
     articles = tuple(dict.fromkeys(version.articles[k].strip() for k in keys))

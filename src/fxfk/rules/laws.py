@@ -29,14 +29,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from fxfk.diagnostics import Diagnostic, Severity, format_path
+from fxfk.load.facts import BasisFacts
 from fxfk.load.repository import Repository, SourceFile
-from fxfk.models import BasisRole, Law, LawCatalogue, LawRank, Status
+from fxfk.load.yamlload import Loc
+from fxfk.models import Basis, BasisRole, Law, LawCatalogue, LawRank, Register, Risk, Status
 from fxfk.rules.law_articles import ARTICLE_CHECKS
-from fxfk.rules.law_versions import version_numbers
 from fxfk.rules.law_names import closest, display_name, law_key, loose_key, number_key, quoted_names
+from fxfk.rules.law_versions import version_numbers
 
 
 class Catalogue:
@@ -100,17 +102,17 @@ def not_in_force_reason(law: Law, day: dt.date) -> tuple[str, str] | None:
 class Use(NamedTuple):  # a tuple: the cheapest object to make 300,000 of, on a province's data
     """One basis entry of one risk point: the unit every law check and report is made of."""
 
-    source: SourceFile
+    source: SourceFile[Register]
     risk_index: int
     basis_index: int
     office: str
     office_name: str
-    risk: object  # fxfk.models.Risk
-    basis: object  # fxfk.models.Basis
+    risk: Risk
+    basis: Basis
     batch_date: dt.date | None  # the date of the point's batch, when it names an existing one
 
     @property
-    def loc(self) -> tuple:
+    def loc(self) -> Loc:
         return ("risks", self.risk_index, "basis", self.basis_index)
 
     @property
@@ -118,7 +120,7 @@ class Use(NamedTuple):  # a tuple: the cheapest object to make 300,000 of, on a 
         return self.risk.status is Status.published and self.batch_date is not None
 
     def public_on(self, day: dt.date) -> bool:
-        return self.published and self.batch_date <= day
+        return self.published and self.batch_date is not None and self.batch_date <= day
 
 
 def uses(repo: Repository, include_retired: bool = False) -> list[Use]:
@@ -128,7 +130,7 @@ def uses(repo: Repository, include_retired: bool = False) -> list[Use]:
 
 def _uses(repo: Repository, include_retired: bool) -> Iterator[Use]:
     for src in repo.valid_registers():
-        reg = src.model  # the model, not the facts: the law report (its only reader) shows titles
+        reg = src.valid_model  # the model, not the facts: the law report (its only reader) shows titles
         batches = {b.id: b.date for b in reg.batches}
         for i, risk in enumerate(reg.risks):
             if risk.status is Status.retired and not include_retired:
@@ -142,7 +144,7 @@ def _uses(repo: Repository, include_retired: bool) -> Iterator[Use]:
 
 
 def laws_not_in_force(
-    citations: Iterable[tuple[SourceFile, tuple, str, str]], catalogue: LawCatalogue | None, date: dt.date
+    citations: Iterable[tuple[SourceFile[Any], Loc, str, str]], catalogue: LawCatalogue | None, date: dt.date
 ) -> Iterator[Diagnostic]:
     """A public list may only cite laws in force on its publication date (used by ``fxfk publish``).
 
@@ -158,31 +160,27 @@ def laws_not_in_force(
         if reason is None:
             continue
         code, why = reason
-        line, column = source.locate(*loc)
         tail = "；公布日期 {date} 的清单不能引用已失效的法规" if code == "law-repealed" else "；不能作为公开清单的依据"
-        yield Diagnostic(
-            source.rel, line, column, code, "error", format_path(loc),
-            f"《{display_name(name)}》{why}" + tail.format(date=date),
-        )
+        yield _diag(source, loc, code, "error", f"《{display_name(name)}》{why}" + tail.format(date=date))
 
 
 # --- fxfk validate ------------------------------------------------------------------------------
 
 
-def _diag(source: SourceFile, loc: tuple, code: str, severity: Severity, message: str) -> Diagnostic:
+def _diag(source: SourceFile[Any], loc: Loc, code: str, severity: Severity, message: str) -> Diagnostic:
     line, column = source.locate(*loc)
     return Diagnostic(source.rel, line, column, code, severity, format_path(loc), message)
 
 
 def check_law_catalogue_names_unique(repo: Repository) -> Iterator[Diagnostic]:
-    if Catalogue.of(repo) is None:
+    if (laws := repo.laws) is None or laws.model is None:  # (as Catalogue.of: no catalogue)
         return
     first: dict[str, int] = {}
-    for i, law in enumerate(repo.laws.model.laws):
+    for i, law in enumerate(laws.model.laws):
         key = law_key(law.name)
         if key in first:
-            line, column = repo.laws.locate("laws", first[key], "name")
-            yield _diag(repo.laws, ("laws", i, "name"), "duplicate-law", "error",
+            line, column = laws.locate("laws", first[key], "name")
+            yield _diag(laws, ("laws", i, "name"), "duplicate-law", "error",
                         f"《{display_name(law.name)}》在法规目录中重复（第 {line} 行已有同名条目）；每部法规只能登记一次，"
                         "修订写在 amended 中")
         else:
@@ -190,24 +188,24 @@ def check_law_catalogue_names_unique(repo: Repository) -> Iterator[Diagnostic]:
 
 
 def check_law_catalogue_dates(repo: Repository) -> Iterator[Diagnostic]:
-    if Catalogue.of(repo) is None:
+    if (laws := repo.laws) is None or laws.model is None:  # (as Catalogue.of: no catalogue)
         return
-    for i, law in enumerate(repo.laws.model.laws):
+    for i, law in enumerate(laws.model.laws):
         if law.repealed is not None and law.effective is not None and law.repealed <= law.effective:
-            yield _diag(repo.laws, ("laws", i, "repealed"), "law-repealed-before-effective", "error",
+            yield _diag(laws, ("laws", i, "repealed"), "law-repealed-before-effective", "error",
                         f"《{display_name(law.name)}》的废止日期 {law.repealed} 不晚于施行日期 {law.effective}，"
                         "它从未生效；请核对这两个日期")
             continue
         for k, day in enumerate(law.amended):
             if (law.effective is not None and day <= law.effective) or (law.repealed is not None and day >= law.repealed):
-                yield _diag(repo.laws, ("laws", i, "amended", k), "law-amended-outside-validity", "warning",
+                yield _diag(laws, ("laws", i, "amended", k), "law-amended-outside-validity", "warning",
                             f"《{display_name(law.name)}》的修订日期 {day} 不在其施行期间内"
                             f"（{law.effective or '?'} 至 {law.repealed or '今'}）；请核对".replace("至 今", "至今"))
 
 
 def check_law_successor_known(repo: Repository) -> Iterator[Diagnostic]:
     catalogue = Catalogue.of(repo)
-    if catalogue is None:
+    if catalogue is None or repo.laws is None:  # (a catalogue comes from repo.laws)
         return
     for i, law in enumerate(catalogue.laws):
         if law.replaced_by and catalogue.find(law.replaced_by) is None:
@@ -226,20 +224,20 @@ class BasisGroup:
     one object, a province's 300,000 basis entries make a few hundred citations.
     """
 
-    basis: object  # fxfk.models.Basis or fxfk.load.facts.BasisFacts
+    basis: BasisFacts
     batch: int | None
     batch_date: dt.date | None  # the date of the batch, when the register defines it
     status: Status
-    places: list[tuple[SourceFile, int, int]]  # (register, risk index, basis index)
+    places: list[tuple[SourceFile[Register], int, int]]  # (register, risk index, basis index)
 
     @property
     def published(self) -> bool:
         return self.status is Status.published and self.batch_date is not None
 
     def public_on(self, day: dt.date) -> bool:
-        return self.published and self.batch_date <= day
+        return self.published and self.batch_date is not None and self.batch_date <= day
 
-    def at(self, field: str) -> Iterator[tuple[SourceFile, tuple]]:
+    def at(self, field: str) -> Iterator[tuple[SourceFile[Register], Loc]]:
         for source, i, j in self.places:
             yield source, ("risks", i, "basis", j, field)
 
@@ -251,10 +249,11 @@ def _citations(repo: Repository) -> list[tuple[BasisGroup, Law | None]]:
         catalogue = Catalogue.of(repo)
         if catalogue is None:
             return []
-        groups: dict[tuple, BasisGroup] = {}
+        groups: dict[tuple[int, int | None, dt.date | None, Status], BasisGroup] = {}
         for src in repo.valid_registers():
-            batches = {b.id: b.date for b in src.facts.batches}
-            for i, risk in enumerate(src.facts.risks):
+            facts = src.valid_facts
+            batches = {b.id: b.date for b in facts.batches}
+            for i, risk in enumerate(facts.risks):
                 status, batch = risk.status, risk.batch
                 if status is Status.retired:
                     continue
@@ -342,7 +341,7 @@ def check_basis_number_matches(repo: Repository) -> Iterator[Diagnostic]:
             continue
         if any(number_key(number) == number_key(n) for n in version_numbers(law, citation.batch_date)):
             continue  # the 文号 of the text in force on the batch date (laws[].versions)
-        other = catalogue.find_number(number)
+        other = catalogue.find_number(number) if catalogue is not None else None  # (None: no citations)
         whose = f"（该文号在目录中属于《{display_name(other.name)}》）" if other is not None else ""
         public = citation.public_on(today)
         message = (f"文号“{number.strip()}”与法规目录中《{display_name(law.name)}》的文号“{law.number}”不一致{whose}；"
@@ -371,7 +370,7 @@ def check_coercion_basis_rank(repo: Repository) -> Iterator[Diagnostic]:
             continue
         name = f"《{display_name(citation.basis.law)}》"
         if law.rank in COERCION_RANKS_BELOW:
-            verdict = ("coercion-rank", "error",
+            verdict: tuple[str, Severity, str] = ("coercion-rank", "error",
                        f"{name}是{law.rank.label}，不能作为强制依据：按行政强制法第十条，行政强制措施只能由法律设定，"
                        "法律未规定的由行政法规、地方性法规在其权限内设定，其他规范性文件（含规章）不得设定；"
                        "第十三条规定行政强制执行由法律设定。请改引设定该强制措施的法律或行政法规，"

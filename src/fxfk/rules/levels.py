@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fxfk.models.enums import Level
+from fxfk.models.register import Factors
 
 
 @dataclass(frozen=True)
@@ -96,18 +97,18 @@ class Explanation:
         return tuple(out)
 
 
-def fact_value(factors, fact: Fact) -> str:
+def fact_value(factors: Factors, fact: Fact) -> str:
     """How the fact is written in the data, for explanations: ``true`` or the hotspot text."""
     value = getattr(factors, fact.field)
     return value.strip() if isinstance(value, str) else ("true" if value else "false")
 
 
-def _present(factors, fact: Fact) -> bool:
+def _present(factors: Factors, fact: Fact) -> bool:
     value = getattr(factors, fact.field)
     return bool(value.strip()) if isinstance(value, str) else bool(value)
 
 
-def explain(factors, levels: int = 3) -> Explanation:
+def explain(factors: Factors, levels: int = 3) -> Explanation:
     """Which clause of 附件1 一 decides the level for these facts, and why."""
     present = [f for f in FACTS if _present(factors, f)]
     high = tuple(f for f in present if f.clause is HIGH)
@@ -121,6 +122,6 @@ def explain(factors, levels: int = 3) -> Explanation:
     return Explanation(Level.medium, MEDIUM, (), ())
 
 
-def rule_level(factors, levels: int = 3) -> Level:
+def rule_level(factors: Factors, levels: int = 3) -> Level:
     """The level the rules give: high if any high fact, else low if any low fact, else medium."""
     return explain(factors, levels).level

@@ -9,7 +9,7 @@ they were loaded.
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from fxfk.diagnostics import Diagnostic, Severity, format_path
 from fxfk.models import ActivityKind, BasisRole, Level, Register, Settings, Status
@@ -18,9 +18,10 @@ from fxfk.rules.levels import explain
 
 if TYPE_CHECKING:
     from fxfk.load.repository import SourceFile
+    from fxfk.load.yamlload import Loc
 
 
-def diag(source: SourceFile, loc: tuple, code: str, message: str, severity: Severity = "error", key: bool = False) -> Diagnostic:
+def diag(source: SourceFile[Any], loc: Loc, code: str, message: str, severity: Severity = "error", key: bool = False) -> Diagnostic:
     line, column = source.loaded.locate(loc, key=key)
     return Diagnostic(source.rel, line, column, code, severity, format_path(loc), message)
 
@@ -30,7 +31,7 @@ REVIEWED = (Status.approved, Status.published, Status.retired)
 
 def check_batch_ids_unique(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
     seen: dict[int, int] = {}
-    for i, batch in enumerate(src.model.batches):
+    for i, batch in enumerate(src.valid_model.batches):
         if batch.id in seen:
             yield diag(src, ("batches", i, "id"), "duplicate-batch-id",
                        f"批次号 {batch.id} 重复（batches[{seen[batch.id]}] 已使用）；同一文件中批次号必须唯一")
@@ -40,8 +41,8 @@ def check_batch_ids_unique(src: SourceFile[Register], settings: Settings) -> Ite
 
 def check_published_risk_has_batch(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
     """A published point names a batch of its own file, dated on or after its consultation end."""
-    batches = {b.id: b for b in src.model.batches}
-    for i, risk in enumerate(src.model.risks):
+    batches = {b.id: b for b in src.valid_model.batches}
+    for i, risk in enumerate(src.valid_model.risks):
         if risk.batch is not None and risk.batch not in batches:
             known = "、".join(str(b) for b in sorted(batches)) or "（本文件没有定义批次）"
             yield diag(src, ("risks", i, "batch"), "unknown-batch",
@@ -62,7 +63,7 @@ def check_published_risk_has_batch(src: SourceFile[Register], settings: Settings
 
 
 def check_reviewed_risk_has_consultation_and_measures(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
-    for i, risk in enumerate(src.model.risks):
+    for i, risk in enumerate(src.valid_model.risks):
         if risk.status not in REVIEWED:
             continue
         if risk.consultation is None:
@@ -75,7 +76,7 @@ def check_reviewed_risk_has_consultation_and_measures(src: SourceFile[Register],
 
 
 def check_consultation_figures(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
-    for i, risk in enumerate(src.model.risks):
+    for i, risk in enumerate(src.valid_model.risks):
         c = risk.consultation
         if c is None:
             continue
@@ -94,7 +95,7 @@ _SURVEY_FIELDS = ("respondents", "satisfied")
 
 
 def check_activity_figures(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
-    for i, act in enumerate(src.model.activities):
+    for i, act in enumerate(src.valid_model.activities):
         for name in _GUIDANCE_FIELDS:
             if getattr(act, name) is not None and act.kind is not ActivityKind.guidance:
                 yield diag(src, ("activities", i, name), "field-for-other-kind",
@@ -120,7 +121,7 @@ def check_activity_figures(src: SourceFile[Register], settings: Settings) -> Ite
 
 
 def check_no_penalty_condition(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
-    for i, risk in enumerate(src.model.risks):
+    for i, risk in enumerate(src.valid_model.risks):
         if risk.no_penalty and not risk.no_penalty_condition.strip():
             yield diag(src, ("risks", i, "no_penalty"), "no-penalty-condition",
                        "列入免罚清单（no_penalty: true）时必须写明 no_penalty_condition（免罚适用条件），"
@@ -131,13 +132,14 @@ def check_attention_order(src: SourceFile[Register], settings: Settings) -> Iter
     """附件1 二（一）先梳理社会公众关注度高的违法风险点: a high-attention point still at draft or
     consulting while a point of lower declared attention (medium, low) is already published.
     A point without ``attention`` is not compared: its attention is unknown, not low."""
-    published = [r for r in src.model.risks if r.status is Status.published and r.attention in (Level.medium, Level.low)]
+    published = [(r.id, r.attention) for r in src.valid_model.risks
+                 if r.status is Status.published and (r.attention is Level.medium or r.attention is Level.low)]
     if not published:
         return
-    for i, risk in enumerate(src.model.risks):
+    for i, risk in enumerate(src.valid_model.risks):
         if risk.attention is not Level.high or risk.status not in (Status.draft, Status.consulting):
             continue
-        lower = "、".join(f"{r.id}（关注度{r.attention.label}）" for r in published[:3])
+        lower = "、".join(f"{rid}（关注度{attention.label}）" for rid, attention in published[:3])
         more = f"等 {len(published)} 个" if len(published) > 3 else ""
         yield diag(
             src, ("risks", i, "status"), "attention-order",
@@ -148,7 +150,7 @@ def check_attention_order(src: SourceFile[Register], settings: Settings) -> Iter
 
 
 def check_basis_has_penalty_or_coercion(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
-    for i, risk in enumerate(src.model.risks):
+    for i, risk in enumerate(src.valid_model.risks):
         if risk.factors.unclear_law:
             continue
         if not any(b.role in (BasisRole.penalty, BasisRole.coercion) for b in risk.basis):
@@ -160,7 +162,7 @@ def check_basis_has_penalty_or_coercion(src: SourceFile[Register], settings: Set
 def check_declared_level(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
     """附件1 一: the declared level equals the rules' result unless ``level_reason`` says why."""
     levels = settings.levels
-    for i, risk in enumerate(src.model.risks):
+    for i, risk in enumerate(src.valid_model.risks):
         if levels == 2 and risk.level is Level.medium:
             yield diag(src, ("risks", i, "level"), "medium-in-two-levels",
                        "fxfk.yaml 设定为两级划分（levels: 2，只分高、低），不能使用“中”；请改为 高 或 低")
@@ -205,7 +207,7 @@ def _generic_coercion_article(law: str, article: str) -> str | None:
 
 def check_coercion_not_only_generic(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
     """``factors.coercion`` resting only on the 行政强制法 articles that follow any unpaid fine (附件1 一（一）)."""
-    for i, risk in enumerate(src.model.risks):
+    for i, risk in enumerate(src.valid_model.risks):
         if not risk.factors.coercion:
             continue
         coercion = [b for b in risk.basis if b.role is BasisRole.coercion]

@@ -11,13 +11,14 @@ run them on the facts of 3,000 registers without building their full models.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from fxfk.diagnostics import Diagnostic
 from fxfk.load.gcpause import gc_paused
-from fxfk.models.text import echo
 from fxfk.load.repository import Repository, SourceFile
-from fxfk.models import OfficeKind
+from fxfk.load.yamlload import Loc
+from fxfk.models import OfficeKind, Register
+from fxfk.models.text import echo
 from fxfk.models.types import is_windows_reserved, windows_reserved_message
 from fxfk.rules.hotspots import check_hotspot_early_warning, check_level_consistency_across_offices
 from fxfk.rules.laws import LAW_CHECKS
@@ -25,7 +26,7 @@ from fxfk.rules.register import check_register, diag
 from fxfk.tasks.deadline import DeadlineError, parse_deadline
 
 
-def _where(source: SourceFile, loc: tuple) -> str:
+def _where(source: SourceFile[Any], loc: Loc) -> str:
     line, column = source.loaded.locate(loc)
     return f"{source.rel}:{line}:{column}"
 
@@ -41,20 +42,20 @@ def check_file_names_portable(repo: Repository) -> Iterator[Diagnostic]:
 
 def check_office_id_matches_file_name(repo: Repository) -> Iterator[Diagnostic]:
     for src in repo.valid_registers():
-        if src.facts.office.id != src.stem:
+        if src.valid_facts.office.id != src.stem:
             # Never advise an id the models refuse (a reserved name, or a stem that is not an id).
             other = "" if is_windows_reserved(src.stem) else f"，或把 id 改为 {echo(src.stem)}"
             yield diag(
                 src, ("office", "id"), "office-id-file-name",
-                f"单位标识“{src.facts.office.id}”与文件名“{echo(src.path.name)}”不一致；"
-                f"请把文件改名为 {src.facts.office.id}{src.path.suffix}{other}",
+                f"单位标识“{src.valid_facts.office.id}”与文件名“{echo(src.path.name)}”不一致；"
+                f"请把文件改名为 {src.valid_facts.office.id}{src.path.suffix}{other}",
             )
 
 
 def check_office_ids_unique(repo: Repository) -> Iterator[Diagnostic]:
-    first: dict[str, SourceFile] = {}
+    first: dict[str, SourceFile[Register]] = {}
     for src in repo.valid_registers():
-        oid = src.facts.office.id
+        oid = src.valid_facts.office.id
         if oid in first:
             yield diag(src, ("office", "id"), "duplicate-office-id",
                        f"单位标识“{oid}”已被 {_where(first[oid], ('office', 'id'))} 使用；每个单位只能有一个登记册")
@@ -63,9 +64,9 @@ def check_office_ids_unique(repo: Repository) -> Iterator[Diagnostic]:
 
 
 def check_risk_ids_unique(repo: Repository) -> Iterator[Diagnostic]:
-    first: dict[str, tuple[SourceFile, int]] = {}
+    first: dict[str, tuple[SourceFile[Register], int]] = {}
     for src in repo.valid_registers():
-        for i, risk in enumerate(src.facts.risks):
+        for i, risk in enumerate(src.valid_facts.risks):
             if risk.id in first:
                 other, j = first[risk.id]
                 yield diag(
@@ -78,10 +79,10 @@ def check_risk_ids_unique(repo: Repository) -> Iterator[Diagnostic]:
 
 def check_activity_references(repo: Repository) -> Iterator[Diagnostic]:
     """Activity ``risks`` name existing points; ``task`` names a row of the activity's year's table."""
-    risk_ids = {r.id for src in repo.valid_registers() for r in src.facts.risks}
-    tables = {f.model.year: f.model for f in repo.valid_task_tables()}
+    risk_ids = {r.id for src in repo.valid_registers() for r in src.valid_facts.risks}
+    tables = {f.valid_model.year: f.model for f in repo.valid_task_tables()}
     for src in repo.valid_registers():
-        for i, act in enumerate(src.facts.activities):
+        for i, act in enumerate(src.valid_facts.activities):
             for j, rid in enumerate(act.risks):
                 if rid not in risk_ids:
                     yield diag(src, ("activities", i, "risks", j), "unknown-risk",
@@ -100,15 +101,15 @@ def check_activity_references(repo: Repository) -> Iterator[Diagnostic]:
 
 def check_task_table_year_matches_file_name(repo: Repository) -> Iterator[Diagnostic]:
     for src in repo.valid_task_tables():
-        if src.stem != str(src.model.year):
+        if src.stem != str(src.valid_model.year):
             yield diag(src, ("year",), "task-year-file-name",
-                       f"年度 {src.model.year} 与文件名“{src.path.name}”不一致；任务表文件应命名为 {src.model.year}.yaml")
+                       f"年度 {src.valid_model.year} 与文件名“{src.path.name}”不一致；任务表文件应命名为 {src.valid_model.year}.yaml")
 
 
 def check_task_ids_unique(repo: Repository) -> Iterator[Diagnostic]:
     for src in repo.valid_task_tables():
         seen: dict[str, int] = {}
-        for i, task in enumerate(src.model.tasks):
+        for i, task in enumerate(src.valid_model.tasks):
             if task.id in seen:
                 yield diag(src, ("tasks", i, "id"), "duplicate-task-id",
                            f"任务序号“{task.id}”重复（tasks[{seen[task.id]}] 已使用）")
@@ -118,9 +119,9 @@ def check_task_ids_unique(repo: Repository) -> Iterator[Diagnostic]:
 
 def check_deadlines_parse(repo: Repository) -> Iterator[Diagnostic]:
     for src in repo.valid_task_tables():
-        for i, task in enumerate(src.model.tasks):
+        for i, task in enumerate(src.valid_model.tasks):
             try:
-                parse_deadline(task.deadline, src.model.year)
+                parse_deadline(task.deadline, src.valid_model.year)
             except DeadlineError as exc:
                 yield diag(src, ("tasks", i, "deadline"), "bad-deadline", str(exc))
 
@@ -128,14 +129,14 @@ def check_deadlines_parse(repo: Repository) -> Iterator[Diagnostic]:
 def _known_office_ids(repo: Repository) -> set[str]:
     # A register that failed to load still names its office by its file name: references to it
     # are not reported again (its own errors already are).
-    return {src.facts.office.id for src in repo.valid_registers()} | {src.stem for src in repo.registers}
+    return {src.valid_facts.office.id for src in repo.valid_registers()} | {src.stem for src in repo.registers}
 
 
 def check_task_offices_exist(repo: Repository) -> Iterator[Diagnostic]:
     office_ids = _known_office_ids(repo)
     kinds = {k.value for k in OfficeKind} | {k.label for k in OfficeKind}
     for src in repo.valid_task_tables():
-        for i, task in enumerate(src.model.tasks):
+        for i, task in enumerate(src.valid_model.tasks):
             for j, name in enumerate(task.offices or ()):
                 if name not in office_ids and name not in kinds:
                     yield diag(src, ("tasks", i, "offices", j), "unknown-office",
@@ -145,7 +146,7 @@ def check_task_offices_exist(repo: Repository) -> Iterator[Diagnostic]:
 def check_scoring_offices_exist(repo: Repository) -> Iterator[Diagnostic]:
     office_ids = _known_office_ids(repo)
     for src in repo.valid_task_tables():
-        for i, score in enumerate(src.model.scoring):
+        for i, score in enumerate(src.valid_model.scoring):
             if score.office not in office_ids:
                 yield diag(src, ("scoring", i, "office"), "unknown-office",
                            f"加减分记录的单位“{echo(score.office)}”没有登记册（data/risks/{echo(score.office)}.yaml 不存在）")
@@ -157,7 +158,7 @@ def check_scoring_offices_exist(repo: Repository) -> Iterator[Diagnostic]:
 def check_task_counts(repo: Repository) -> Iterator[Diagnostic]:
     """A row needing several kinds (``counts`` as a mapping) gives each kind's target there, not in ``target``."""
     for src in repo.valid_task_tables():
-        for i, task in enumerate(src.model.tasks):
+        for i, task in enumerate(src.valid_model.tasks):
             needs = task.needs()
             if needs is not None and task.target is not None:
                 each = "、".join(f"{kind.value}: {n}" for kind, n in needs.items())
@@ -169,7 +170,7 @@ def check_task_counts(repo: Repository) -> Iterator[Diagnostic]:
 def check_scoring_referred(repo: Repository) -> Iterator[Diagnostic]:
     """``referred`` records 建议有关单位依纪依法进行责任追究, which the notice attaches to deductions only."""
     for src in repo.valid_task_tables():
-        for i, score in enumerate(src.model.scoring):
+        for i, score in enumerate(src.valid_model.scoring):
             if score.referred and score.points > 0:
                 yield diag(src, ("scoring", i, "referred"), "referred-bonus",
                            f"加分（{score.points:+d}）不能建议追责：referred 只用于扣分"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 from fxfk.load.repository import Repository
 from fxfk.models import Level, Register, Risk, Status
@@ -46,7 +46,7 @@ class GuidanceStatus:
     status: TaskState  # overdue, due_soon or pending
     working_days_left: int  # as for tasks: today included; negative = working days overdue
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "risk": self.risk_id,
             "office": self.office_id,
@@ -101,7 +101,7 @@ def guidance_statuses(
     calendar = calendar or WorkCalendar()
     chosen = {o.id for o in select_offices(repo, offices)}
     registers = sorted(
-        (src.model for src in repo.valid_registers() if src.model.office.id in chosen),
+        (reg for src in repo.valid_registers() if (reg := src.valid_model).office.id in chosen),
         key=lambda r: (KIND_ORDER[r.office.kind], r.office.id),
     )
     days = repo.settings.guidance_days

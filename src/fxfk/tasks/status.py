@@ -34,11 +34,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence, TypeVar
 
 from fxfk.errors import FxfkError
 from fxfk.load.repository import Repository
-from fxfk.models import Activity, ActivityKind, Office, OfficeKind, Task
+from fxfk.models import Activity, ActivityKind, Office, OfficeKind, Task, TaskTable
 from fxfk.tasks.deadline import read_deadline
 from fxfk.tasks.workdays import WorkCalendar
 
@@ -104,7 +104,7 @@ class KindProgress:
     target: int
     completed_on: dt.date | None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"done": self.done, "target": self.target,
                 "completed_on": self.completed_on.isoformat() if self.completed_on else None}
 
@@ -142,7 +142,7 @@ class TaskStatus:
         """「公布 1/1，宣传 0/1」 for a row needing several kinds, else empty."""
         return "，".join(f"{k.kind.label} {k.done}/{k.target}" for k in self.kinds)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "task": self.task_id,
             "office": self.office_id,
@@ -217,8 +217,8 @@ def progress(task: Task, activities: Iterable[Activity], year: int, today: dt.da
 
 def combined(kinds: Sequence[KindProgress]) -> tuple[int, dt.date | None]:
     """All of the kinds: (sum of each kind's count capped at its target, the day the last one got there)."""
-    days = [k.completed_on for k in kinds]
-    return sum(min(k.done, k.target) for k in kinds), (None if None in days else max(days))
+    days = [k.completed_on for k in kinds if k.completed_on is not None]
+    return sum(min(k.done, k.target) for k in kinds), (max(days) if len(days) == len(kinds) else None)
 
 
 def row_target(task: Task) -> int | None:
@@ -245,14 +245,14 @@ def task_state(due: dt.date | None, completed_on: dt.date | None, today: dt.date
 
 def default_year(repo: Repository, today: dt.date) -> int:
     """The task table of ``today``'s year if there is one, else the latest table."""
-    years = sorted(f.model.year for f in repo.valid_task_tables())
+    years = sorted(f.valid_model.year for f in repo.valid_task_tables())
     if not years:
         raise FxfkError("没有任务表：请在 data/tasks/<年份>.yaml 中写年度工作任务表")
     return today.year if today.year in years else years[-1]
 
 
 def all_offices(repo: Repository) -> list[Office]:
-    offices = [src.model.office for src in repo.valid_registers()]
+    offices = [src.valid_model.office for src in repo.valid_registers()]
     return sorted(offices, key=lambda o: (KIND_ORDER[o.kind], o.id))
 
 
@@ -280,6 +280,14 @@ def select_offices(repo: Repository, names: Sequence[str] | None) -> list[Office
 # --- the entry point -------------------------------------------------------------------------
 
 
+def _table(repo: Repository, year: int) -> TaskTable:
+    table = repo.task_table(year)
+    if table is None:
+        years = "、".join(str(f.valid_model.year) for f in repo.valid_task_tables()) or "无"
+        raise FxfkError(f"没有 {year} 年的任务表（data/tasks/{year}.yaml）；已有的年度：{years}")
+    return table
+
+
 def task_statuses(
     repo: Repository,
     year: int,
@@ -294,13 +302,10 @@ def task_statuses(
     passed validation (deadlines parse, task ids are unique); raises FxfkError when there is no
     table for ``year``.
     """
-    table = repo.task_table(year)
-    if table is None:
-        years = "、".join(str(f.model.year) for f in repo.valid_task_tables()) or "无"
-        raise FxfkError(f"没有 {year} 年的任务表（data/tasks/{year}.yaml）；已有的年度：{years}")
+    table = _table(repo, year)
     calendar = calendar or WorkCalendar()
     chosen = {o.id for o in select_offices(repo, offices)}
-    registers = [src.model for src in repo.valid_registers() if src.model.office.id in chosen]
+    registers = [reg for src in repo.valid_registers() if (reg := src.valid_model).office.id in chosen]
     registers.sort(key=lambda r: (KIND_ORDER[r.office.kind], r.office.id))
     due_soon_days = repo.settings.due_soon_days
     out = []
@@ -327,7 +332,10 @@ def task_statuses(
     return out
 
 
-def worst_first(rows: Iterable) -> list:
+_Due = TypeVar("_Due", bound="TaskStatus")
+
+
+def worst_first(rows: Iterable[_Due]) -> list[_Due]:
     """Most overdue / soonest due first (earliest due date); ties keep their given order."""
     return sorted(rows, key=lambda r: r.due or dt.date.max)
 
@@ -371,7 +379,7 @@ class TaskReport:
 def task_report(repo: Repository, year: int, today: dt.date, offices: Sequence[str] | None = None) -> TaskReport:
     calendar = WorkCalendar()
     rows = task_statuses(repo, year, today, offices, calendar)
-    table = repo.task_table(year)
+    table = _table(repo, year)
     return TaskReport(
         year=year, title=table.title, document=table.document, today=today,
         due_soon_days=repo.settings.due_soon_days, tasks=list(table.tasks),

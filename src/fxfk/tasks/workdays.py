@@ -29,8 +29,8 @@ class WorkCalendar:
     """
 
     def __init__(self, official: bool = True):
-        self._holidays: dict = {}
-        self._workdays: dict = {}
+        self._holidays: dict[dt.date, str] = {}  # chinese_calendar's tables: day -> holiday name
+        self._workdays: dict[dt.date, str] = {}
         self.official: tuple[int, int] | None = None
         if official:
             # Imported here: the package is only needed by the commands that count working days.
