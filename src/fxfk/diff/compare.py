@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 from pydantic import BaseModel
 
@@ -35,9 +35,8 @@ from fxfk.diff.report import (
     Violation,
 )
 from fxfk.diff.side import Side, load_side
-from fxfk.models import Risk, Status
+from fxfk.models import Basis, Batch, Register, Risk, Status, Task
 from fxfk.rules.levels import explain
-
 
 # --- points --------------------------------------------------------------------------------------
 
@@ -54,11 +53,11 @@ def plain(value: Any) -> Any:
 class _Point:
     office: str
     risk: Risk
-    batches: dict
+    batches: dict[int, Batch]
     levels: int
 
     def public_on(self, day: dt.date) -> bool:
-        batch = self.batches.get(self.risk.batch)
+        batch = self.batches.get(self.risk.batch) if self.risk.batch is not None else None
         return self.risk.status is Status.published and batch is not None and batch.date <= day
 
     def summary(self, day: dt.date) -> PointSummary:
@@ -67,20 +66,24 @@ class _Point:
 
 
 def _points(side: Side) -> dict[str, _Point]:
-    out = {}
+    out: dict[str, _Point] = {}
     for src in side.repo.valid_registers():
-        batches = {b.id: b for b in src.model.batches}
-        for risk in src.model.risks:
-            out.setdefault(risk.id, _Point(src.model.office.id, risk, batches, side.repo.settings.levels))
+        reg = src.valid_model
+        batches = {b.id: b for b in reg.batches}
+        for risk in reg.risks:
+            out.setdefault(risk.id, _Point(reg.office.id, risk, batches, side.repo.settings.levels))
     return out
 
 
-def _basis_text(b) -> str:
+def _basis_text(b: Basis) -> str:
     law = b.law if b.law.startswith("《") else f"《{b.law}》"
     return f"{b.role.label} {law}{b.article}"
 
 
-def _list_change(old: list, new: list, show: Callable[[Any], str]) -> ListChange | None:
+M = TypeVar("M", bound=BaseModel)
+
+
+def _list_change(old: list[M], new: list[M], show: Callable[[M], str]) -> ListChange | None:
     old_s, new_s = [show(x) for x in old], [show(x) for x in new]
     added = [s for s in new_s if s not in old_s]
     removed = [s for s in old_s if s not in new_s]
@@ -118,7 +121,11 @@ def _compare_point(rid: str, old: _Point, new: _Point, day: dt.date) -> PointCha
 
 
 def _batches(side: Side) -> dict[tuple[str, int], dt.date]:
-    return {(src.model.office.id, b.id): b.date for src in side.repo.valid_registers() for b in src.model.batches}
+    return {(reg.office.id, b.id): b.date for reg in _models(side) for b in reg.batches}
+
+
+def _models(side: Side) -> list[Register]:
+    return [src.valid_model for src in side.repo.valid_registers()]
 
 
 def _batch_changes(base: Side, head: Side, skipped: set[str], day: dt.date) -> list[BatchChange]:
@@ -133,17 +140,17 @@ def _batch_changes(base: Side, head: Side, skipped: set[str], day: dt.date) -> l
     return out
 
 
-def _task_text(t) -> str:
+def _task_text(t: Task) -> str:
     return f"{t.item}：{t.content}（{t.deadline}）"
 
 
-def _task_sort_key(tid: str) -> tuple:
+def _task_sort_key(tid: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in tid.split("."))
 
 
 def _task_changes(base: Side, head: Side, skipped: set[str]) -> list[TaskTableChange]:
-    old_t = {f.model.year: f.model for f in base.repo.valid_task_tables()}
-    new_t = {f.model.year: f.model for f in head.repo.valid_task_tables()}
+    old_t = {t.year: t for t in (f.valid_model for f in base.repo.valid_task_tables())}
+    new_t = {t.year: t for t in (f.valid_model for f in head.repo.valid_task_tables())}
     skip_years = {PurePosixPath(r).stem for r in skipped}
     out = []
     for year in sorted(set(old_t) | set(new_t)):
@@ -154,9 +161,12 @@ def _task_changes(base: Side, head: Side, skipped: set[str]) -> list[TaskTableCh
             continue
         old_rows = {t.id: t for t in (a.tasks if a else [])}
         new_rows = {t.id: t for t in (b.tasks if b else [])}
-        rows = []
+        rows: list[TaskChange] = []
         for tid in sorted(set(old_rows) | set(new_rows), key=_task_sort_key):
             x, y = old_rows.get(tid), new_rows.get(tid)
+            shown = y or x
+            if shown is None:  # (never: tid comes from one side or the other)
+                continue
             if x is not None and y is not None and plain(x) == plain(y):
                 continue
             fields = None
@@ -166,7 +176,7 @@ def _task_changes(base: Side, head: Side, skipped: set[str]) -> list[TaskTableCh
                     for f in type(x).model_fields if plain(getattr(x, f)) != plain(getattr(y, f))
                 }
             kind = Change.added if x is None else Change.removed if y is None else Change.changed
-            rows.append(TaskChange(tid, kind, _task_text(y or x), fields))
+            rows.append(TaskChange(tid, kind, _task_text(shown), fields))
         scoring = _list_change(a.scoring if a else [], b.scoring if b else [],
                                lambda s: f"{s.office} {s.date.isoformat()} {s.points:+d}：{s.reason}")
         kind = Change.added if a is None else Change.removed if b is None else Change.changed
@@ -175,7 +185,7 @@ def _task_changes(base: Side, head: Side, skipped: set[str]) -> list[TaskTableCh
 
 
 def _offices(side: Side, skip: set[str]) -> dict[str, str]:
-    return {s.model.office.id: s.model.office.name for s in side.repo.valid_registers() if s.stem not in skip}
+    return {s.valid_model.office.id: s.valid_model.office.name for s in side.repo.valid_registers() if s.stem not in skip}
 
 
 def _side_summary(side: Side) -> SideSummary:
@@ -207,20 +217,21 @@ def _violations(fail_on: list[Rule], changed: list[PointChange], removed: list[t
 
 def compare(base: Side, head: Side, day: dt.date, fail_on: Sequence[Rule | str]) -> DiffReport:
     """Every meaningful difference between two sides; ``fail_on`` as rules or their names ("level-down")."""
-    fail_on = [Rule(r) for r in fail_on]
+    asked = [Rule(r) for r in fail_on]
     skipped = set(base.unreadable) | set(head.unreadable)  # their points cannot be compared
     skip_offices = {PurePosixPath(r).stem for r in skipped if r.startswith("data/risks/")}
     old_p, new_p = _points(base), _points(head)
 
     def comparable(rid: str) -> bool:
-        p = new_p.get(rid) or old_p.get(rid)
+        p = new_p[rid] if rid in new_p else old_p[rid]
         # A point whose file failed to load on one side is not "added" or "removed".
         return p.office not in skip_offices
 
     added = [new_p[rid].summary(day) for rid in sorted(set(new_p) - set(old_p)) if comparable(rid)]
     removed = [(old_p[rid].summary(day), old_p[rid].risk.status is Status.published)
                for rid in sorted(set(old_p) - set(new_p)) if comparable(rid)]
-    retired, changed = [], []
+    retired: list[PointChange] = []
+    changed: list[PointChange] = []
     for rid in sorted(set(old_p) & set(new_p)):
         c = _compare_point(rid, old_p[rid], new_p[rid], day)
         if c is not None:
@@ -231,7 +242,7 @@ def compare(base: Side, head: Side, day: dt.date, fail_on: Sequence[Rule | str])
     no_longer_public = sorted([p.id for p, _ in removed if p.public]
                               + [c.id for c in retired + changed if c.public is not None and c.public.old])
     old_o, new_o = _offices(base, skip_offices), _offices(head, skip_offices)
-    rules = sorted(set(fail_on), key=lambda r: r.value)
+    rules = sorted(set(asked), key=lambda r: r.value)
     return DiffReport(
         base=_side_summary(base),
         head=_side_summary(head),

@@ -27,7 +27,7 @@ from fxfk.options import DEFAULT_MAX_BYTES
 # A side's files by path relative to the data root: the bytes to parse, or why they were not read.
 Files = dict[str, "bytes | LoadedYaml"]
 
-def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
     try:
         proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True)
     except FileNotFoundError:

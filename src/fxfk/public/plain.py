@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fxfk.public.view import Citation, PublicRisk
+from fxfk.public.view import Citation, NoPenaltyItem, PublicRisk
 
 RISK_COLUMNS = ("序号", "违法风险点", "风险等级", "行政处罚和行政强制等依据（含裁量标准）", "防控措施", "责任单位")
 NO_PENALTY_COLUMNS = ("序号", "事项名称", "实施依据", "免罚情形", "适用条件")
@@ -41,11 +41,11 @@ def numbered(items: tuple[str, ...]) -> str:
     return "\n".join(f"{k}. {s}" for k, s in enumerate(items, 1))
 
 
-def risk_row(risk: PublicRisk, seq: int | None = None) -> list:
+def risk_row(risk: PublicRisk, seq: int | None = None) -> list[int | str]:
     return [seq if seq is not None else risk.seq, risk.title, risk.level, basis_text(risk), measures_text(risk), risk.responsible]
 
 
-def no_penalty_row(item, seq: int | None = None) -> list:
+def no_penalty_row(item: NoPenaltyItem, seq: int | None = None) -> list[int | str]:
     return [
         seq if seq is not None else item.seq, item.title, "\n".join(citation_lines(item.citations)),
         numbered(item.situations), item.condition,

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from fxfk.load.repository import Repository, SourceFile
-from fxfk.models import LawCatalogue, Register, Status
+from fxfk.load.yamlload import Loc
+from fxfk.models import Batch, LawCatalogue, Level, Register, Risk, Status
 from fxfk.rules.law_names import display_name, law_key
 from fxfk.rules.law_versions import first_offence_wording, no_penalty_ground
 
@@ -141,8 +143,8 @@ class PublicText:
     """A free text that goes public, and where it was written (for the safety net)."""
 
     text: str
-    source: SourceFile
-    loc: tuple
+    source: SourceFile[Any]
+    loc: Loc
 
 
 @dataclass
@@ -150,7 +152,7 @@ class BuiltView:
     view: PublicView
     texts: list[PublicText] = field(default_factory=list)
     # (source, loc, law name, number) of every citation that goes public, for the law-validity check
-    citations: list[tuple[SourceFile, tuple, str, str]] = field(default_factory=list)
+    citations: list[tuple[SourceFile[Any], Loc, str, str]] = field(default_factory=list)
 
 
 _DIGITS = "零一二三四五六七八九"
@@ -170,11 +172,11 @@ def batch_label(n: int) -> str:
     return f"第{chinese_number(n)}批"
 
 
-def level_label(level) -> str:
+def level_label(level: Level) -> str:
     return f"{level.label}风险"
 
 
-def is_public(risk, batches: dict, date: dt.date) -> bool:
+def is_public(risk: Risk, batches: dict[int, Batch], date: dt.date) -> bool:
     """附件1 二(四) as the spec reads it: published, in a batch dated on or before ``date``."""
     if risk.status is not Status.published or risk.batch is None:
         return False
@@ -182,7 +184,7 @@ def is_public(risk, batches: dict, date: dt.date) -> bool:
     return batch is not None and batch.date <= date
 
 
-def was_withdrawn(risk, batches: dict, date: dt.date) -> bool:
+def was_withdrawn(risk: Risk, batches: dict[int, Batch], date: dt.date) -> bool:
     """Retired, but its batch had gone out by ``date``: it was on a public list once."""
     if risk.status is not Status.retired or risk.batch is None:
         return False
@@ -190,7 +192,7 @@ def was_withdrawn(risk, batches: dict, date: dt.date) -> bool:
     return batch is not None and batch.date <= date
 
 
-def _citations(risk, src: SourceFile, i: int, built: BuiltView) -> tuple[Citation, ...]:
+def _citations(risk: Risk, src: SourceFile[Register], i: int, built: BuiltView) -> tuple[Citation, ...]:
     # Group by instrument, keeping first-seen order: 《办法》（文号）第七条、第三十六条.
     groups: dict[tuple[str, str], tuple[list[str], list[Excerpt]]] = {}
     for j, basis in enumerate(risk.basis):
@@ -212,7 +214,7 @@ def _citations(risk, src: SourceFile, i: int, built: BuiltView) -> tuple[Citatio
     return tuple(Citation(law, number, tuple(a), tuple(e)) for (law, number), (a, e) in groups.items())
 
 
-def _discretion(risk, src: SourceFile, i: int, built: BuiltView) -> tuple[str, tuple[Tier, ...]]:
+def _discretion(risk: Risk, src: SourceFile[Register], i: int, built: BuiltView) -> tuple[str, tuple[Tier, ...]]:
     d = risk.discretion
     if d is None:
         return "", ()
@@ -267,7 +269,7 @@ def _with_ground(citations: tuple[Citation, ...], ground: Citation) -> tuple[Cit
 
 def _office_list(src: SourceFile[Register], organization: str, date: dt.date, built: BuiltView,
                  catalogue: LawCatalogue | None = None) -> OfficeList:
-    reg = src.model
+    reg = src.valid_model
     office = reg.office
     built.texts.append(PublicText(office.name, src, ("office", "name")))
     if office.phone:
@@ -276,15 +278,17 @@ def _office_list(src: SourceFile[Register], organization: str, date: dt.date, bu
     batches = {b.id: (b, k) for k, b in enumerate(reg.batches)}
     batch_models = {b.id: b for b in reg.batches}
 
-    public: dict[int, list[tuple[int, object]]] = {}
-    withdrawn: list[tuple[int, object]] = []
+    public: dict[int, list[tuple[int, Risk]]] = {}
+    withdrawn: list[tuple[int, int, Risk]] = []  # (risk index, batch, risk)
     for i, risk in enumerate(reg.risks):
+        if risk.batch is None:
+            continue  # neither public nor withdrawn: it never had a batch
         if is_public(risk, batch_models, date):
             public.setdefault(risk.batch, []).append((i, risk))
         elif was_withdrawn(risk, batch_models, date):
-            withdrawn.append((i, risk))
+            withdrawn.append((i, risk.batch, risk))
 
-    shown = sorted(set(public) | {r.batch for _, r in withdrawn})
+    shown = sorted(set(public) | {b for _, b, _ in withdrawn})
     sections: list[BatchSection] = []
     seq = 0
     no_penalty: list[NoPenaltyItem] = []
@@ -325,9 +329,9 @@ def _office_list(src: SourceFile[Register], organization: str, date: dt.date, bu
         gone: tuple[Withdrawn, ...] = ()
         if last:
             gone_list = []
-            for i, risk in withdrawn:
+            for i, batch_number, risk in withdrawn:
                 built.texts.append(PublicText(risk.title, src, ("risks", i, "title")))
-                gone_list.append(Withdrawn(risk.title.strip(), level_label(risk.level), batch_label(risk.batch)))
+                gone_list.append(Withdrawn(risk.title.strip(), level_label(risk.level), batch_label(batch_number)))
             gone = tuple(gone_list)
         sections.append(
             BatchSection(
@@ -346,11 +350,12 @@ def _office_list(src: SourceFile[Register], organization: str, date: dt.date, bu
 
 def build_view(repo: Repository, date: dt.date, offices: list[str] | None = None) -> BuiltView:
     """The public view of ``repo`` on ``date``, for all offices or the chosen ones (in file order)."""
-    organization = (repo.settings.organization or "").strip()
+    written = repo.settings.organization or ""
+    organization = written.strip()
     built = BuiltView(PublicView(organization, date, (), offices is None))
     if organization and repo.settings_file is not None:
-        built.texts.append(PublicText(repo.settings.organization, repo.settings_file, ("organization",)))
-    chosen = [s for s in repo.valid_registers() if offices is None or s.model.office.id in offices]
+        built.texts.append(PublicText(written, repo.settings_file, ("organization",)))
+    chosen = [s for s in repo.valid_registers() if offices is None or s.valid_model.office.id in offices]
     catalogue = repo.laws.model if repo.laws is not None else None
     lists = tuple(_office_list(src, organization, date, built, catalogue) for src in chosen)
     built.view = PublicView(organization, date, lists, offices is None)
