@@ -143,7 +143,7 @@ def test_no_internal_field_reaches_any_output(published, date):
 def test_batch_and_changes_section(published):
     out = published["2020-01-15"]
     md = (out / "east.md").read_text(encoding="utf-8")
-    assert "最新批次：第二批（2019年12月1日）" in md
+    assert "最新批次：第二批（2019年12月1日公布）" in md
     assert "咨询电话：0371-66660001" in md
     assert "## 第二批（2019年12月1日公布，东商〔2019〕9号）" in md
     assert "- 新增 1 项：东区乙第二批公开风险点" in md
@@ -187,7 +187,7 @@ def test_template_override_extends_builtin_and_cannot_reach_internal_fields(fxfk
     r = publish(fxfk, repo, out, "--date", "2020-01-15", "-f", "html")
     assert r.code == 0, r.err
     page = (out / "east.html").read_text(encoding="utf-8")
-    assert "本地页脚公布日期：2020年1月15日" in page and "<table" in page
+    assert "本地页脚数据截至2020年1月15日" in page and "<table" in page
     assert "本地页脚" not in (out / "east.no-penalty.html").read_text(encoding="utf-8")
 
     (folder / "risk_list.html.j2").write_text("{{ offices[0].risks[0].cases }}\n", encoding="utf-8")

@@ -141,6 +141,7 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
     from fxfk.render import tabular
     from fxfk.render.templates import environment, render
 
+    view = in_kind_order(view)
     city_prefix, city_heading = _titles(view)
     written: list[str] = []
 
@@ -148,7 +149,8 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
         _write(folder, name, data)
         written.append(name)
 
-    date_line = f"公布日期：{chinese_date(view.date)}"
+    # Each batch has its own 公布日期 (the lists print it); the run's date is only how current the data is.
+    date_line = f"数据截至{chinese_date(view.date)}"
     pages: list[_Page] = []
     pages.append(_Page(CITY, f"{city_prefix}违法风险点清单", f"{city_prefix}轻微违法行为免罚清单",
                   view.organization or "各有关单位", view.offices, view.no_penalty, "", True))
@@ -189,13 +191,15 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
         from fxfk.render import docx
 
         stem, title, np_title, issuer, offices, items, phone, city = page
-        meta = [date_line]
+        meta = []
         latest = offices[0].latest if not city else None
         if latest:
-            meta = [f"{latest.label}　发布时间：{chinese_date(latest.date)}"]
+            meta.append(f"最新批次：{latest.label}（{chinese_date(latest.date)}公布）")
         if phone:
             meta.append(f"咨询电话：{phone}")
-        yield f"{stem}.docx", docx.risk_list_docx(view, title, issuer, offices, meta)
+        meta.append(date_line)
+        numbering = straight_through(offices) if city else ()
+        yield f"{stem}.docx", docx.risk_list_docx(view, title, issuer, offices, meta, numbering)
         yield f"{stem}.no-penalty.docx", docx.no_penalty_docx(view, np_title, issuer, items, meta, city)
 
     def csv_task(stem: str, risks: tuple[PublicRisk, ...], no_penalty: tuple[NoPenaltyItem, ...],
@@ -219,6 +223,25 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
         elif fmt == "docx":
             written += run_in_order([written_by(partial(docx_files, page)) for page in pages], workers, tick)
     return written
+
+
+def in_kind_order(view: PublicView) -> PublicView:
+    """Offices as the report and deadlines order them: 县（市、区）商务局, then 机关处室, then 局属单位,
+    each by id — in the index, the city list's contents, the XLSX sheets and every list alike."""
+    from fxfk.models import OfficeKind
+
+    rank = {k.label: n for n, k in enumerate(OfficeKind)}
+    ordered = tuple(sorted(view.offices, key=lambda o: (rank.get(o.kind, len(rank)), o.id)))
+    return dataclasses.replace(view, offices=ordered)
+
+
+def straight_through(offices: Iterable[OfficeList]) -> list[int]:
+    """For a list of several offices: the number before each office's first point (numbering straight through)."""
+    out, seen = [], 0
+    for office in offices:
+        out.append(seen)
+        seen += len(office.risks)
+    return out
 
 
 def _write(folder: Path, name: str, data: str | bytes) -> None:

@@ -1,28 +1,33 @@
-"""DOCX public lists in the look of an official document (GB/T 9704 conventions, loosely).
+"""DOCX in the look of an official document (GB/T 9704 conventions), for the public lists and the report.
 
-A4 landscape (six wide columns), title in 方正小标宋简体 and body in 仿宋_GB2312 — with the font table
-naming 宋体 / 仿宋 as alternates for machines that lack them — page numbers “— N —” in the footer,
-and a table whose header row repeats on every page. Core properties carry the publication date
-only, and the zip is normalised, so the same data gives the same bytes.
+Body text is 仿宋_GB2312 三号 (16 pt) with a two-character first-line indent and a fixed 28 pt line
+(GB/T 9704: 22 lines a page); headings are Word's own heading styles — 一级 黑体, 二级 楷体_GB2312 — so
+the navigation pane lists them; the title is 方正小标宋简体 二号. The font table names 宋体 / 仿宋 / 黑体 /
+楷体 as alternates for machines without the GB2312 fonts. Page numbers “— N —” in the footer; tables
+keep inside the text width, their grid written from the same column widths as the cells (LibreOffice
+and WPS lay a table out by its grid), header rows repeated on every page. Core properties carry the
+publication date only, and the zip is normalised, so the same data gives the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from fxfk.public import plain
 from fxfk.dates import chinese_date
+from fxfk.public import plain
 from fxfk.public.view import NoPenaltyItem, OfficeList, PublicView
 from fxfk.render.escaping import xml_text  # DOCX is XML 1.0: no control characters
 from fxfk.render.tabular import Row, fixed_time, normalize_zip
 
 if TYPE_CHECKING:  # python-docx is imported when a document is written (startup time)
     from docx.document import Document
+    from docx.oxml.text.parfmt import CT_PPr
     from docx.section import Section
-    from docx.styles.style import CharacterStyle
+    from docx.styles.style import BaseStyle
     from docx.table import _Cell, _Row
     from docx.text.paragraph import Paragraph
     from docx.text.run import Run
@@ -30,25 +35,37 @@ if TYPE_CHECKING:  # python-docx is imported when a document is written (startup
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
-ALTERNATES = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", HEADING_FONT: "SimHei"}
+KAI_FONT = "楷体_GB2312"
+ALTERNATES = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", HEADING_FONT: "SimHei", KAI_FONT: "楷体"}
 LATIN_FONT = "Times New Roman"
+BODY_PT = 16  # 三号
+LINE_PT = 28  # fixed line spacing (GB/T 9704: 22 lines of 28 chars on an A4 page)
+TITLE_PT = 22  # 二号
+TABLE_PT = 10.5  # 五号: table text, single spaced, no indent
+TABLE_STYLE = "Table Text"
+HEADING_STYLES = {1: ("Heading 1", HEADING_FONT), 2: ("Heading 2", KAI_FONT)}
 
 
-def _set_fonts(run_or_style: Run | CharacterStyle, east_asia: str, size_pt: float | None = None, bold: bool | None = None) -> None:
+def _set_fonts(run_or_style: Run | BaseStyle, east_asia: str | None, size_pt: float | None = None,
+               bold: bool | None = None) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    font = run_or_style.font
-    font.name = LATIN_FONT
+    font = run_or_style.font  # type: ignore[union-attr]  # (paragraph and character styles have one)
     if size_pt is not None:
         font.size = Pt(size_pt)
     if bold is not None:
         font.bold = bold
+    if east_asia is None:
+        return
     rpr = run_or_style.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, rfonts)
+    old = rpr.find(qn("w:rFonts"))
+    if old is not None:  # the template's theme fonts (asciiTheme …) would override named ones
+        rpr.remove(old)
+    rfonts = rpr.makeelement(qn("w:rFonts"), {})
+    rpr.insert(0, rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        rfonts.set(qn(attr), LATIN_FONT)
     rfonts.set(qn("w:eastAsia"), east_asia)
 
 
@@ -56,24 +73,63 @@ def _font_table_alternates(doc: Document) -> None:
     """Declare the official fonts with an alternate (w:altName) for Word to fall back on."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls, qn
+    from docx.oxml.ns import nsdecls
+    from lxml import etree
 
-    part = doc.part
-    for rel in part.rels.values():
+    for rel in doc.part.rels.values():
         if rel.reltype == RT.FONT_TABLE:
             ft = rel.target_part
             root = parse_xml(ft.blob)
             for name, alt in ALTERNATES.items():
-                font = parse_xml(
+                root.append(parse_xml(
                     f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{alt}"/>'
                     '<w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
-                )
-                root.append(font)
-            from lxml import etree
-
+                ))
             ft._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             return
-    _ = qn  # no font table in the template: Word then substitutes on its own
+    # no font table in the template: Word then substitutes on its own
+
+
+def _indent_chars(ppr: CT_PPr, chars: int) -> None:
+    """``w:firstLineChars``: an indent in characters, which Word and WPS keep when the size changes."""
+    from docx.oxml.ns import qn
+
+    ind = ppr.get_or_add_ind()
+    ind.set(qn("w:firstLineChars"), str(chars * 100))
+
+
+def _styles(doc: Document) -> None:
+    """Normal = 正文 (仿宋 三号, 首行缩进二字, 固定值 28 磅); 标题 1/2 = 黑体 / 楷体; a table text style."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt, RGBColor
+
+    normal = doc.styles["Normal"]
+    _set_fonts(normal, BODY_FONT, BODY_PT)
+    pf = normal.paragraph_format
+    pf.first_line_indent = Pt(2 * BODY_PT)
+    _indent_chars(normal.element.get_or_add_pPr(), 2)
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(LINE_PT)
+    pf.space_before = pf.space_after = Pt(0)
+    pf.widow_control = True
+    for name, font in HEADING_STYLES.values():
+        style = doc.styles[name]
+        _set_fonts(style, font, BODY_PT, bold=False)
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        hpf = style.paragraph_format
+        hpf.space_before = hpf.space_after = Pt(0)
+        hpf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        hpf.line_spacing = Pt(LINE_PT)
+        hpf.keep_with_next = True
+    cell = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style = normal
+    _set_fonts(cell, BODY_FONT, TABLE_PT)
+    cpf = cell.paragraph_format
+    cpf.first_line_indent = Pt(0)
+    _indent_chars(cell.element.get_or_add_pPr(), 0)
+    cpf.line_spacing_rule = WD_LINE_SPACING.SINGLE
 
 
 def _page_number_footer(section: Section) -> None:
@@ -83,12 +139,20 @@ def _page_number_footer(section: Section) -> None:
 
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _no_indent(p)
     _set_fonts(p.add_run("— "), "宋体", 14)
     field = parse_xml(
         f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t>1</w:t></w:r></w:fldSimple>'
     )
     p._p.append(field)
     _set_fonts(p.add_run(" —"), "宋体", 14)
+
+
+def _no_indent(p: Paragraph) -> None:
+    from docx.shared import Pt
+
+    p.paragraph_format.first_line_indent = Pt(0)
+    _indent_chars(p._p.get_or_add_pPr(), 0)
 
 
 def _repeat_header(row: _Row) -> None:
@@ -105,37 +169,111 @@ def _cell_text(cell: _Cell, text: object, bold: bool = False, center: bool = Fal
     first = cell.paragraphs[0]
     for k, line in enumerate(lines):
         p = first if k == 0 else cell.add_paragraph()
+        p.style = TABLE_STYLE
         if center:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _set_fonts(p.add_run(line), BODY_FONT, 10.5, bold or None)
+        run = p.add_run(line)
+        if bold:
+            run.bold = True
 
 
-def paragraph(doc: Document, text: str, font: str, size: float, center: bool = False, bold: bool = False) -> Paragraph:
+def paragraph(doc: Document, text: str, font: str | None = None, size: float | None = None, center: bool = False,
+              bold: bool = False, indent: bool = True, right: bool = False) -> Paragraph:
+    """A body paragraph (the Normal style: 仿宋 三号, indented two characters); ``font``/``size`` override it."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     p = doc.add_paragraph()
-    if center:
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if center or right:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.RIGHT
+    if center or right or not indent:
+        _no_indent(p)
     _set_fonts(p.add_run(xml_text(text)), font, size, bold or None)
     return p
 
 
-def table(doc: Document, header: tuple[str, ...], rows: Sequence[Row], widths_cm: tuple[float, ...]) -> None:
+def heading(doc: Document, text: str, level: int = 1) -> Paragraph:
+    """A Word heading (标题 1 黑体 / 标题 2 楷体): what the navigation pane and a table of contents list."""
+    return doc.add_paragraph(xml_text(text), style=HEADING_STYLES[level][0])
+
+
+def title(doc: Document, text: str) -> Paragraph:
+    """The document title: 方正小标宋简体 二号, centred, on its own line spacing (28 pt would clip it)."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    p = paragraph(doc, text, TITLE_FONT, TITLE_PT, center=True)
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    p.paragraph_format.line_spacing = Pt(TITLE_PT + 13)
+    p.paragraph_format.space_after = Pt(LINE_PT / 2)
+    return p
+
+
+def _em(text: str) -> float:
+    """Width in characters of the body size: CJK one, digits and Latin half."""
+    return sum(1 if ord(ch) > 0x2E7F else 0.5 for ch in text)
+
+
+def closing(doc: Document, organization: str, date: dt.date) -> None:
+    """发文机关署名 and 成文日期 (GB/T 9704 7.3.5.2, unsealed): the signature two characters from the right,
+    the date under it starting two characters further right; a longer date sits two from the right and
+    pushes the signature left instead."""
+    from docx.shared import Pt
+
+    day = chinese_date(date)
+    org_w, day_w = _em(organization), _em(day)
+    if organization and org_w - 2 >= day_w:
+        org_right, day_right = 2.0, org_w - day_w
+    else:
+        day_right, org_right = 2.0, max(day_w + 4 - org_w, 2.0)
+    paragraph(doc, "", indent=False)
+    for text, right in ((organization, org_right), (day, day_right)):
+        if text:
+            p = paragraph(doc, text, right=True)
+            p.paragraph_format.right_indent = Pt(right * BODY_PT)
+
+
+def text_width_cm(doc: Document) -> float:
+    section = doc.sections[-1]
+    width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    return width / 360000  # EMU per cm
+
+
+def fit_widths(widths_cm: Sequence[float], available_cm: float) -> tuple[float, ...]:
+    """The column widths, shrunk in proportion when they add up to more than the text width."""
+    total = sum(widths_cm)
+    scale = min(1.0, available_cm / total) if total else 1.0
+    return tuple(math.floor(w * scale * 100) / 100 for w in widths_cm)  # down: the sum must not pass the width
+
+
+def table(doc: Document, header: tuple[str, ...], rows: Sequence[Row], widths_cm: Sequence[float],
+          centered: Sequence[int] = (0,)) -> None:
+    """A ruled table with a repeated header row; the grid (w:tblGrid) carries the same widths as the cells."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml.ns import qn
     from docx.shared import Cm
 
+    widths = [Cm(w) for w in fit_widths(widths_cm, text_width_cm(doc))]
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
-    table.autofit = False
+    table.autofit = False  # w:tblLayout fixed: the widths below, not the content, decide
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for col, w in zip(table._tbl.tblGrid.gridCol_lst, widths):
+        col.w = w
+    tblw = table._tbl.tblPr.find(qn("w:tblW"))
+    if tblw is not None:
+        tblw.set(qn("w:type"), "dxa")
+        tblw.set(qn("w:w"), str(sum(w.twips for w in widths)))
     for c, name in enumerate(header):
         _cell_text(table.rows[0].cells[c], name, bold=True, center=True)
     _repeat_header(table.rows[0])
     for row in rows:
         cells = table.add_row().cells
         for c, value in enumerate(row):
-            _cell_text(cells[c], value, center=c in (0,) or (c == 2 and header[2] == "风险等级"))
-    for row in table.rows:
-        for c, w in enumerate(widths_cm):
-            row.cells[c].width = Cm(w)
+            # numbers and short figures (“无数据”, “+2”, “3/4”) centred; text left
+            _cell_text(cells[c], value, center=c in centered or isinstance(value, int) or len(str(value)) <= 4)
+    for tr in table.rows:
+        for c, w in enumerate(widths):
+            tr.cells[c].width = w
 
 
 RISK_WIDTHS_CM = (1.3, 4.5, 1.8, 9.0, 6.6, 2.8)
@@ -143,7 +281,10 @@ NO_PENALTY_WIDTHS_CM = (1.3, 4.5, 7.5, 6.0, 6.7)
 
 
 def new_document(title: str, date: dt.date, organization: str | None, landscape: bool = True) -> Document:
-    """An A4 document in the official look, its only timestamp midnight of ``date`` (shared with fxfk report)."""
+    """An A4 document in the official look, its only timestamp midnight of ``date`` (shared with fxfk report).
+
+    Portrait margins are GB/T 9704's (top 37 mm, left 28 mm, text 156 × 225 mm).
+    """
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
@@ -154,12 +295,13 @@ def new_document(title: str, date: dt.date, organization: str | None, landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(297), Mm(210)
         section.left_margin = section.right_margin = Mm(20)
+        section.top_margin = section.bottom_margin = Mm(25)
     else:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.top_margin = section.bottom_margin = Mm(25)
-    _set_fonts(doc.styles["Normal"], BODY_FONT, 16)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    _styles(doc)
     _font_table_alternates(doc)
     _page_number_footer(section)
     props = doc.core_properties
@@ -181,55 +323,56 @@ def save_document(doc: Document, date: dt.date) -> bytes:
     return normalize_zip(buf.getvalue(), date)
 
 
-def _new_document(title: str, view: PublicView) -> Document:
-    return new_document(title, view.date, view.organization)
+def _meta(doc: Document, lines: Sequence[str]) -> None:
+    for line in lines:
+        paragraph(doc, line, size=14, center=True)
 
 
-def _save(doc: Document, view: PublicView) -> bytes:
+def risk_list_docx(view: PublicView, title_text: str, issuer: str, offices: Sequence[OfficeList],
+                   meta_lines: list[str], numbering: Sequence[int] = ()) -> bytes:
+    """``numbering``: for a list of several offices, the number before each office's first point, so the
+    city list numbers straight through (empty: each office from 1)."""
+    doc = new_document(title_text, view.date, view.organization)
+    title(doc, title_text)
+    _meta(doc, [f"发布单位：{issuer}", *meta_lines])
+    multiple = len(offices) > 1
+    for k, office in enumerate(offices):
+        offset = numbering[k] if k < len(numbering) else 0
+        if multiple:
+            heading(doc, office.name + (f"（咨询电话：{office.phone}）" if office.phone else ""), 1)
+        if not office.batches:
+            paragraph(doc, f"截至{chinese_date(view.date)}，本单位尚未公布违法风险点。")
+        for b in office.batches:
+            doc_no = f"，{b.document}" if b.document else ""
+            heading(doc, f"{b.label}（{chinese_date(b.date)}公布{doc_no}）", 2 if multiple else 1)
+            if b.risks:
+                rows = [plain.risk_row(r, r.seq + offset if offset else None) for r in b.risks]
+                table(doc, plain.RISK_COLUMNS, rows, RISK_WIDTHS_CM, centered=(0, 2))
+            else:
+                paragraph(doc, "本批风险点均已撤销。")
+            if not b.is_first or b.withdrawn:
+                paragraph(doc, "与上一批相比的变化", bold=True)
+                if not b.is_first:
+                    added = "：" + "；".join(b.added) if b.added else ""
+                    paragraph(doc, f"新增 {len(b.added)} 项{added}")
+                if b.withdrawn:
+                    gone = "；".join(f"{w.title}（{w.level}，原列入{w.batch}）" for w in b.withdrawn)
+                    paragraph(doc, f"撤销 {len(b.withdrawn)} 项：{gone}")
+                elif not b.is_first:
+                    paragraph(doc, "撤销：无")
     return save_document(doc, view.date)
 
 
-def risk_list_docx(view: PublicView, title: str, issuer: str, offices: Sequence[OfficeList], meta_lines: list[str]) -> bytes:
-    doc = _new_document(title, view)
-    paragraph(doc, title, TITLE_FONT, 22, center=True)
-    for line in [f"发布单位：{issuer}", *meta_lines]:
-        paragraph(doc, line, BODY_FONT, 14, center=True)
-    multiple = len(offices) > 1
-    for office in offices:
-        if multiple:
-            paragraph(doc, office.name + (f"（咨询电话：{office.phone}）" if office.phone else ""), HEADING_FONT, 16)
-        if not office.batches:
-            paragraph(doc, f"截至{chinese_date(view.date)}，本单位尚未公布违法风险点。", BODY_FONT, 14)
-        for b in office.batches:
-            doc_no = f"，{b.document}" if b.document else ""
-            paragraph(doc, f"{b.label}（{chinese_date(b.date)}公布{doc_no}）", HEADING_FONT if not multiple else BODY_FONT, 16 if not multiple else 14, bold=multiple)
-            if b.risks:
-                table(doc, plain.RISK_COLUMNS, [plain.risk_row(r) for r in b.risks], RISK_WIDTHS_CM)
-            else:
-                paragraph(doc, "本批风险点均已撤销。", BODY_FONT, 14)
-            if not b.is_first or b.withdrawn:
-                paragraph(doc, "与上一批相比的变化", BODY_FONT, 14, bold=True)
-                if not b.is_first:
-                    added = "：" + "；".join(b.added) if b.added else ""
-                    paragraph(doc, f"新增 {len(b.added)} 项{added}", BODY_FONT, 14)
-                if b.withdrawn:
-                    gone = "；".join(f"{w.title}（{w.level}，原列入{w.batch}）" for w in b.withdrawn)
-                    paragraph(doc, f"撤销 {len(b.withdrawn)} 项：{gone}", BODY_FONT, 14)
-                elif not b.is_first:
-                    paragraph(doc, "撤销：无", BODY_FONT, 14)
-    return _save(doc, view)
-
-
-def no_penalty_docx(view: PublicView, title: str, issuer: str, items: Sequence[NoPenaltyItem], meta_lines: list[str], city: bool) -> bytes:
-    doc = _new_document(title, view)
-    paragraph(doc, title, TITLE_FONT, 22, center=True)
-    for line in [f"发布单位：{issuer}", *meta_lines]:
-        paragraph(doc, line, BODY_FONT, 14, center=True)
+def no_penalty_docx(view: PublicView, title_text: str, issuer: str, items: Sequence[NoPenaltyItem],
+                    meta_lines: list[str], city: bool) -> bytes:
+    doc = new_document(title_text, view.date, view.organization)
+    title(doc, title_text)
+    _meta(doc, [f"发布单位：{issuer}", *meta_lines])
     if items:
         header = plain.NO_PENALTY_COLUMNS + (("公布单位",) if city else ())
         rows = [plain.no_penalty_row(i, k) + ([i.office] if city else []) for k, i in enumerate(items, 1)]
         widths = NO_PENALTY_WIDTHS_CM + ((3.0,) if city else ())
         table(doc, header, rows, widths)
     else:
-        paragraph(doc, f"截至{chinese_date(view.date)}，没有列入免罚清单的事项。", BODY_FONT, 14)
-    return _save(doc, view)
+        paragraph(doc, f"截至{chinese_date(view.date)}，没有列入免罚清单的事项。")
+    return save_document(doc, view.date)

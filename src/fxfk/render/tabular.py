@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fxfk.public import plain
 from fxfk.dates import chinese_date
+from fxfk.public import plain
 from fxfk.public.view import NoPenaltyItem, OfficeList, PublicRisk, PublicView
 from fxfk.render.escaping import csv_cell, is_formula, xml_text
 
@@ -25,8 +25,9 @@ NO_PENALTY_EXTRA = ("公布单位",)
 
 
 def risk_records(risks: tuple[PublicRisk, ...], renumber: bool) -> list[Row]:
+    """Rows with the batch's 公布日期 as a date: a real date cell in XLSX, ISO 8601 in CSV (data exchange)."""
     return [
-        plain.risk_row(r, k if renumber else None) + [r.office, r.batch, r.batch_date.isoformat()]
+        plain.risk_row(r, k if renumber else None) + [r.office, r.batch, r.batch_date]
         for k, r in enumerate(risks, 1)
     ]
 
@@ -40,7 +41,7 @@ def csv_bytes(header: tuple[str, ...], rows: Sequence[Row]) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
     # Data from a pull request must not become a live formula when the file is opened in Excel.
-    writer.writerows([csv_cell(v) for v in row] for row in rows)
+    writer.writerows([csv_cell(v.isoformat() if isinstance(v, dt.date) else v) for v in row] for row in rows)
     # UTF-8 with BOM: Excel on Windows otherwise reads the file as GBK and shows mojibake.
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -87,7 +88,12 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-RISK_WIDTHS = (6, 28, 9, 60, 42, 18, 18, 9, 12)
+RISK_WIDTHS = (6, 28, 9, 60, 42, 18, 18, 9, 16)
+BODY_FONT = "仿宋"  # 仿宋 body, 宋体 titles: the fonts of an official list (not Excel's Calibri)
+TITLE_FONT = "宋体"
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'  # 2019年9月16日, as the other formats write dates
+LEVEL_COLORS = {"高风险": "B0161E", "中风险": "9A5B00", "低风险": "1A7F37"}  # as in the HTML lists
+EMPTY = "暂无公布的风险点"
 NO_PENALTY_WIDTHS = (6, 28, 48, 40, 40, 18)
 
 
@@ -103,7 +109,8 @@ def _append(ws: Worksheet, values: Row) -> int:
     return r
 
 
-def _fill_sheet(ws: Worksheet, title: str, subtitle: str, header: tuple[str, ...], rows: Sequence[Row], widths: tuple[int, ...]) -> None:
+def _fill_sheet(ws: Worksheet, title: str, subtitle: str, header: tuple[str, ...], rows: Sequence[Row], widths: tuple[int, ...],
+                empty: str = EMPTY) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -112,25 +119,37 @@ def _fill_sheet(ws: Worksheet, title: str, subtitle: str, header: tuple[str, ...
     ncols = len(header)
     _append(ws, [title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-    ws.cell(1, 1).font = Font(name="宋体", size=16, bold=True)
+    ws.cell(1, 1).font = Font(name=TITLE_FONT, size=16, bold=True)
     ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
     _append(ws, [subtitle])
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
     ws.cell(2, 1).alignment = Alignment(horizontal="center")
+    ws.cell(2, 1).font = Font(name=BODY_FONT, size=11)
     _append(ws, list(header))
     for c in range(1, ncols + 1):
         cell = ws.cell(3, c)
-        cell.font = Font(bold=True)
+        cell.font = Font(name=TITLE_FONT, size=11, bold=True)
         cell.fill = PatternFill("solid", fgColor="F3EFE6")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
+    body = Font(name=BODY_FONT, size=11)
     for row in rows:
         r = _append(ws, row)
         for c in range(1, ncols + 1):
             cell = ws.cell(r, c)
             cell.alignment = Alignment(vertical="top", wrap_text=True, horizontal="center" if c in (1, 3) and header[2] == "风险等级" else None)
             cell.border = border
+            cell.font = body
+            if isinstance(cell.value, dt.date):
+                cell.number_format = DATE_FORMAT
+            elif header[c - 1] == "风险等级" and cell.value in LEVEL_COLORS:
+                cell.font = Font(name=BODY_FONT, size=11, bold=True, color=LEVEL_COLORS[str(cell.value)])
+    if not rows:  # an office with nothing public yet: say so rather than show an empty grid
+        r = _append(ws, [empty])
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        ws.cell(r, 1).font = body
+        ws.cell(r, 1).alignment = Alignment(horizontal="center")
     for c, width in enumerate(widths[:ncols], 1):
         ws.column_dimensions[get_column_letter(c)].width = width
     # The header row (row 3) stays in place while scrolling.
@@ -141,6 +160,8 @@ def _fill_sheet(ws: Worksheet, title: str, subtitle: str, header: tuple[str, ...
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.font = BODY_FONT
     if rows:
         ws.auto_filter.ref = f"A3:{get_column_letter(ncols)}{ws.max_row}"
 
@@ -151,8 +172,9 @@ def xlsx_bytes(view: PublicView, city_title: str) -> bytes:
 
     wb = Workbook()
     wb.remove(wb.active)
+    _default_font(wb)
     taken: set[str] = set()
-    date_line = f"公布日期：{chinese_date(view.date)}"
+    date_line = f"数据截至{chinese_date(view.date)}"
     issuer = view.organization
     ws = wb.create_sheet(sheet_title("全市" if view.all_offices else "所选单位", taken))
     _fill_sheet(
@@ -166,7 +188,7 @@ def xlsx_bytes(view: PublicView, city_title: str) -> bytes:
     ws = wb.create_sheet(sheet_title("免罚清单", taken))
     _fill_sheet(
         ws, f"{city_title}轻微违法行为免罚清单", date_line, plain.NO_PENALTY_COLUMNS + NO_PENALTY_EXTRA,
-        no_penalty_records(view.no_penalty, True), NO_PENALTY_WIDTHS,
+        no_penalty_records(view.no_penalty, True), NO_PENALTY_WIDTHS, "暂无列入免罚清单的事项",
     )
     stamp = fixed_time(view.date)
     wb.properties.creator = issuer or "fxfk"
@@ -181,6 +203,16 @@ def xlsx_bytes(view: PublicView, city_title: str) -> bytes:
     return normalize_zip(buf.getvalue(), view.date)
 
 
+def _default_font(wb: object) -> None:
+    """The workbook's default font (cells without their own, Excel's “Normal” style) is 宋体, not Calibri."""
+    from openpyxl.styles import Font
+    from openpyxl.utils.indexed_list import IndexedList
+
+    font = Font(name=TITLE_FONT, size=11, family=3, charset=134)
+    wb._fonts = IndexedList([font])  # type: ignore[attr-defined]  # index 0 is the default
+    wb._named_styles["Normal"].font = font  # type: ignore[attr-defined]
+
+
 def office_title(office: OfficeList) -> str:
     return f"{office.name}违法风险点清单"
 
@@ -188,8 +220,8 @@ def office_title(office: OfficeList) -> str:
 def office_subtitle(office: OfficeList, view: PublicView) -> str:
     parts = [f"发布单位：{office.organization}"]
     if office.latest:
-        parts.append(f"{office.latest.label}（{chinese_date(office.latest.date)}）")
+        parts.append(f"最新批次：{office.latest.label}（{chinese_date(office.latest.date)}公布）")
     if office.phone:
         parts.append(f"咨询电话：{office.phone}")
-    parts.append(f"公布日期：{chinese_date(view.date)}")
+    parts.append(f"数据截至{chinese_date(view.date)}")
     return "　".join(parts)

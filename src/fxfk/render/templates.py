@@ -17,7 +17,7 @@ template. Not bounded: nested loops (100,000 × 100,000 iterations) — CI's job
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # jinja2 is imported when a template is rendered (startup tim
     import jinja2
     from jinja2.runtime import Context
     from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from fxfk.public.view import OfficeList
 
 TEMPLATE_DIR = "templates/publish"
 
@@ -120,8 +122,19 @@ def environment(root: Path, folder: str = "publish") -> ImmutableSandboxedEnviro
         numbered=plain.numbered,
         RISK_COLUMNS=plain.RISK_COLUMNS,
         NO_PENALTY_COLUMNS=plain.NO_PENALTY_COLUMNS,
+        level_notes=level_notes,
     )
     return env
+
+
+def level_notes(offices: Iterable[OfficeList]) -> list[tuple[str, str]]:
+    """(level label, the clause as :meth:`fxfk.rules.levels.Clause.cite` quotes it) for each level the
+    lists contain, highest first: the lists' 说明 gives the notice's words, never fxfk's own."""
+    from fxfk.public.view import level_label
+    from fxfk.rules.levels import HIGH, LOW, MEDIUM
+
+    present = {r.level for o in offices for r in o.risks}
+    return [(level_label(c.level), c.cite()) for c in (HIGH, MEDIUM, LOW) if level_label(c.level) in present]
 
 
 class UserTemplateError(FxfkError):
