@@ -18,21 +18,26 @@ west 西区执法处 (division) — batches 1: 2018-06-01, 2: 2019-04-01
     W-4 汽车   高 published b1  cases 2017: 6, 2018: 3, 2019: 2
     activities: publication, guidance W-1 0/0 (a zero denominator)
 quiet 静默中心 (affiliate): no points, no activities
+
+The evaluation compares whole years only (issue 16): on 2019-12-31 no point published in 2019 has a
+whole year after publication, so those tests run on a copy with 2020 cases (:func:`later`), on
+2020-12-31.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from fractions import Fraction
 
 import pytest
 
 from conftest import CORPUS
-from fxfk.tasks.status import TaskState
-from fxfk.report.content import Ratio, number
-from fxfk.report.figures import build_report
 from fxfk.load.repository import load_repository
 from fxfk.options import Options
+from fxfk.report.content import Ratio, number
+from fxfk.report.figures import build_report, whole_years_after
+from fxfk.tasks.status import TaskState
 
 DAY = dt.date(2019, 12, 31)
 NO_CACHE = Options(cache=False)  # the corpus is read in place: the checkout stays clean
@@ -52,14 +57,18 @@ def test_overview_by_level_and_status(report):
     # west: W-4 高; W-1, W-3 中; W-2 低 → 1, 2, 1
     assert west.by_level == (1, 2, 1)
     assert quiet.by_level == (0, 0, 0)
-    # statuses (draft, consulting, approved, published, retired), all points:
-    # east: E-4 draft; E-1, E-2, E-3, E-6 published; E-5 retired → 1, 0, 0, 4, 1 of 6
-    assert east.by_status == (1, 0, 0, 4, 1) and east.total == 6
+    # statuses (draft, consulting, approved, published, retired), all points, 已公布 = public on the date:
+    # east: E-4 draft; E-1, E-2, E-6 public; E-3 published in batch 2 (2020-06-01) → counted as approved
+    # (已审定（批次未到）); E-5 retired → 1, 0, 1, 3, 1 of 6
+    assert east.by_status == (1, 0, 1, 3, 1) and east.total == 6 and east.scheduled == 1
     # west: W-3 consulting; W-1, W-2, W-4 published → 0, 1, 0, 3, 0 of 4
     assert west.by_status == (0, 1, 0, 3, 0) and west.total == 4
     # city: levels 1+1=2, 2+2=4, 2+1=3; 10 points, 1 retired
     assert report.level_totals == (2, 4, 3)
-    assert report.status_totals == (1, 1, 0, 7, 1)
+    # the 已公布 total is the funnel's (6), as the public lists count
+    assert report.status_totals == (1, 1, 1, 6, 1) and report.status_totals[3] == report.city_funnel.published
+    assert [(x.risk_id, x.status) for x in report.scheduled] == [("E-3", "已审定（批次未到）")]
+    assert "2020年6月1日" in report.scheduled[0].note
     assert report.risk_total == 10 and report.retired_total == 1
 
 
@@ -117,42 +126,108 @@ def test_activities_per_office_and_kind(report):
     assert sum(report.activity_totals) == 8
 
 
-def test_evaluation_per_point(report):
-    ev = report.evaluation
-    points = {p.risk_id: p for p in ev.points}
-    # only points public on the date: E-3 (batch 2020), E-4 (draft), E-5 (retired), W-3 (consulting) are out
+def test_only_whole_years_count_after_publication(report):
+    # 2019-12-31: every point published in 2019 was public for part of 2019 only → nothing after it yet
+    points = {p.risk_id: p for p in report.evaluation.points}
     assert list(points) == ["E-1", "E-2", "E-6", "W-1", "W-2", "W-4"]
-    # E-1 published 2019: before = 2018 = 10; after = 2019 = 4 → change 4 − 10 = −6
-    assert (points["E-1"].before, points["E-1"].after, points["E-1"].change) == (10, ((2019, 4),), -6)
-    # E-1's guidance: 8/10 + 5/5 (the activity naming E-1 and E-2) = 13/15 = 86.67% → 86.7%
+    assert all(points[k].after == () and points[k].verdict == "无数据" for k in ("E-1", "E-2", "E-6", "W-1", "W-2"))
+    # W-4 published 2018-06-01: 2018 is partial, 2019 whole → before 2017 = 6, after 2019 = 2 → −4
+    w4 = points["W-4"]
+    assert (w4.before, w4.after, w4.change, w4.verdict) == (6, ((2019, 2),), -4, "下降")
+    assert [p.risk_id for p in report.evaluation.typical] == ["W-4"] and report.evaluation.to_revise == ()
+
+
+@pytest.mark.parametrize(
+    "published, date, years",
+    [
+        (dt.date(2019, 9, 16), dt.date(2019, 12, 31), []),  # partial publication year
+        (dt.date(2019, 1, 1), dt.date(2019, 12, 31), [2019]),  # public all of 2019
+        (dt.date(2019, 9, 16), dt.date(2021, 6, 30), [2020]),  # 2021 has not ended
+        (dt.date(2019, 9, 16), dt.date(2021, 12, 31), [2020, 2021]),
+    ],
+)
+def test_whole_years_after(published, date, years):
+    assert list(whole_years_after(published, date)) == years
+
+
+ADDED_2020 = {"E-1": 4, "E-2": 5, "E-6": 0, "W-1": 1, "W-4": 3}  # cases recorded for 2020
+
+
+def _with_2020_cases(folder):
+    for name in ("east", "west"):
+        path = folder / "data/risks" / f"{name}.yaml"
+        text = path.read_text(encoding="utf-8")
+        for rid, n in ADDED_2020.items():
+            at = text.find(f"  - id: {rid}\n")
+            if at < 0:
+                continue
+            cases = text.index("    cases:\n", at)
+            end = text.index("\n", text.index("      2019:", cases)) + 1
+            text = text[:end] + f"      2020: {n}\n" + text[end:]
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def later(tmp_path_factory):
+    """The corpus with 2020 cases, reported on 2020-12-31: one whole year after the 2019 batches.
+
+    E-1 (2019-03-01) 2018: 10 → 2020: 4 (−6, 14 cases); E-2 2: → 5 (+3, 7 cases); E-6 1 → 0 (1 case:
+    too few); W-1 (2019-04-01) 3 → 1 (4 cases: too few); W-2 no 2018 → 无数据; W-4 (2018-06-01) 2017: 6
+    → 2019: 2, 2020: 3 = 2.5 (−3.5, 11 cases). E-3 (batch 2020-06-01) is public now, no whole year after.
+    """
+    folder = tmp_path_factory.mktemp("later") / "report"
+    shutil.copytree(CORPUS / "report", folder)
+    _with_2020_cases(folder)
+    return build_report(load_repository(folder, NO_CACHE), dt.date(2020, 12, 31), year=2019)
+
+
+def test_evaluation_per_point(later):
+    ev = later.evaluation
+    points = {p.risk_id: p for p in ev.points}
+    assert list(points) == ["E-1", "E-2", "E-3", "E-6", "W-1", "W-2", "W-4"]
+    # E-1 published 2019-03-01: before = 2018 = 10; after = 2020 = 4 (2019 is partial) → −6
+    assert (points["E-1"].before, points["E-1"].after, points["E-1"].change) == (10, ((2020, 4),), -6)
+    # E-1's guidance in 2019 (the report year): 8/10 + 5/5 = 13/15 = 86.67% → 86.7%
     assert points["E-1"].compliance.text == "86.7%（13/15）"
-    # E-2: 2 → 5, +3 → rising; compliance 5/5 = 100%
-    assert points["E-2"].change == 3 and points["E-2"].rising and points["E-2"].compliance.percent == "100.0%"
-    # W-4 published 2018-06-01: before = 2017 = 6; after = mean(2018: 3, 2019: 2) = 2.5 → −3.5
+    # E-2: 2 → 5, +3, 7 cases ≥ 5 → rising
+    assert points["E-2"].change == 3 and points["E-2"].rising and points["E-2"].verdict == "上升"
+    # W-4 published 2018-06-01: before = 2017 = 6; after = mean(2019: 2, 2020: 3) = 2.5 → −3.5
     w4 = points["W-4"]
     assert w4.before_year == 2017 and w4.after_mean == Fraction(5, 2) and w4.change == Fraction(-7, 2)
-    assert number(w4.change) == "-3.5" and w4.after_years == "2018–2019"
-    # W-1: its only guidance guided 0 counterparts → 0/0 → 无数据, never 0%
-    assert points["W-1"].compliance.known is False and points["W-1"].compliance.text == "无数据"
-    # W-2: no 2018 record → cannot be evaluated
+    assert number(w4.change) == "-3.5" and w4.after_years == "2019–2020"
+    # E-6 (1 → 0) and W-1 (3 → 1): fewer than 5 cases in the years compared → 样本过少, no verdict
+    for rid in ("E-6", "W-1"):
+        assert points[rid].too_few and points[rid].verdict == "样本过少" and not points[rid].rising
+    assert [p.risk_id for p in ev.too_few] == ["E-6", "W-1"]
+    # W-2: no 2018 record; E-3: published 2020-06-01, no whole year after → cannot be evaluated
     assert points["W-2"].before is None and points["W-2"].change is None and points["W-2"].verdict == "无数据"
-    assert [p.risk_id for p in ev.unknown] == ["W-2"]
+    assert [p.risk_id for p in ev.unknown] == ["E-3", "W-2"]
 
 
-def test_revise_and_typical_cases(report):
-    ev = report.evaluation
+def test_minimum_sample_is_a_setting(tmp_path):
+    folder = tmp_path / "report"
+    shutil.copytree(CORPUS / "report", folder)
+    _with_2020_cases(folder)
+    settings = folder / "fxfk.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "evaluation_min_cases: 2\n", encoding="utf-8")
+    rep = build_report(load_repository(folder, NO_CACHE), dt.date(2020, 12, 31), year=2019)
+    assert rep.min_cases == 2 and [p.risk_id for p in rep.evaluation.too_few] == ["E-6"]  # W-1's 4 cases are enough
+
+
+def test_revise_and_typical_cases(later):
+    ev = later.evaluation
     # rising: only E-2 (+3) → 建议修订完善
     assert [p.risk_id for p in ev.to_revise] == ["E-2"]
-    # falls: E-1 −6, W-4 −3.5, W-1 −2, E-6 −1 → the three largest
-    assert [p.risk_id for p in ev.typical] == ["E-1", "W-4", "W-1"]
+    # falls with enough cases: E-1 −6, W-4 −3.5 (W-1 −2 and E-6 −1 are too few)
+    assert [p.risk_id for p in ev.typical] == ["E-1", "W-4"]
 
 
-def test_evaluation_per_domain(report):
-    domains = {d.domain: d for d in report.evaluation.domains}
+def test_evaluation_per_domain(later):
+    domains = {d.domain: d for d in later.evaluation.domains}
     pre = domains["预付卡"]
-    # E-1, E-2, W-1: before 10 + 2 + 3 = 15; after 4 + 5 + 1 = 10; change −5; 1 rising, 2 falling
+    # E-1, E-2, W-1: before 10 + 2 + 3 = 15; after 4 + 5 + 1 = 10; change −5; 1 rising, 1 falling (W-1 too few)
     assert (pre.points, pre.evaluable, pre.before, pre.after, pre.change) == (3, 3, 15, 10, -5)
-    assert (pre.rising, pre.falling) == (1, 2)
+    assert (pre.rising, pre.falling) == (1, 1)
     # guidance naming any of them, each activity once: 8/10 + 5/5 + 0/0 = 13/15
     assert pre.compliance == Ratio(13, 15)
     car = domains["汽车"]
@@ -160,8 +235,8 @@ def test_evaluation_per_domain(report):
     assert (car.points, car.evaluable, car.before, car.after) == (2, 1, 6, Fraction(5, 2))
     assert car.compliance.text == "无数据"  # no guidance names W-2 or W-4
     home = domains["家政"]
-    # E-6 only (E-3 not yet public): 1 → 0
-    assert (home.points, home.before, home.after, home.change) == (1, 1, 0, -1)
+    # E-6 (1 → 0) and E-3 (no year after): only E-6 is evaluable
+    assert (home.points, home.evaluable, home.before, home.after, home.change) == (2, 1, 1, 0, -1)
 
 
 def test_compliance_and_satisfaction_per_office(report):

@@ -13,10 +13,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from fxfk.errors import DataRefused
 from fxfk.options import Options
+
+if TYPE_CHECKING:
+    from fxfk.report.content import Report
 
 FORMATS = ("html", "md", "docx")
 NAME = "report"  # report.html, report.md, report.docx
@@ -30,8 +33,9 @@ class ReportResult:
     """What ``fxfk report`` wrote: the folder, the figures (``fxfk.report.figures.Report``), the file names."""
 
     out: Path
-    report: object
+    report: Report
     files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. no CJK font for the DOCX charts
 
 
 def parse_formats(values: list[str] | None) -> list[str]:
@@ -42,7 +46,7 @@ def parse_formats(values: list[str] | None) -> list[str]:
 
 
 def prepare(root: Path, date: dt.date, year: int | None = None, offices: Sequence[str] | None = None,
-            options: Options | None = None):
+            options: Options | None = None) -> Report:
     """Validate, then compute every figure for ``date``; returns the Report.
 
     Raises :class:`~fxfk.errors.DataRefused` with every finding when the data has errors: figures
@@ -56,16 +60,20 @@ def prepare(root: Path, date: dt.date, year: int | None = None, offices: Sequenc
     if result.errors:
         raise DataRefused(REFUSED, result.diagnostics, files=result.files)
     names = [n.strip() for item in offices or () for n in item.split(",") if n.strip()] or None
-    return build_report(result.repo, date, year, names)
+    repo = result.repo
+    if repo is None:  # (validate returns the repository whenever it found no errors)
+        raise DataRefused(REFUSED, result.diagnostics, files=result.files)
+    return build_report(repo, date, year, names)
 
 
-def title_of(report) -> str:
+def title_of(report: Report) -> str:
     org = report.organization
     scope = "" if report.all_offices else "（所选单位）"
     return f"{org}{report.year}年行政相对人法律风险防控工作进展与评估报告{scope}"
 
 
-def render_all(folder: Path, root: Path, report, formats: list[str]) -> list[str]:
+def render_all(folder: Path, root: Path, report: Report, formats: list[str], notes: list[str] | None = None) -> list[str]:
+    """Write the chosen formats into ``folder``; ``notes`` collects what the user should be told."""
     from fxfk.publish import tidy_markdown
     from fxfk.render.templates import environment, render
     from fxfk.report import figures
@@ -80,7 +88,8 @@ def render_all(folder: Path, root: Path, report, formats: list[str]) -> list[str
         # Constants only, never the module: through it a template would reach Repository and every import.
         constants = SimpleNamespace(FUNNEL_STAGES=figures.FUNNEL_STAGES, TYPICAL_CASES=figures.TYPICAL_CASES)
         env.globals.update(F=constants, ActivityKind=figures.ActivityKind, Status=figures.Status,
-                           definitions=figures.DEFINITIONS, describe_days=describe_days)
+                           definitions=figures.definitions(report.min_cases), describe_days=describe_days,
+                           SCHEDULED=figures.SCHEDULED, APPROVED=list(figures.Status).index(figures.Status.approved))
         env.filters["num"] = figures.number
         env.filters["signed"] = figures.signed
         for fmt in ("html", "md"):
@@ -99,7 +108,7 @@ def render_all(folder: Path, root: Path, report, formats: list[str]) -> list[str
     if "docx" in formats:
         from fxfk.report.docx import report_docx
 
-        (folder / f"{NAME}.docx").write_bytes(report_docx(report, charts, title))
+        (folder / f"{NAME}.docx").write_bytes(report_docx(report, charts, title, notes))
         written.append(f"{NAME}.docx")
     return written
 
@@ -117,6 +126,7 @@ def write_report(root: Path, out: Path, options: Options | None = None, year: in
     options = options or Options()
     chosen = list(formats) if formats else list(FORMATS)
     report = prepare(root, options.day(), year, offices, options)
-    files = write_atomically(out, root, lambda tmp: render_all(tmp, root, report, chosen),
+    notes: list[str] = []
+    files = write_atomically(out, root, lambda tmp: render_all(tmp, root, report, chosen, notes),
                              MARKER, MARKER_TEXT, what="报告", command="fxfk report")
-    return ReportResult(out, report, files)
+    return ReportResult(out, report, files, notes)

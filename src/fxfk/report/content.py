@@ -14,6 +14,8 @@ from fxfk.models import ActivityKind, Level, Status
 from fxfk.tasks.status import TaskState, TaskStatus
 
 NO_DATA = "无数据"
+TOO_FEW = "样本过少"
+SCHEDULED = "已审定（批次未到）"  # status 已公布, its batch dated after the report date: not public yet
 TYPICAL_CASES = 3  # how many of the largest falls are proposed as 典型案例
 
 
@@ -71,8 +73,9 @@ class OfficeOverview:
     name: str
     kind: str
     by_level: tuple[int, ...]  # in the order of Report.levels, retired points left out
-    by_status: tuple[int, ...]  # in Status order, all points
+    by_status: tuple[int, ...]  # in Status order, all points; 已公布 = public on the date (see scheduled)
     total: int  # all points, retired included
+    scheduled: int = 0  # status 已公布 but the batch is dated later: counted as 已审定 (SCHEDULED)
 
 
 @dataclass(frozen=True)
@@ -122,8 +125,9 @@ class PointEvaluation:
     published: dt.date
     before_year: int
     before: int | None  # None: no record for the year before publication
-    after: tuple[tuple[int, int], ...]  # (year, cases) from the publication year on
+    after: tuple[tuple[int, int], ...]  # (year, cases) of the whole years public, up to the report date
     compliance: Ratio
+    min_cases: int = 0  # fewer cases than this in the years compared: 样本过少 (settings.evaluation_min_cases)
 
     @cached_property
     def after_mean(self) -> Fraction | None:
@@ -138,15 +142,27 @@ class PointEvaluation:
         return self.after_mean - self.before
 
     @cached_property
+    def sample(self) -> int:
+        """Cases in the years compared (the year before and every year after)."""
+        return (self.before or 0) + sum(n for _, n in self.after)
+
+    @cached_property
+    def too_few(self) -> bool:
+        """Figures on both sides, but too few cases for a rise or fall to mean anything."""
+        return self.change is not None and self.sample < self.min_cases
+
+    @cached_property
     def verdict(self) -> str:
         c = self.change
         if c is None:
             return NO_DATA
+        if self.too_few:
+            return TOO_FEW
         return "上升" if c > 0 else "下降" if c < 0 else "持平"
 
     @cached_property
     def rising(self) -> bool:
-        return self.change is not None and self.change > 0
+        return self.change is not None and self.change > 0 and not self.too_few
 
     @cached_property
     def after_years(self) -> str:
@@ -196,12 +212,17 @@ class Evaluation:
     @cached_property
     def typical(self) -> tuple[PointEvaluation, ...]:
         """The largest falls: 对成效明显的编制典型案例 (附件1 二(六))."""
-        falls = sorted((p for p in self.points if p.change is not None and p.change < 0), key=lambda p: (p.change, p.risk_id))
+        falls = sorted((p for p in self.points if p.change is not None and p.change < 0 and not p.too_few),
+                       key=lambda p: (p.change, p.risk_id))
         return tuple(falls[:TYPICAL_CASES])
 
     @cached_property
     def unknown(self) -> tuple[PointEvaluation, ...]:
         return tuple(p for p in self.points if p.change is None)
+
+    @cached_property
+    def too_few(self) -> tuple[PointEvaluation, ...]:
+        return tuple(p for p in self.points if p.too_few)
 
 
 # --- assessment ------------------------------------------------------------------------------
@@ -259,7 +280,8 @@ class PendingPoint:
     office: str
     level: str
     attention: str  # 社会关注度 label, "" when not given
-    status: str  # its status, or 已公布 with a batch date still to come
+    status: str  # its status; SCHEDULED for 已公布 with a batch date still to come
+    note: str = ""  # for SCHEDULED: when the batch is to be published
 
 
 # --- the whole report ------------------------------------------------------------------------
@@ -284,6 +306,7 @@ class Report:
     assessment: tuple[OfficeAssessment, ...]
     # per office, higher 社会关注度 first (附件1 二（一）先梳理社会公众关注度高的), then file order
     unpublished: tuple[PendingPoint, ...] = ()
+    min_cases: int = 0  # settings.evaluation_min_cases
 
     @cached_property
     def offices(self) -> int:
@@ -296,6 +319,15 @@ class Report:
     @cached_property
     def status_totals(self) -> tuple[int, ...]:
         return tuple(sum(o.by_status[i] for o in self.overview) for i in range(len(Status)))
+
+    @cached_property
+    def scheduled_total(self) -> int:
+        return sum(o.scheduled for o in self.overview)
+
+    @cached_property
+    def scheduled(self) -> tuple[PendingPoint, ...]:
+        """Points with status 已公布 whose batch is dated after the report date (shown as SCHEDULED)."""
+        return tuple(p for p in self.unpublished if p.status == SCHEDULED)
 
     @cached_property
     def retired_total(self) -> int:
