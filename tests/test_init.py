@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ import typer.main
 import yaml
 
 from conftest import REPO, run_fxfk
+
+SOURCE = "https://git.example.org/zzsw/fxfk.git"
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 EXPECTED_FILES = [
     ".github/workflows/deadlines.yml",
@@ -30,7 +34,7 @@ EXPECTED_FILES = [
 @pytest.fixture(scope="module")
 def initialized(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("init") / "新仓库"
-    run = run_fxfk("init", str(target), "--organization", "新郑市商务局: 法规科", "--year", "2021")
+    run = run_fxfk("init", str(target), "--organization", "新郑市商务局: 法规科", "--year", "2021", "--source", SOURCE)
     assert run.code == 0, run.err
     return target
 
@@ -66,7 +70,7 @@ def test_refuses_to_overwrite_and_writes_nothing(tmp_path: Path):
     (target / "data/risks").mkdir(parents=True)
     (target / "fxfk.yaml").write_text("organization: 旧\n", encoding="utf-8")
     (target / "data/risks/example.yaml").write_text("x: 1\n", encoding="utf-8")
-    run = run_fxfk("init", str(target), "--year", "2021")
+    run = run_fxfk("init", str(target), "--organization", "某县商务局", "--year", "2021", "--source", SOURCE)
     assert run.code == 2
     assert "不会覆盖" in run.err and "  data/risks/example.yaml\n  fxfk.yaml" in run.err
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
@@ -131,21 +135,81 @@ def test_pre_commit_config_uses_this_repositorys_hook(initialized: Path):
 
 
 def test_source_option_sets_the_install_and_hook_location(tmp_path: Path):
-    from fxfk import __version__
-    from fxfk.edit.scaffold import init_files
+    from fxfk.edit.init import init_files
+    from fxfk.edit.origin import Origin
 
-    files = init_files("某局", 2022, "https://git.example.org/fzb/fxfk.git")
-    assert f'pip install "fxfk @ git+https://git.example.org/fzb/fxfk.git@v{__version__}"' in files[".github/workflows/fxfk.yml"]
-    assert "repo: https://git.example.org/fzb/fxfk.git" in files[".pre-commit-config.yaml"]
+    files = init_files("某局", 2022, Origin("https://git.example.org/fzb/fxfk.git", COMMIT, "测试"))
+    install = f'pip install "fxfk @ git+https://git.example.org/fzb/fxfk.git@{COMMIT}"'
+    for rel in (".github/workflows/fxfk.yml", ".github/workflows/deadlines.yml", ".gitlab-ci.yml"):
+        assert install in files[rel], rel
+    config = yaml.safe_load(files[".pre-commit-config.yaml"])
+    assert config["repos"][0]["repo"] == "https://git.example.org/fzb/fxfk.git" and config["repos"][0]["rev"] == COMMIT
     text = "".join(files.values())
     assert "{%" not in text and "{{" not in text.replace("${{ github.", "")  # every template tag rendered
+    assert "v0.1.0" not in text and "fxfk==" not in text  # no tag or index release that does not exist
+
+
+def test_without_a_commit_the_line_installs_the_default_branch():
+    from fxfk.edit.init import init_files
+    from fxfk.edit.origin import Origin
+
+    files = init_files("某局", 2022, Origin("https://git.example.org/fzb/fxfk.git", None, ""))
+    assert 'pip install "fxfk @ git+https://git.example.org/fzb/fxfk.git"\n' in files[".gitlab-ci.yml"]
+    assert yaml.safe_load(files[".pre-commit-config.yaml"])["repos"][0]["rev"] == "main"
+
+
+def test_the_running_checkout_gives_the_commit(tmp_path: Path):
+    """Run from this git checkout, init pins the CI to its HEAD; --source only replaces the URL."""
+    from fxfk.edit.origin import find_origin
+
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True)
+    if head.returncode != 0:
+        pytest.skip("not a git checkout")
+    origin = find_origin("file:///somewhere/fxfk")
+    assert origin.url == "file:///somewhere/fxfk" and origin.commit is not None
+    # HEAD may move while the tests run (other commits): the commit must be one of this repository's.
+    known = subprocess.run(["git", "-C", str(REPO), "cat-file", "-t", origin.commit], capture_output=True, text=True)
+    assert known.stdout.strip() == "commit"
+
+
+@pytest.mark.parametrize("url, said", [
+    ("git@host.example:zzsw/fxfk.git", "ssh://"),
+    ('https://x.example/a".git', "引号"),
+    ("https://x.example/$(id).git", "$"),
+    ("fxfk", "git 仓库地址"),
+])
+def test_source_urls_that_would_not_install_are_refused(tmp_path: Path, url, said):
+    run = run_fxfk("init", str(tmp_path / "new"), "--organization", "某县商务局", "--source", url)
+    assert run.code == 2 and "--source" in run.err and said in run.err, run.err
+    assert not (tmp_path / "new").exists()
+
+
+def test_organization_has_no_default(tmp_path: Path):
+    """Not on a terminal (no prompt possible), --organization is required: never 郑州市商务局 by default."""
+    run = run_fxfk("init", str(tmp_path / "new"), "--source", SOURCE)
+    assert run.code == 2 and "缺少 --organization" in run.err
+    assert not (tmp_path / "new").exists()
+    assert "郑州市商务局" not in run_fxfk("init", "--help").out.split("示例")[0]
+
+
+def test_the_area_word_follows_the_organization():
+    from fxfk.edit.init import init_files
+    from fxfk.edit.origin import Origin
+    from fxfk.rules.hotspots import area_word
+
+    assert [area_word(o) for o in ("郑州市商务局", "中牟县商务局", "惠济区商务局", "新郑市商务局", "郑州市惠济区商务局", None)] == [
+        "全市", "全县", "全区", "全市", "全区", "全市"]
+    origin = Origin(SOURCE, COMMIT, "测试")
+    assert "由市局政策法规处评估" in init_files("郑州市商务局", 2022, origin)["data/tasks/2022.yaml"]
+    assert "由惠济区商务局评估" in init_files("惠济区商务局", 2022, origin)["data/tasks/2022.yaml"]
 
 
 def test_values_are_written_as_given_never_read_as_template_text():
-    from fxfk.edit.scaffold import init_files
+    from fxfk.edit.init import init_files
+    from fxfk.edit.origin import Origin
 
     organization = "@@YEAR@@{{ year }}{% raw %}局"
-    files = init_files(organization, 2022, "https://git.example.org/{{ year }}.git")
+    files = init_files(organization, 2022, Origin("https://git.example.org/{{ year }}.git", COMMIT, "{{ year }}"))
     assert yaml.safe_load(files["fxfk.yaml"])["organization"] == organization
     assert "repo: https://git.example.org/{{ year }}.git\n" in files[".pre-commit-config.yaml"]
     workflow = files[".github/workflows/fxfk.yml"]

@@ -1,30 +1,26 @@
-"""`fxfk init` and `fxfk new`: files a legal officer should not have to write from memory.
+"""`fxfk new`: text a legal officer should not have to write from memory (``fxfk init`` is :mod:`fxfk.edit.init`).
 
-``init`` renders the Jinja2 templates under ``templates/init/`` (stored without leading dots, which
-package data globs would skip) into a new data repository. ``new risk`` appends text to a register: the
-rest of the file stays byte for byte as it was, comments included — the file is never re-dumped.
+``new risk`` appends text to a register: the rest of the file stays byte for byte as it was, comments
+included — the file is never re-dumped. ``new office`` writes a register's skeleton.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from fxfk import __version__
 from fxfk.errors import FxfkError
 from fxfk.files import write_atomically
-from fxfk.load.yamlload import decode, load_text
+from fxfk.load.repository import Repository
+from fxfk.load.yamlload import load_text
+from fxfk.load.yamltext import decode
 from fxfk.models import Factors, OfficeKind, Register
 from fxfk.models.text import NAME_MAX, echo, text_problem
 from fxfk.models.types import (
     OFFICE_ID_PATTERN,
-    TASK_YEAR_MIN,
-    YEAR_MAX,
     is_windows_reserved,
     windows_reserved_message,
 )
@@ -35,37 +31,6 @@ from fxfk.rules.validation import load
 # Placeholder text of a new point's required fields: it passes validation (non-blank text) but
 # says plainly that it is still to be written. `fxfk publish` never shows drafts.
 TODO = "待填写"
-# Where pre-commit fetches the hook from when --source is not given: to be replaced by the office.
-SOURCE_PLACEHOLDER = "https://example.invalid/fxfk.git"
-
-# template path (inside templates/init) → path in the new repository
-INIT_FILES = {
-    "fxfk.yaml.j2": "fxfk.yaml",
-    "data/risks/example.yaml.j2": "data/risks/example.yaml",
-    "data/tasks/tasks.yaml.j2": "data/tasks/{year}.yaml",
-    "gitignore.j2": ".gitignore",
-    "github/workflows/fxfk.yml.j2": ".github/workflows/fxfk.yml",
-    "github/workflows/deadlines.yml.j2": ".github/workflows/deadlines.yml",
-    "gitlab-ci.yml.j2": ".gitlab-ci.yml",
-    "pre-commit-config.yaml.j2": ".pre-commit-config.yaml",
-}
-
-
-def _template(name: str) -> str:
-    return resources.files("fxfk").joinpath("templates", "init", *name.split("/")).read_text(encoding="utf-8")
-
-
-def _init_environment():
-    # Only our own templates are rendered here, but with the same sandbox as a user's (render/templates):
-    # an undefined name is an error, not an empty string in a CI file. The GitHub workflows'
-    # ${{ … }} expressions are wrapped in {% raw %}.
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
-    env.filters["yaml_text"] = _yaml_text
-    return env
-
 
 # Matched with fullmatch: with ``$``, "甲\n" would pass as plain and lose its line break.
 _PLAIN_SAFE = re.compile(r"[^\W\d_][\w（）()《》〔〕【】、，。；“”·.-]*")
@@ -85,65 +50,11 @@ def _yaml_text(value: str) -> str:
     return '"' + _NEEDS_ESCAPE.sub(lambda m: _QUOTED_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04x}"), value) + '"'
 
 
-@dataclass
-class InitResult:
-    root: Path
-    written: list[str]
-    source_given: bool
-
-
-def init_files(organization: str, year: int, source: str | None) -> dict[str, str]:
-    """Relative path → text of every file ``fxfk init`` writes (the JSON schemas included)."""
-    from fxfk.models.schema import SCHEMAS, render
-
-    values = {
-        "organization": organization,
-        "year": year,
-        "fxfk_pip": f"fxfk @ git+{source}@v{__version__}" if source else f"fxfk=={__version__}",
-        "fxfk_repo": source or SOURCE_PLACEHOLDER,
-        "version": __version__,
-    }
-    env = _init_environment()
-    out = {}
-    for template, target in INIT_FILES.items():
-        out[target.format(year=year)] = env.from_string(_template(template)).render(values)
-    for name, model in SCHEMAS.items():
-        out[f"schemas/{name}"] = render(model)
-    return out
-
-
-def init_repository(target: Path, organization: str, year: int, source: str | None = None) -> InitResult:
-    if not TASK_YEAR_MIN <= year <= YEAR_MAX:
-        raise FxfkError(f"年度 {year} 无效；应为 {TASK_YEAR_MIN} 到 {YEAR_MAX} 之间的年份")
-    problem = text_problem(organization, NAME_MAX)
-    if problem is not None:
-        raise FxfkError(f"--organization（发布机关）{problem[1]}")
-    if source is not None and (not source or re.search(r"[\s\x00-\x1f\x7f-\x9f]", source)):
-        # It is written into CI files: a line break there would add YAML of its own.
-        raise FxfkError(f"--source “{echo(source)}”无效：应为 git 仓库地址，不能为空，不能含空白或控制字符")
-    if target.exists() and not target.is_dir():
-        raise FxfkError(f"“{target}”已存在且不是目录")
-    files = init_files(organization, year, source)
-    existing = sorted(rel for rel in files if (target / rel).exists())
-    if existing:
-        raise FxfkError(
-            f"“{target}”中已有以下文件，fxfk init 不会覆盖它们（什么也没有写）：\n"
-            + "\n".join(f"  {rel}" for rel in existing)
-        )
-    for rel in sorted(files):
-        path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # newline="\n": the same bytes on every system (the tests compare them).
-        with open(path, "x", encoding="utf-8", newline="\n") as fh:
-            fh.write(files[rel])
-    return InitResult(target, sorted(files), source is not None)
-
-
 # --- fxfk new office -------------------------------------------------------------------------------
 
 
 def _office_kind(kind: str) -> OfficeKind:
-    member = OfficeKind.lookup().get(kind.strip())
+    member = OfficeKind.from_text(kind)
     if member is None:
         raise FxfkError(f"“{echo(kind)}”不是有效的单位类型；可用的值：{OfficeKind.describe()}")
     return member
@@ -276,14 +187,14 @@ def _check_register(text: str, rel: str) -> None:
         raise FxfkError(f"{first.location()}：{first.message}（文件未修改）")
 
 
-def _top_key(root: MappingNode, name: str):
+def _top_key(root: MappingNode, name: str) -> tuple[ScalarNode, Node] | None:
     for k, v in root.value:
         if isinstance(k, ScalarNode) and k.value == name:
             return k, v
     return None
 
 
-def _last_scalar(node):
+def _last_scalar(node: Node) -> Node:
     """The last node with a trustworthy end: block collections end where the next token starts
     (after blank lines and comments), so descend to their last scalar or flow collection."""
     while isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:
@@ -312,6 +223,8 @@ def insert_risk(text: str, lines: list[str], rel: str) -> tuple[str, int]:
         first = loaded.diagnostics[0]
         raise FxfkError(f"{first.location()}：{first.message}；请先修正这个文件")
     root = loaded.root
+    if not isinstance(root, MappingNode):  # pragma: no cover - a register that loaded is a mapping
+        raise FxfkError(f"{rel}：文件顶层必须是“键: 值”的映射")
     nl = "\r\n" if "\r\n" in text else "\n"
     found = _top_key(root, "risks")
 
@@ -360,13 +273,31 @@ def insert_risk(text: str, lines: list[str], rel: str) -> tuple[str, int]:
     return new, new.count("\n", 0, at + len(prefix)) + 1
 
 
+def _no_register(repo: Repository, office: str) -> str:
+    """Why ``fxfk new risk OFFICE`` found no register, with a next command that works."""
+    known = "、".join(sorted(s.stem for s in repo.registers)) or "（没有任何登记册）"
+    named = [s for s in repo.valid_registers() if s.facts is not None and s.facts.office.name.strip() == office.strip()]
+    if named:  # the office's name where its id belongs
+        return (f"“{echo(office)}”是单位名称，不是单位标识；它的登记册是 {named[0].rel}，"
+                f"请运行 fxfk new risk {named[0].stem}")
+    head = f"没有单位“{echo(office)}”的登记册（data/risks/{echo(office)}.yaml）；已有单位：{known}。"
+    if re.fullmatch(OFFICE_ID_PATTERN, office) and not is_windows_reserved(office):
+        return head + f"新建单位：fxfk new office {office} --name 单位名称 --kind 单位类型"
+    # Never suggest a command that fails: a name like 惠济区商务局 is not an id (lowercase letters).
+    kind = "county" if re.search(r"[县区市]商务局$", office) else "单位类型"
+    name = echo(office) if text_problem(office, NAME_MAX) is None and office.strip() else "单位名称"
+    return head + (
+        "新建单位：fxfk new office 单位标识 --name " + name + f" --kind {kind}"
+        "（单位标识只能用小写字母、数字和连字符，以小写字母开头，通常取单位名称的拼音，如 jinshui、huiji）"
+    )
+
+
 def new_risk(root: Path, office: str, title: str | None = None, domain: str | None = None,
              prefix: str | None = None, options: Options | None = None) -> NewRisk:
     repo = load(root, options)  # the one way commands load a repository: registers checked and cached
     source = next((s for s in repo.registers if s.stem == office), None)
     if source is None:
-        known = "、".join(sorted(s.stem for s in repo.registers)) or "（没有任何登记册）"
-        raise FxfkError(f"没有单位“{echo(office)}”的登记册（data/risks/{echo(office)}.yaml）；已有单位：{known}。新建单位：fxfk new office {echo(office)} --name … --kind …")
+        raise FxfkError(_no_register(repo, office))
     if source.model is None:
         first = source.loaded.diagnostics[0] if source.loaded.diagnostics else None
         where = f"{first.location()}：{first.message}" if first else source.rel
@@ -374,7 +305,7 @@ def new_risk(root: Path, office: str, title: str | None = None, domain: str | No
     for value, option in ((title, "--title"), (domain, "--domain")):
         if value is not None and not value.strip():
             raise FxfkError(f"{option} 不能为空")
-    all_ids = {r.id for s in repo.valid_registers() for r in s.model.risks}
+    all_ids = {r.id for s in repo.valid_registers() if s.facts is not None for r in s.facts.risks}
     own = source.model.risks
     rid = next_risk_id(office, [r.id for r in own], [r.domain for r in own], all_ids, domain, prefix)
     lines = risk_skeleton(rid, title, domain, source.model.office.name, repo.settings.levels)
@@ -387,7 +318,3 @@ def new_risk(root: Path, office: str, title: str | None = None, domain: str | No
     _check_register(new, source.rel)
     write_atomically(source.path, bom + new.encode("utf-8"))
     return NewRisk(source.path, rid, line)
-
-
-def default_year(today: dt.date | None = None) -> int:
-    return (today or dt.date.today()).year

@@ -109,10 +109,13 @@ def prepare(root: Path, date: dt.date, offices: list[str] | None = None, options
 
 
 def _titles(view: PublicView) -> tuple[str, str]:
-    """(prefix for the city-wide lists, its heading)."""
+    """(prefix for the city-wide lists, its heading): 全市, or 全县/全区 for one county's repository."""
+    from fxfk.rules.hotspots import area_word
+
     org = view.organization
     if view.all_offices:
-        return (org or "全市"), "全市清单"
+        area = area_word(org)
+        return (org or area), f"{area}清单"
     return f"{org}（所选单位）" if org else "所选单位", "所选单位合并清单"
 
 
