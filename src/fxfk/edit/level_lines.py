@@ -54,8 +54,11 @@ def spelling(written: str | None, level: Level, fallback: str) -> str:
         if not sample:
             continue
         sample = sample.strip()
-        if sample in ("high", "medium", "low"):
-            return level.value
+        if sample.lower() in ("high", "medium", "low"):
+            # English in the file's own case: High → Low, HIGH → LOW.
+            if sample.isupper():
+                return level.value.upper()
+            return level.value.capitalize() if sample[0].isupper() else level.value
         if sample.endswith("风险"):
             return _CHINESE_LONG[level]
         if sample in ("高", "中", "低"):
@@ -83,7 +86,7 @@ def _file_style(risks: list[Node]) -> str:
     for node in risks:
         if isinstance(node, MappingNode):
             found = _entry(node, "level")
-            if found and isinstance(found[1], ScalarNode) and Level.lookup().get(found[1].value.strip()):
+            if found and isinstance(found[1], ScalarNode) and Level.from_text(found[1].value):
                 written: str = found[1].value
                 return written
     return ""
@@ -159,7 +162,7 @@ def _check_unchanged(node: MappingNode, level: tuple[ScalarNode, Node] | None, c
         )
     current = None
     if level is not None and isinstance(level[1], ScalarNode):
-        current = Level.lookup().get(level[1].value.strip())
+        current = Level.from_text(level[1].value)
     if current is not change.old:
         shown = current.label if current else "（未填写或无效）"
         raise FxfkError(
@@ -208,7 +211,7 @@ def _verify(before: str, after: str, rel: str, changes: list[LevelChange]) -> No
         raise FxfkError(f"{rel}：自动修改后文件无法解析，已放弃修改（这是 fxfk 的缺陷，请报告）")
     for c in changes:
         got = new["risks"][c.index].get("level") if isinstance(new["risks"][c.index], dict) else None
-        if Level.lookup().get(str(got).strip()) is not c.new:
+        if Level.from_text(str(got)) is not c.new:
             raise FxfkError(f"{rel}：自动修改 {c.risk_id} 的等级失败，已放弃修改（这是 fxfk 的缺陷，请报告）")
         new["risks"][c.index].pop("level", None)
         if isinstance(old["risks"][c.index], dict):

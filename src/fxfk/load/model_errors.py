@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import typing
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from pydantic import BaseModel, ValidationError
 
@@ -23,12 +23,12 @@ if TYPE_CHECKING:
 _TAGS = ("discretion-text", "discretion-tiers")
 
 
-def _data_loc(loc: tuple) -> tuple:
+def _data_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """Drop pydantic's union tags and "[key]" markers, which do not name data."""
     return tuple(p for p in loc if p not in _TAGS and p != "[key]")
 
 
-def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     """The model class that holds the last element of ``loc`` (for listing allowed keys)."""
     current: Any = model
     for part in loc:
@@ -63,7 +63,7 @@ _PATTERN_HINTS = {
 }
 
 
-def _pattern_hint(loc: tuple) -> str | None:
+def _pattern_hint(loc: tuple[str | int, ...]) -> str | None:
     names = tuple(p for p in loc if isinstance(p, str))
     for size in (2, 1):
         hint = _PATTERN_HINTS.get(names[-size:])
@@ -72,7 +72,7 @@ def _pattern_hint(loc: tuple) -> str | None:
     return None
 
 
-def _text_problem(error: dict) -> tuple[str, str] | None:
+def _text_problem(error: Mapping[str, Any]) -> tuple[str, str] | None:
     """For a pattern or length error of a str (ids): a control character or the length, said plainly."""
     value = error.get("input")
     if error["type"] not in ("string_pattern_mismatch", "string_too_long") or not isinstance(value, str):
@@ -88,19 +88,75 @@ def _number_example(text: str) -> str:
     return sign + (text.lstrip("+-").lstrip("0") or "0")
 
 
-def message_for(error: dict, model: type[BaseModel]) -> str:
+def _data_at(data: Any, loc: tuple[str | int, ...]) -> Any:
+    """The loaded data at ``loc`` (None where it does not lead anywhere)."""
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _present_keys(data: Any) -> list[str]:
+    return [k for k in data if isinstance(k, str)] if isinstance(data, dict) else []
+
+
+def suggest_keys(name: str, holder: type[BaseModel] | None, present: list[str]) -> list[str]:
+    """The fields ``name`` was probably meant to be: close in spelling *and* possible at this place.
+
+    A required field that is missing here is the likeliest meaning: ``bases`` in a risk that has
+    ``cases`` but no ``basis`` is ``basis``. Two candidates as likely as each other are both returned
+    (``bases`` in a risk that has both: ``basis`` or ``cases``).
+    """
+    if holder is None or len(name) > 64:
+        return []
+    allowed = list(holder.model_fields)
+    lowered = name.lower()
+    scored = []
+    for field_name in allowed:
+        ratio = difflib.SequenceMatcher(None, lowered, field_name).ratio()
+        if ratio < 0.6:
+            continue
+        missing_required = holder.model_fields[field_name].is_required() and field_name not in present
+        rank = 0 if missing_required else 1
+        scored.append((rank, -round(ratio, 3), field_name))
+    scored.sort()
+    if not scored:
+        return []
+    best = scored[0][:2]
+    return [f for rank, ratio, f in scored if (rank, ratio) == best][:2]
+
+
+def message_for(error: Mapping[str, Any], model: type[BaseModel], data: Any = None) -> str:
+    """The Chinese message of one pydantic error; ``data`` (the loaded file) lets it say what is
+    written next to the problem (for spelling suggestions)."""
+    message = _message(error, model, data)
+    hint = _input_method_hint(error)
+    return f"{message}；{hint}" if hint else message
+
+
+def _message(error: Mapping[str, Any], model: type[BaseModel], data: Any) -> str:
     kind = error["type"]
     loc = _data_loc(error["loc"])
     value = error.get("input")
     ctx = error.get("ctx") or {}
     name = str(loc[-1]) if loc else ""
     if kind == "missing":
+        holder = _model_at(model, loc[:-1])
+        present = _present_keys(_data_at(data, loc[:-1]))
+        typo = [k for k in present if holder is not None and k not in holder.model_fields
+                and name in suggest_keys(k, holder, present)]
+        if typo:
+            return f"缺少必填字段“{name}”；这里的“{echo(typo[0])}”是不是“{name}”的笔误？"
         return f"缺少必填字段“{name}”"
     if kind == "extra_forbidden":
         holder = _model_at(model, loc[:-1])
         allowed = list(holder.model_fields) if holder else []
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6) if len(name) <= 64 else []
-        hint = f"是不是“{close[0]}”？" if close else ""
+        close = suggest_keys(name, holder, _present_keys(_data_at(data, loc[:-1])))
+        hint = f"是不是{'或'.join(f'“{c}”' for c in close)}？" if close else ""
         listing = f"此处可用的字段：{'、'.join(allowed)}" if allowed else ""
         return f"未知字段“{echo(name)}”（拼写错误？）；{hint}{listing}"
     if kind == "string_type":
@@ -137,8 +193,10 @@ def message_for(error: dict, model: type[BaseModel]) -> str:
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == r"\S":
             return "不能为空白"
-        hint = _pattern_hint(error["loc"])
-        return f"“{echo(value)}”格式不对；{hint}" if hint else f"“{echo(value)}”格式不对，应符合 {ctx.get('pattern')}"
+        pattern_hint = _pattern_hint(error["loc"])
+        if pattern_hint:
+            return f"“{echo(value)}”格式不对；{pattern_hint}"
+        return f"“{echo(value)}”格式不对，应符合 {ctx.get('pattern')}"
     if kind == "literal_error":
         if name == "schema_version":
             return f"不认识的数据格式版本 {echo(value)}；本工具认识的版本：1"
@@ -146,10 +204,33 @@ def message_for(error: dict, model: type[BaseModel]) -> str:
     if kind in ("float_type", "float_parsing"):
         return f"这里需要数字，实际是“{echo(value)}”"
     # Our own PydanticCustomError messages are already Chinese (their values went through echo).
-    return error["msg"]
+    return str(error["msg"])
 
 
-def code_for(error: dict) -> str:
+# Quotation marks a Chinese input method types instead of ASCII ones: YAML takes them as text.
+_CHINESE_QUOTES = "“”‘’「」『』"
+
+
+def _input_method_hint(error: Mapping[str, Any]) -> str:
+    """What a Chinese input method did to a refused text value, named as such (or "")."""
+    value = error.get("input")
+    if error["type"] == "missing" or error["type"] == "extra_forbidden" or not isinstance(value, str):
+        return ""
+    text = value.strip()
+    hints = []
+    if text[:1] in _CHINESE_QUOTES and text[-1:] in _CHINESE_QUOTES:
+        inner = echo(text[1:-1])
+        hints.append(f"两边是中文引号 {text[0]} {text[-1]}（中文输入法），YAML 不把它们当作引号，而是文字的一部分；"
+                     f"请去掉，或改用半角引号，写成 \"{inner}\"")
+    if "，" in text:
+        loc = _data_loc(error["loc"])
+        in_list = bool(loc) and isinstance(loc[-1], int)
+        where = "方括号列表 [...] 的各项要用半角逗号“,”分隔，如 [A, B]" if in_list else "如果要写多项，请用半角逗号“,”分隔"
+        hints.append(f"其中的“，”是全角逗号（中文输入法）：{where}")
+    return "；".join(hints)
+
+
+def code_for(error: Mapping[str, Any]) -> str:
     problem = _text_problem(error)
     kind = problem[0] if problem is not None else error["type"]
     return _CODES.get(kind, kind.replace("_", "-"))
@@ -165,7 +246,7 @@ def diagnostics_from(exc: ValidationError, loaded: LoadedYaml, model: type[BaseM
         else:
             line, column = loaded.locate(loc, key=error["type"] == "extra_forbidden")
         code = code_for(error)
-        diag = Diagnostic(loaded.rel, line, column, code, "error", format_path(loc), message_for(error, model))
+        diag = Diagnostic(loaded.rel, line, column, code, "error", format_path(loc), message_for(error, model, loaded.data))
         key = (line, column, code, diag.path)
         if key not in seen:  # a dict key and its value can fail on the same spot
             seen.add(key)

@@ -44,6 +44,14 @@ class LabelledEnum(str, Enum):
         return table
 
     @classmethod
+    def from_text(cls, text: str) -> Self | None:
+        """The member written as ``text``: the English token in any case (High, HIGH), or a label."""
+        table = cls.lookup()
+        text = text.strip()
+        member = table.get(text) or table.get(text.lower())
+        return member  # type: ignore[return-value]  # the table holds members of cls only
+
+    @classmethod
     def describe(cls) -> str:
         return "、".join(f"{m.value}（{m.label}）" for m in cls)
 
@@ -58,7 +66,8 @@ def _enum_field(enum: type[LabelledEnum], what: str) -> Any:  # an Annotated[...
         if isinstance(value, enum):
             return value
         if isinstance(value, str):
-            member = table.get(value.strip())
+            text = value.strip()
+            member = table.get(text) or table.get(text.lower())  # as from_text(): High, HIGH are high
             if member is not None:
                 return member
         raise PydanticCustomError(

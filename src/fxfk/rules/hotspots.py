@@ -28,38 +28,62 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence, cast
 
 from fxfk.diagnostics import Diagnostic, format_path
+from fxfk.load.facts import RegisterFacts
 from fxfk.load.repository import Repository, SourceFile
-from fxfk.models import BasisRole, Level, Risk, Status
+from fxfk.models import BasisRole, Level, Register, Risk, Status
 from fxfk.models.settings import Hotspot
 from fxfk.rules.law_names import display_name, law_key
+
+# Where the issuing body's name ends its place name: 郑州市|商务局, 中牟县|商务和工业信息化局.
+_BODY = re.compile(r"商务|局|厅|委|办")
+_AREA_END = "省市县区旗盟"
+
+
+def area_word(organization: str | None) -> str:
+    """全市, 全县, 全区…: the whole area of the repository's issuing body, from its name.
+
+    A city bureau's repository ranks and lists 全市; one county's (中牟县商务局, 惠济区商务局) 全县 or
+    全区; a county-level city's (新郑市商务局) 全市, as it says of itself. The place name is what comes
+    before the body's own name (商务局…), and its last 省/市/县/区/旗/盟 says which. Without an
+    organization, or one that names no place, it is 全市: fxfk's first user is a city bureau.
+    """
+    place = _BODY.split((organization or "").strip(), maxsplit=1)[0]
+    ends = [ch for ch in place if ch in _AREA_END]
+    return "全" + (ends[-1] if ends else "市")
 
 
 @dataclass(eq=False, slots=True)  # identity: a point is one place in one file; not frozen: cheaper
 class Point:
     """One risk point of one register, with the level it declares (None when missing or invalid)."""
 
-    source: SourceFile
+    source: SourceFile[Register]
     index: int
     risk: Risk  # or fxfk.load.facts.RiskFacts (see points_of)
     declared: Level | None
 
     @property
     def office_id(self) -> str:
-        return self.source.facts.office.id
+        return _facts(self.source).office.id
 
     @property
     def office_name(self) -> str:
-        return self.source.facts.office.name
+        return _facts(self.source).office.name
 
-    def locate(self, *loc) -> tuple[int, int]:
+    def locate(self, *loc: str | int) -> tuple[int, int]:
         return self.source.loaded.locate(("risks", self.index, *loc))
 
-    def diagnostic(self, loc: tuple, code: str, message: str) -> Diagnostic:
+    def diagnostic(self, loc: tuple[str | int, ...], code: str, message: str) -> Diagnostic:
         line, column = self.locate(*loc)
         return Diagnostic(self.source.rel, line, column, code, "warning", format_path(("risks", self.index, *loc)), message)
+
+
+def _facts(src: SourceFile[Register]) -> RegisterFacts:
+    facts = src.facts
+    assert facts is not None, src.rel  # points are made of valid registers only, which all have facts
+    return facts
 
 
 def points_of(repo: Repository) -> list[Point]:
@@ -68,10 +92,14 @@ def points_of(repo: Repository) -> list[Point]:
     The checks here read only what the facts keep. A point is the full model's risk where one was
     loaded (fxfk classify shows titles and reasons), else the facts' (fxfk validate): they mirror.
     """
+    def risks(src: SourceFile[Register]) -> Sequence[Risk]:
+        # RiskFacts mirror the fields of Risk these checks read (typed as Risk for them).
+        return src.model.risks if src.model is not None else cast("Sequence[Risk]", _facts(src).risks)
+
     return repo.derived("points", lambda: [
         Point(src, i, risk, risk.level)
         for src in sorted(repo.valid_registers(), key=lambda s: s.rel)
-        for i, risk in enumerate(src.model.risks if src.model is not None else src.facts.risks)
+        for i, risk in enumerate(risks(src))
     ])
 
 
@@ -96,6 +124,7 @@ class HotspotWarning:
     rank: int | None  # rank among the city's points (top rule)
     ranked: int  # how many points were ranked
     settings: Hotspot
+    area: str = "全市"  # the repository's area word (fxfk.models.settings.area_word): 全市, 全县, 全区
 
     @property
     def code(self) -> str:
@@ -106,7 +135,7 @@ class HotspotWarning:
         s = self.settings
         if self.rule == "top":
             why = (
-                f"{self.year}年办结案件 {self.cases} 件，在全市 {self.ranked} 个风险点中排第 {self.rank} 位"
+                f"{self.year}年办结案件 {self.cases} 件，在{self.area} {self.ranked} 个风险点中排第 {self.rank} 位"
                 f"（预警线：前 {s.top} 名且不少于 {s.min_cases} 件）"
             )
         elif self.previous:
@@ -152,7 +181,7 @@ def is_rise(cases: int, previous: int | None, settings: Hotspot) -> bool:
     return cases >= _min_cases(settings) and cases >= math.ceil(settings.rise_ratio * previous - 1e-9)
 
 
-def hotspot_warnings(points: list[Point], settings: Hotspot) -> list[HotspotWarning]:
+def hotspot_warnings(points: list[Point], settings: Hotspot, area: str = "全市") -> list[HotspotWarning]:
     """Warnings for the city's points (``points`` must be all of them: the ranking is city-wide)."""
     city = managed(points)
     year = latest_year(city)
@@ -166,10 +195,10 @@ def hotspot_warnings(points: list[Point], settings: Hotspot) -> list[HotspotWarn
         if n < minimum or p.risk.factors.hotspot.strip():
             continue  # both rules need min_cases: most points end here
         if is_top(n, rank_of[n], settings):
-            out.append(HotspotWarning(p, "top", year, n, None, rank_of[n], len(city), settings))
+            out.append(HotspotWarning(p, "top", year, n, None, rank_of[n], len(city), settings, area))
         previous = p.risk.cases.get(year - 1)
         if is_rise(n, previous, settings):
-            out.append(HotspotWarning(p, "rise", year, n, previous, None, len(city), settings))
+            out.append(HotspotWarning(p, "rise", year, n, previous, None, len(city), settings, area))
     return out
 
 
@@ -226,27 +255,75 @@ def article_key(article: str) -> str:
     return _SPACES.sub("", article)
 
 
+# A grouped finding names this many points; the rest are counted (fxfk classify lists every one).
+EXAMPLES = 5
+
+
 @dataclass(frozen=True)
 class Inconsistency:
+    """One conduct (a penalty basis) graded differently by different offices: one finding, however many points.
+
+    At a province's scale a conduct is cited by hundreds of points; naming every one at every one
+    made the output grow with the square of the findings. The message gives the levels with their
+    counts and a few examples; ``members`` (and ``fxfk classify --format json``, where every member
+    carries the finding) has them all.
+    """
+
     articles: tuple[str, ...]  # 《law》article, for the message
     members: tuple[Point, ...]
+    organization: str | None = None  # who is asked to set one standard (fxfk.yaml organization)
+
+    def counts(self) -> list[tuple[Level, int]]:
+        """(level, how many members declare it), high to low."""
+        found: dict[Level, int] = {}
+        for p in self.members:
+            if p.declared is not None:
+                found[p.declared] = found.get(p.declared, 0) + 1
+        return [(level, found[level]) for level in Level if level in found]
+
+    def examples(self) -> list[Point]:
+        """At most EXAMPLES members: the first of each level, then the next ones in file order."""
+        if len(self.members) <= EXAMPLES:
+            return list(self.members)
+        chosen = {id(p): p for p in (next(p for p in self.members if p.declared is level) for level, _ in self.counts())}
+        for p in self.members:
+            if len(chosen) >= EXAMPLES:
+                break
+            chosen.setdefault(id(p), p)
+        return sorted(chosen.values(), key=lambda p: (p.source.rel, p.index))
+
+    @property
+    def anchor(self) -> Point:
+        """Where the finding is shown: the first point of the least common level (the likely outlier)."""
+        fewest = min(n for _, n in self.counts())
+        rare = {level for level, n in self.counts() if n == fewest}
+        return next(p for p in self.members if p.declared in rare)
 
     @property
     def message(self) -> str:
-        parts = "；".join(
-            f"{p.office_name}（{p.office_id}）{p.risk.id} 定为{p.declared.label}" for p in self.members
-        )
+        offices = len({p.office_id for p in self.members})
+        levels = "、".join(f"{level.label} {n} 个" for level, n in self.counts())
+        shown = self.examples()
+        parts = "；".join(f"{p.office_name}（{p.office_id}）{p.risk.id} 定为{_label(p)}" for p in shown)
+        rest = len(self.members) - len(shown)
+        more = f"；另有 {rest} 个，完整列表见 fxfk classify --format json" if rest else ""
+        who = f"{self.organization}负责法制工作的机构" if self.organization else "市商务局政策法规处"
         return (
-            f"同一违法行为（处罚依据 {'、'.join(self.articles)}）在不同单位定级不同：{parts}；"
-            "请市商务局政策法规处统一定级标准，或在 level_reason 中说明本地差异"
+            f"同一违法行为（处罚依据 {'、'.join(self.articles)}）在 {offices} 个单位的 {len(self.members)} 个风险点中"
+            f"定级不同（{levels}）：{'例如 ' if rest else ''}{parts}{more}；"
+            f"请{who}统一定级标准，或在 level_reason 中说明本地差异"
         )
 
     def diagnostics(self) -> Iterator[Diagnostic]:
-        for p in self.members:
-            yield p.diagnostic(("level",), "inconsistent-level", self.message)
+        """The one finding of this conduct, at :attr:`anchor`."""
+        yield self.anchor.diagnostic(("level",), "inconsistent-level", self.message)
 
 
-def inconsistencies(points: list[Point]) -> list[Inconsistency]:
+def _label(p: Point) -> str:
+    return p.declared.label if p.declared is not None else ""
+
+
+def inconsistencies(points: list[Point], organization: str | None = None) -> list[Inconsistency]:
     """Groups of points sharing a penalty basis (law + article) whose offices declare different levels."""
     # The same law is the same law_key, as for the law catalogue (fxfk.rules.law_names); it is shown
     # as first written, among the points in register order.
@@ -279,7 +356,7 @@ def inconsistencies(points: list[Point]) -> list[Inconsistency]:
         ordered = sorted(members, key=lambda p: (p.source.rel, p.index))
         ident = tuple(id(p) for p in ordered)
         merged.setdefault(ident, ([], ordered))[0].append(f"《{shown[key[0]]}》{key[1]}")
-    return [Inconsistency(tuple(articles), tuple(members)) for articles, members in merged.values()]
+    return [Inconsistency(tuple(articles), tuple(members), organization) for articles, members in merged.values()]
 
 
 # --- the checks that `fxfk validate` runs (appended to fxfk.rules.repository.CHECKS) ---------------------
@@ -287,11 +364,12 @@ def inconsistencies(points: list[Point]) -> list[Inconsistency]:
 
 def check_hotspot_early_warning(repo: Repository) -> Iterator[Diagnostic]:
     """附件1 二（五） 自动预警: case numbers show a hotspot the register does not mark."""
-    for w in hotspot_warnings(points_of(repo), repo.settings.hotspot):
+    for w in hotspot_warnings(points_of(repo), repo.settings.hotspot, area_word(repo.settings.organization)):
         yield w.diagnostic()
 
 
 def check_level_consistency_across_offices(repo: Repository) -> Iterator[Diagnostic]:
-    """The same conduct (same law and penalty article) graded differently by different offices."""
-    for group in inconsistencies(points_of(repo)):
+    """The same conduct (same law and penalty article) graded differently by different offices: one
+    finding per conduct (output grows with the findings, not with the points they name)."""
+    for group in inconsistencies(points_of(repo), (repo.settings.organization or "").strip() or None):
         yield from group.diagnostics()
