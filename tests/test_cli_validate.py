@@ -52,7 +52,7 @@ def test_text_groups_by_file_location_first(base_repo):
     alpha.write_text(alpha.read_text(encoding="utf-8").replace("comments: 12", "comments: 1"), encoding="utf-8")
     beta = base_repo / "data/risks/beta.yaml"
     beta.write_text(beta.read_text(encoding="utf-8").replace("kind: division", "kind: 处室"), encoding="utf-8")
-    run = run_fxfk("validate", cwd=base_repo)
+    run = run_fxfk("validate", cwd=base_repo, env={"COLUMNS": "300"})  # whole lines: no wrapping
     assert run.code == 1
     assert run.out.splitlines() == [
         "data/risks/alpha.yaml",

@@ -82,7 +82,7 @@ def repo(base_repo: Path) -> Path:
 
 
 def laws(fxfk, repo: Path, *args: str):
-    return fxfk("laws", "--root", str(repo), *args)
+    return fxfk("laws", "--root", str(repo), *args, env={"COLUMNS": "300"})  # whole lines
 
 
 def test_json_exactly(fxfk, repo):

@@ -105,7 +105,8 @@ def test_year_without_table(fxfk):
 @pytest.mark.parametrize("bad", ["2019-13-01"])
 def test_bad_today(fxfk, bad):
     r = deadlines(fxfk, "--today", bad)
-    assert r.code == 2 and "--today" in r.err and "YYYY-MM-DD" in r.err and "Traceback" not in r.err
+    # --today is the old spelling of --date: the message names the option by its name
+    assert r.code == 2 and "--date" in r.err and "YYYY-MM-DD" in r.err and "Traceback" not in r.err
 
 
 def test_refuses_invalid_data(fxfk, repo):

@@ -56,9 +56,9 @@ def test_findings_are_exit_1(base_repo):
 
 
 def test_usage_error_is_exit_2_and_names_the_program():
-    run = run_fxfk_subprocess("validate", "--format", "yaml")
+    run = run_fxfk_subprocess("validate", "--formats", "yaml")
     assert run.code == 2
-    assert "Usage: python -m fxfk validate" in run.err and "Traceback" not in run.err
+    assert "用法：python -m fxfk validate" in run.err and "Traceback" not in run.err
 
 
 def test_no_data_is_exit_2_in_chinese(tmp_path):

@@ -173,7 +173,8 @@ def test_json_caps_diagnostics_per_file_and_keeps_the_count(base_repo):
 def test_every_format_is_capped(base_repo, tmp_path, fmt):
     _many_errors(base_repo)
     summary = tmp_path / "summary.md"
-    run = run_fxfk("validate", "-f", fmt, "--root", str(base_repo), env={"GITHUB_STEP_SUMMARY": str(summary)})
+    # COLUMNS: whole lines, so that the cap's message is found unwrapped
+    run = run_fxfk("validate", "-f", fmt, "--root", str(base_repo), env={"GITHUB_STEP_SUMMARY": str(summary), "COLUMNS": "300"})
     assert run.code == 1 and "Traceback" not in run.err
     # GitHub annotations are 10 at most anyway: the full list is the job summary's
     listing = summary.read_text(encoding="utf-8") if fmt == "github" else run.out

@@ -15,8 +15,10 @@ from typing import Protocol, cast
 import typer
 
 from fxfk import __version__
+from fxfk.cli.help import ChineseGroup, use_chinese_help
 
 app = typer.Typer(
+    cls=ChineseGroup,  # help pages in Chinese (fxfk.cli.help)
     name="fxfk",
     help="行政相对人法律风险防控制度（郑商〔2019〕175号）的数据校验、分级、期限跟踪与公布工具。",
     no_args_is_help=True,
@@ -57,6 +59,7 @@ def _register() -> None:
     app.command("init")(init.init_command)
     app.add_typer(new.app, name="new")
     app.command("schema")(schema.schema_command)
+    use_chinese_help(app)
 
 
 _register()
@@ -89,9 +92,11 @@ def _usage_errors() -> tuple[type[Exception], ...]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from fxfk.cli import output, usage
     from fxfk.errors import DataRefused, FxfkError
 
     usage_errors = _usage_errors()
+    output.install_streams()  # a GBK console replaces ✓ and ⚠ rather than failing (fxfk.cli.output)
 
     try:
         code = app(args=argv, standalone_mode=False)
@@ -108,9 +113,9 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo("已中断", err=True)
         code = 130
     except usage_errors as exc:
-        usage = cast(_UsageError, exc)  # one of _usage_errors(): a ClickException, vendored or not
-        usage.show()
-        code = usage.exit_code
+        error = cast(_UsageError, exc)  # one of _usage_errors(): a ClickException, vendored or not
+        usage.show(error)  # in Chinese (fxfk.cli.usage)
+        code = error.exit_code
     except BrokenPipeError:
         code = 0
     except OSError as exc:

@@ -2,35 +2,31 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, load_options, resolve_root
+from fxfk.cli.options import FORMAT_ALIASES, OFFICE_HELP, RootOption, choice, load_options, office_ids, resolve_root
+from fxfk.cli.output import OutputOption, emit, text_columns
 
-
-class ClassifyFormat(str, Enum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
+FORMATS = ["text", "json", "csv", "markdown"]
 
 
 def classify_command(
     root: Optional[Path] = RootOption,
-    office: Optional[List[str]] = typer.Option(
-        None, "--office", help="只看这个单位（单位标识，如 jinshui）；可重复。", show_default=False
-    ),
+    office: Optional[List[str]] = typer.Option(None, "--office", help="只看这些单位：" + OFFICE_HELP, show_default=False),
     level: Optional[str] = typer.Option(
         None, "--level", help="只看申报等级或规则等级为此等级的风险点：high/medium/low 或 高/中/低。", show_default=False
     ),
     domain: Optional[str] = typer.Option(None, "--domain", help="只看这个行业/领域（与 domain 字段相同）。", show_default=False),
-    format: ClassifyFormat = typer.Option(ClassifyFormat.text, "--format", "-f", help="输出格式：text、json、csv 或 markdown。"),
+    format: str = typer.Option(
+        "text", "--format", "-f", metavar="|".join(FORMATS), help="输出格式：text、json、csv 或 markdown（也可写 md）。"
+    ),
     write: bool = typer.Option(
         False, "--write", help="把缺失的、或与规则不一致且没有 level_reason 的 level 改为规则等级（只改这些行）。"
     ),
+    output: Optional[Path] = OutputOption,
 ) -> None:
     """逐个风险点说明风险等级的依据（附件1 一），并给出自动预警和跨单位定级不一致提示。
 
@@ -44,20 +40,23 @@ def classify_command(
 
         fxfk classify
 
-        fxfk classify --office jinshui --level 高
+        fxfk classify --office 金水区商务局 --level 高
 
-        fxfk classify --format json > levels.json
+        fxfk classify --format json --output levels.json
 
         fxfk classify --write
     """
     import fxfk
     from fxfk.render import classify as render
 
+    chosen = choice(format, "--format", FORMATS, FORMAT_ALIASES)
     data_root = resolve_root(root)
+    options = load_options()
+    offices = office_ids(data_root, office, options)
     # Unreadable registers or ambiguous ids are refused (fxfk.DataRefused, shown by cli/app.py).
-    result = fxfk.classify(data_root, load_options(), offices=office, level=level, domain=domain)
+    result = fxfk.classify(data_root, options, offices=offices, level=level, domain=domain)
     if not write:
-        typer.echo(render.render(result, format.value), nl=False)
+        emit(render.render(result, chosen, columns=text_columns(output)), output)
         raise typer.Exit(0 if result.ok else 1)
 
     from fxfk.edit import level_lines
@@ -68,5 +67,5 @@ def classify_command(
         if r.needs_write
     ]
     edits = level_lines.apply(data_root, changes) if changes else []
-    typer.echo(render.render_edits(edits, format.value), nl=False)
+    emit(render.render_edits(edits, chosen), output)
 

@@ -2,38 +2,50 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, date_arithmetic, load_options, parse_day, resolve_root, use_color
+from fxfk.cli.options import (
+    FORMAT_ALIASES,
+    OFFICE_HELP,
+    RootOption,
+    choice,
+    date_arithmetic,
+    load_options,
+    office_ids,
+    parse_day,
+    resolve_root,
+    use_color,
+)
+from fxfk.cli.output import OutputOption, emit, text_columns
 
 if TYPE_CHECKING:
     from fxfk.tasks.guidance import GuidanceReport
     from fxfk.tasks.status import TaskReport
 
-
-class DeadlinesFormat(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
-class FailOn(str, Enum):
-    overdue = "overdue"
-    due_soon = "due_soon"
+FORMATS = ["text", "json", "markdown"]
+# --fail-on's values as the help writes them; due_soon (the JSON's token) is accepted too.
+FAIL_ON = ["overdue", "due-soon"]
 
 
 def deadlines_command(
     root: Optional[Path] = RootOption,
-    year: Optional[int] = typer.Option(None, "--year", help="任务表年度；缺省为 --today 所在年度的任务表，没有则取最新的一张。", show_default=False),
-    today: Optional[str] = typer.Option(None, "--today", help="按哪一天计算状态（YYYY-MM-DD），缺省为今天；固定它可得到可重复的结果。", show_default=False),
-    office: Optional[List[str]] = typer.Option(None, "--office", help="只看这些单位：单位标识或单位类型（county/division/affiliate），可重复，也可用逗号分隔。", show_default=False),
-    format: DeadlinesFormat = typer.Option(DeadlinesFormat.text, "--format", "-f", help="输出格式：text、json 或 markdown。"),
-    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="有任何条目达到该状态或更严重时以退出码 1 结束：overdue（已逾期）或 due_soon（即将到期及已逾期）。", show_default=False),
+    year: Optional[int] = typer.Option(None, "--year", metavar="〈年份〉", help="任务表年度；缺省为 --date 所在年度的任务表，没有则取最新的一张。", show_default=False),
+    date: Optional[str] = typer.Option(
+        None, "--date", "--today", metavar="〈日期〉",
+        help="按哪一天计算状态（YYYY-MM-DD），缺省为今天；固定它可得到可重复的结果。", show_default=False,
+    ),
+    office: Optional[List[str]] = typer.Option(None, "--office", help="只看这些单位：" + OFFICE_HELP, show_default=False),
+    format: str = typer.Option("text", "--format", "-f", metavar="|".join(FORMATS), help="输出格式：text、json 或 markdown（也可写 md）。"),
+    fail_on: Optional[str] = typer.Option(
+        None, "--fail-on", metavar="|".join(FAIL_ON),
+        help="有任何条目达到该状态或更严重时以退出码 1 结束：overdue（已逾期）或 due-soon（即将到期及已逾期，也可写 due_soon）。",
+        show_default=False,
+    ),
     guidance: bool = typer.Option(False, "--guidance", help="改为列出已公布风险点的行政指导期限（按风险等级的 guidance_days）。"),
+    output: Optional[Path] = OutputOption,
 ) -> None:
     """跟踪年度工作任务表（附件2）：各单位每项任务的完成情况、逾期和即将到期的事项。
 
@@ -45,24 +57,24 @@ def deadlines_command(
 
     示例：
 
-        fxfk deadlines --today 2019-09-10
+        fxfk deadlines --date 2019-09-10
 
-        fxfk deadlines --office jinshui --format json
+        fxfk deadlines --office 金水区商务局 --format json
 
         fxfk deadlines --fail-on overdue
 
-        fxfk deadlines --guidance --today 2020-03-01
+        fxfk deadlines --guidance --date 2020-03-01 --output 指导期限.txt
     """
-    import sys
-
     import fxfk
     from fxfk.render import tasks as render
     from fxfk.tasks import status
 
+    chosen = choice(format, "--format", FORMATS, FORMAT_ALIASES)
+    threshold = status.TaskState(choice(fail_on, "--fail-on", FAIL_ON).replace("-", "_")) if fail_on else None
     data_root = resolve_root(root)
-    day = parse_day(today, "--today")
-    names = [n.strip() for item in office or () for n in item.split(",") if n.strip()] or None
+    day = parse_day(date, "--date")
     options = load_options(day)
+    names = office_ids(data_root, office, options)
 
     # Data with errors is refused (fxfk.DataRefused, shown by cli/app.py).
     report: TaskReport | GuidanceReport
@@ -73,12 +85,9 @@ def deadlines_command(
         with date_arithmetic("即将到期提醒天数 due_soon_days"):
             report = fxfk.task_status(data_root, options, year=year, offices=names)
 
-    color = format is DeadlinesFormat.text and use_color()
-    # color=: click would strip the escapes when stdout is not a terminal, even under FORCE_COLOR.
-    typer.echo(render.render(report, format.value, color=color), nl=False, color=color)
-    if format is DeadlinesFormat.json and report.note:
+    color = chosen == "text" and output is None and use_color()
+    emit(render.render(report, chosen, color=color, columns=text_columns(output)), output, color)
+    if chosen == "json" and report.note:
         # The JSON stays a plain list for tools; the calendar caveat goes to the human.
         typer.echo(report.note, err=True)
-    threshold = status.TaskState(fail_on.value) if fail_on else None
-    sys.stdout.flush()
     raise typer.Exit(1 if status.fails((r.status for r in report.rows), threshold) else 0)

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, resolve_root
+from fxfk.cli.options import FORMAT_ALIASES, RootOption, choice, resolve_root
+from fxfk.cli.output import OutputOption, emit, text_columns
 
-
-class LawsFormat(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
+FORMATS = ["text", "json", "markdown"]
 
 
 def laws_command(
     root: Optional[Path] = RootOption,
     law: Optional[str] = typer.Option(None, "--law", help="只看这部法规：名称可写简称或片段（忽略书名号、空格、全角/半角、“（试行）”和“中华人民共和国”），匹配多部时全部列出。", show_default=False),
     unused: bool = typer.Option(False, "--unused", help="只列出法规目录中没有任何风险点引用的法规。"),
-    date: Optional[str] = typer.Option(None, "--date", help="按哪一天判断法规是否有效、哪些变化尚未发生（YYYY-MM-DD，缺省今天）。", show_default=False),
-    format: LawsFormat = typer.Option(LawsFormat.text, "--format", "-f", help="输出格式：text、json 或 markdown。"),
+    date: Optional[str] = typer.Option(None, "--date", metavar="〈日期〉", help="按哪一天判断法规是否有效、哪些变化尚未发生（YYYY-MM-DD，缺省今天）。", show_default=False),
+    format: str = typer.Option("text", "--format", "-f", metavar="|".join(FORMATS), help="输出格式：text、json 或 markdown（也可写 md）。"),
+    output: Optional[Path] = OutputOption,
 ) -> None:
     """法律法规目录（data/laws.yaml）：每部法规被哪些风险点引用，以及即将发生的废止和修订。
 
@@ -43,15 +40,16 @@ def laws_command(
 
         fxfk laws --unused
 
-        fxfk laws --date 2019-09-01 --format json
+        fxfk laws --date 2019-09-01 --format json --output laws.json
     """
     from fxfk.cli.options import load_options, parse_day
     from fxfk.errors import DataRefused
     from fxfk.render import diagnostics
-    from fxfk.render.laws import RENDERERS
+    from fxfk.render.laws import RENDERERS, render_text
     from fxfk.rules.law_report import laws_report
     from fxfk.rules.validation import ValidationResult, validate
 
+    chosen = choice(format, "--format", FORMATS, FORMAT_ALIASES)
     data_root = resolve_root(root)
     day = parse_day(date)
     result = validate(data_root, load_options(day))  # FXFK_* and the cache, as every command
@@ -63,6 +61,9 @@ def laws_command(
         typer.echo(refused.message + "\n", err=True)
         typer.echo(diagnostics.render_text(ValidationResult(result.repo, files, refused.diagnostics)), err=True, nl=False)
         raise typer.Exit(1) from None
-    typer.echo(RENDERERS[format.value](report), nl=False)
+    if chosen == "text":
+        emit(render_text(report, columns=text_columns(output)), output)
+    else:
+        emit(RENDERERS[chosen](report), output)
     if result.errors:
         typer.echo(f"注意：数据中有 {result.errors} 个校验错误，用 fxfk validate 查看。", err=True)

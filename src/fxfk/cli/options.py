@@ -115,3 +115,83 @@ def use_color(stream=None) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return hasattr(stream, "isatty") and stream.isatty()
+
+
+# --- one way to say the same thing -----------------------------------------------------------------
+
+DateOption = typer.Option(
+    None, "--date", metavar="〈日期〉",
+    help="按哪一天计算（YYYY-MM-DD），缺省为今天；固定它可得到可重复的结果。", show_default=False,
+)
+# Every --office takes an office's id (jinshui), its name (金水区商务局) or a kind (county, 县区商务局),
+# repeated or comma-separated: see office_ids.
+OFFICE_HELP = "单位标识（如 jinshui）、单位名称（如 金水区商务局）或单位类型（county/division/affiliate）；可重复，也可用逗号分隔。"
+# Markdown is "markdown" in some commands' help and "md" in others': both are accepted everywhere.
+FORMAT_ALIASES = {"md": "markdown"}
+
+
+def choice(value: str, option: str, allowed: "list[str]", aliases: "dict[str, str] | None" = None) -> str:
+    """``value`` of a choice option as its canonical spelling; ``-`` and ``_`` are the same
+    (``due-soon`` = ``due_soon``), as are the ``aliases``. Anything else is a usage error (exit 2)."""
+    from fxfk.errors import FxfkError
+    from fxfk.models.text import echo
+
+    spelled = value.strip().lower()
+    spelled = (aliases or {}).get(spelled, spelled)
+    for name in allowed:
+        if spelled.replace("_", "-") == name.replace("_", "-"):
+            return name
+    raise FxfkError(f"{option} “{echo(value)}”无效；可选：{'、'.join(allowed)}")
+
+
+def formats_list(values: "list[str] | None") -> "list[str] | None":
+    """``--format html,markdown`` of publish and report: their files call Markdown ``md``."""
+    if not values:
+        return values
+    return [",".join("md" if p.strip().lower() == "markdown" else p for p in v.split(",")) for v in values]
+
+
+def office_ids(data_root: Path, values: "Optional[list[str]]", options: "Options") -> "list[str] | None":
+    """The office ids meant by ``--office`` values: ids, names or kinds, repeated or comma-separated.
+
+    Ids pass as they are (each command says when one is unknown); a name or a kind needs the offices
+    of the repository, which are then read once (with the cache, as every command reads them).
+    """
+    names = [n.strip() for item in values or () for n in item.split(",") if n.strip()]
+    if not names:
+        return None
+    import re
+
+    from fxfk.models.enums import OfficeKind
+
+    kinds = OfficeKind.lookup()
+    if all(re.fullmatch(r"[a-z][a-z0-9-]*", n) and n not in kinds for n in names):
+        return list(dict.fromkeys(names))
+    offices = _offices(data_root, options)
+    return list(dict.fromkeys(i for n in names for i in _office_ids(n, offices, kinds)))
+
+
+def _offices(data_root: Path, options: "Options") -> list:
+    import fxfk
+
+    repo = fxfk.load_repository(data_root, options)
+    return [s.model.office for s in repo.registers if s.model is not None]
+
+
+def _office_ids(name: str, offices: list, kinds: dict) -> list[str]:
+    from fxfk.errors import FxfkError
+    from fxfk.models.text import echo
+
+    if any(o.id == name for o in offices):
+        return [name]
+    if name in kinds:
+        of_kind = [o.id for o in offices if o.kind is kinds[name]]
+        if not of_kind:  # an empty selection would read as "all offices"
+            raise FxfkError(f"--office “{echo(name)}”：没有这一类型的单位")
+        return of_kind
+    plain = "".join(name.split())
+    named = [o.id for o in offices if "".join(o.name.split()) == plain]
+    if named:
+        return named
+    known = "、".join(f"{o.name}（{o.id}）" for o in offices) or "（没有登记册）"
+    raise FxfkError(f"--office “{echo(name)}”既不是单位标识、单位名称，也不是单位类型（county/division/affiliate）；已有单位：{known}")

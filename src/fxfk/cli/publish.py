@@ -7,16 +7,16 @@ from typing import List, Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, load_options, parse_day, resolve_root
+from fxfk.cli.options import OFFICE_HELP, RootOption, formats_list, load_options, office_ids, parse_day, resolve_root
 
 
 def publish_command(
     root: Optional[Path] = RootOption,
     out: Path = typer.Option(Path("public"), "--out", "-o", help="输出目录；每次发布整体替换（缺省 public/）。", file_okay=False),
-    date: Optional[str] = typer.Option(None, "--date", help="公布日期 YYYY-MM-DD：只公布此日及以前的批次（缺省今天）。", show_default=False),
-    office: Optional[List[str]] = typer.Option(None, "--office", help="只发布这些单位（单位标识，可重复）；缺省全部单位。", show_default=False),
+    date: Optional[str] = typer.Option(None, "--date", metavar="〈日期〉", help="公布日期 YYYY-MM-DD：只公布此日及以前的批次（缺省今天）。", show_default=False),
+    office: Optional[List[str]] = typer.Option(None, "--office", help="只发布这些单位（缺省全部单位）：" + OFFICE_HELP, show_default=False),
     format: Optional[List[str]] = typer.Option(
-        None, "--format", "-f", help="输出格式，逗号分隔或重复：html,md,csv,xlsx,docx（缺省全部）。", show_default=False
+        None, "--format", "-f", help="输出格式，逗号分隔或重复：html,md,csv,xlsx,docx（缺省全部；md 也可写 markdown）。", show_default=False
     ),
 ) -> None:
     """生成公开的违法风险点清单和轻微违法行为免罚清单（附件1 二（四））。
@@ -30,18 +30,20 @@ def publish_command(
 
         fxfk publish
 
-        fxfk publish --date 2019-12-31 --office jinshui --format html,xlsx --out public
+        fxfk publish --date 2019-12-31 --office jinshui --format html,xlsx
     """
     from fxfk.cli.progressbar import progress_bar
     from fxfk.errors import FxfkError, os_error_message
     from fxfk.publish import parse_formats, publish
 
     data_root = resolve_root(root)
-    formats = parse_formats(format)
+    formats = parse_formats(formats_list(format))
     day = parse_day(date)
+    options = load_options(day)
+    offices = office_ids(data_root, office, options)
     try:
         with progress_bar("生成公开清单") as progress:
-            result = publish(data_root, out, load_options(day), office or None, formats, progress)
+            result = publish(data_root, out, options, offices, formats, progress)
     except OSError as exc:
         if exc.filename is not None:
             raise

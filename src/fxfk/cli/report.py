@@ -7,16 +7,16 @@ from typing import List, Optional
 
 import typer
 
-from fxfk.cli.options import RootOption, load_options, parse_day, resolve_root
+from fxfk.cli.options import OFFICE_HELP, RootOption, formats_list, load_options, office_ids, parse_day, resolve_root
 
 
 def report_command(
     root: Optional[Path] = RootOption,
-    date: Optional[str] = typer.Option(None, "--date", help="报告日期 YYYY-MM-DD：所有数字按这一天计算（缺省今天）。", show_default=False),
-    year: Optional[int] = typer.Option(None, "--year", help="年度：任务表、工作记录和加减分的年度；缺省为 --date 所在年度的任务表，没有则取最新的一张。", show_default=False),
-    office: Optional[List[str]] = typer.Option(None, "--office", help="只报告这些单位：单位标识或单位类型（county/division/affiliate），可重复，也可用逗号分隔。", show_default=False),
+    date: Optional[str] = typer.Option(None, "--date", metavar="〈日期〉", help="报告日期 YYYY-MM-DD：所有数字按这一天计算（缺省今天）。", show_default=False),
+    year: Optional[int] = typer.Option(None, "--year", metavar="〈年份〉", help="年度：任务表、工作记录和加减分的年度；缺省为 --date 所在年度的任务表，没有则取最新的一张。", show_default=False),
+    office: Optional[List[str]] = typer.Option(None, "--office", help="只报告这些单位：" + OFFICE_HELP, show_default=False),
     out: Path = typer.Option(Path("reports"), "--out", "-o", help="输出目录；每次整体替换（缺省 reports/）。", file_okay=False),
-    format: Optional[List[str]] = typer.Option(None, "--format", "-f", help="输出格式，逗号分隔或重复：html,md,docx（缺省全部）。", show_default=False),
+    format: Optional[List[str]] = typer.Option(None, "--format", "-f", help="输出格式，逗号分隔或重复：html,md,docx（缺省全部；md 也可写 markdown）。", show_default=False),
 ) -> None:
     """生成给市商务局领导的进展与评估报告（附件1 二（六）、附件2）。
 
@@ -31,16 +31,18 @@ def report_command(
 
         fxfk report --date 2019-12-31
 
-        fxfk report --date 2019-12-31 --office county --format html,docx --out reports
+        fxfk report --date 2019-12-31 --office county --format html,docx
     """
     from fxfk.errors import FxfkError, os_error_message
     from fxfk.report import parse_formats, write_report
 
     data_root = resolve_root(root)
-    formats = parse_formats(format)
+    formats = parse_formats(formats_list(format))
     day = parse_day(date)
+    options = load_options(day)
+    offices = office_ids(data_root, office, options)
     try:
-        result = write_report(data_root, out, load_options(day), year, office, formats)
+        result = write_report(data_root, out, options, year, offices, formats)
     except OSError as exc:
         if exc.filename is not None:
             raise

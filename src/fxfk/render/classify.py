@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
+from typing import Any
 
 from fxfk.models import Level
 from fxfk.render.escaping import csv_cell, json_text, md, terminal
-from fxfk.render.text import table
+from fxfk.render.text import fit, table
 from fxfk.rules.classify import (
     Classification,
     LevelStatus,
@@ -21,7 +23,7 @@ from fxfk.rules.classify import (
     office_groups,
 )
 from fxfk.rules.hotspots import Cluster
-from fxfk.rules.levels import fact_value
+from fxfk.rules.levels import Fact, fact_value
 
 # --- wording ----------------------------------------------------------------------------------
 
@@ -30,7 +32,7 @@ def level_label(level: Level | None) -> str:
     return level.label if level is not None else "—"
 
 
-def facts_text(row: Row, facts=None) -> str:
+def facts_text(row: Row, facts: Sequence[Fact] | None = None) -> str:
     facts = row.explanation.facts if facts is None else facts
     factors = row.risk.factors
     parts = []
@@ -47,11 +49,12 @@ def verdict(row: Row) -> str:
         return f"申报等级“{computed}”与规则一致"
     if row.status is LevelStatus.missing:
         return f"没有填写有效的 level；按规则应为“{computed}”"
+    declared = level_label(row.declared)
     if row.invalid:
-        return f"申报等级“{row.declared.label}”无效：{row.invalid}；按规则应为“{computed}”"
+        return f"申报等级“{declared}”无效：{row.invalid}；按规则应为“{computed}”"
     if row.status is LevelStatus.explained:
-        return f"申报等级“{row.declared.label}”与规则等级“{computed}”不同，已在 level_reason 中说明：{row.risk.level_reason.strip()}"
-    return f"申报等级“{row.declared.label}”与规则等级“{computed}”不同，且没有 level_reason：请改为“{computed}”，或说明理由"
+        return f"申报等级“{declared}”与规则等级“{computed}”不同，已在 level_reason 中说明：{row.risk.level_reason.strip()}"
+    return f"申报等级“{declared}”与规则等级“{computed}”不同，且没有 level_reason：请改为“{computed}”，或说明理由"
 
 
 def explanation_lines(row: Row) -> list[str]:
@@ -79,9 +82,9 @@ def counts_header(levels: int) -> list[str]:
     cols = level_columns(levels)
     return (
         ["单位", "风险点"]
-        + [f"申报{l.label}" for l in cols]
+        + [f"申报{lv.label}" for lv in cols]
         + ["未填写"]
-        + [f"规则{l.label}" for l in cols]
+        + [f"规则{lv.label}" for lv in cols]
         + ["不一致"]
     )
 
@@ -90,9 +93,9 @@ def counts_row(name: str, rows: list[Row], levels: int) -> list[str]:
     cols = level_columns(levels)
     return (
         [name, str(len(rows))]
-        + [str(sum(1 for r in rows if r.declared is l)) for l in cols]
+        + [str(sum(1 for r in rows if r.declared is lv)) for lv in cols]
         + [str(sum(1 for r in rows if r.status is LevelStatus.missing))]
-        + [str(sum(1 for r in rows if r.computed is l)) for l in cols]
+        + [str(sum(1 for r in rows if r.computed is lv)) for lv in cols]
         + [str(sum(1 for r in rows if not r.ok))]
     )
 
@@ -130,12 +133,13 @@ def cluster_body(items: list[Cluster], year: int) -> tuple[list[str], list[list[
 # --- text -------------------------------------------------------------------------------------
 
 
-def render_text(c: Classification, *, color: bool = False) -> str:
+def render_text(c: Classification, *, color: bool = False, columns: int | None = None) -> str:
+    """The text report, wrapped to ``columns`` (None: not wrapped; tables wider than that become blocks)."""
     # Titles, names and file names come from the data: a terminal must not act on them.
-    return terminal(_render_text(c))
+    return fit(terminal(_render_text(c, columns)), columns)
 
 
-def _render_text(c: Classification) -> str:
+def _render_text(c: Classification, columns: int | None = None) -> str:
     out: list[str] = []
     header = ["ID", "违法风险点", "申报等级", "规则等级", "依据条款", "结论"]
     if not c.rows:
@@ -147,7 +151,7 @@ def _render_text(c: Classification) -> str:
              r.status.label]
             for r in rows
         ]
-        out += table(header, body)
+        out += table(header, body, columns=columns)
         out.append("")
         out.append("  定级说明：")
         for r in rows:
@@ -159,23 +163,23 @@ def _render_text(c: Classification) -> str:
         counts = dict(zip(counts_header(c.levels), counts_row("", rows, c.levels)))
         cols = level_columns(c.levels)
         out.append(
-            "  等级统计：申报 " + "、".join(f"{l.label} {counts['申报' + l.label]}" for l in cols)
+            "  等级统计：申报 " + "、".join(f"{lv.label} {counts['申报' + lv.label]}" for lv in cols)
             + (f"、未填写 {counts['未填写']}" if counts["未填写"] != "0" else "")
-            + "；规则 " + "、".join(f"{l.label} {counts['规则' + l.label]}" for l in cols)
+            + "；规则 " + "、".join(f"{lv.label} {counts['规则' + lv.label]}" for lv in cols)
         )
         out.append("")
     if c.rows:
         out.append("全市等级统计")
         body = [counts_row(p.office_name, rs, c.levels) for p, rs in office_groups(c.rows)]
         body.append(counts_row("合计", c.rows, c.levels))
-        out += table(counts_header(c.levels), body, right=set(range(1, len(body[0]))))
+        out += table(counts_header(c.levels), body, right=set(range(1, len(body[0]))), columns=columns)
         out.append("")
-    out += _warnings_text(c)
+    out += _warnings_text(c, columns)
     out.append(summary_line(c))
     return "\n".join(out) + "\n"
 
 
-def _warnings_text(c: Classification) -> list[str]:
+def _warnings_text(c: Classification, columns: int | None) -> list[str]:
     out = ["自动预警（附件1 二（五））"]
     if c.year is None:
         out += ["  没有案件数据（risks[].cases），无法预警", ""]
@@ -194,7 +198,7 @@ def _warnings_text(c: Classification) -> list[str]:
     for title, items in ((f"按行业（领域）汇总 {c.year} 年案件", c.by_domain), (f"按地域（单位）汇总 {c.year} 年案件", c.by_office)):
         out.append(title)
         header, body = cluster_body(items, c.year)
-        out += table(header, body, right={1, 2, 3, 4, 5})
+        out += table(header, body, right={1, 2, 3, 4, 5}, columns=columns)
         out.append("")
     out.append("跨单位定级一致性")
     if not c.inconsistencies:
@@ -211,7 +215,7 @@ def _warnings_text(c: Classification) -> list[str]:
 # --- JSON and CSV -----------------------------------------------------------------------------
 
 
-def as_dict(c: Classification, r: Row) -> dict:
+def as_dict(c: Classification, r: Row) -> dict[str, Any]:
     line, _ = r.point.locate("level")
     return {
         "office": r.point.office_id,
@@ -314,14 +318,17 @@ def render_markdown(c: Classification, *, color: bool = False) -> str:
 RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "markdown": render_markdown}
 
 
-def render(c: Classification, fmt: str, *, color: bool = False) -> str:
+def render(c: Classification, fmt: str, *, color: bool = False, columns: int | None = None) -> str:
+    """``c`` in ``fmt``; only text is wrapped to ``columns`` (files and machines get whole lines)."""
+    if fmt == "text":
+        return render_text(c, color=color, columns=columns)
     return RENDERERS[fmt](c, color=color)
 
 
 # --- --write ----------------------------------------------------------------------------------
 
 
-def render_edits(edits, fmt: str) -> str:
+def render_edits(edits: Sequence[Any], fmt: str) -> str:
     """What ``--write`` changed: one line per level, or a JSON list for scripts."""
     if fmt == "json":
         return json_text(json.dumps(

@@ -10,8 +10,9 @@ import os
 from typing import Callable
 
 from fxfk.diagnostics import OMITTED, Diagnostic
-from fxfk.render.text import color as color_text
 from fxfk.render.escaping import gh_data, gh_property, json_text, md, md_code, terminal, xml_text
+from fxfk.render.text import color as color_text
+from fxfk.render.text import fit
 from fxfk.rules.validation import ValidationResult
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
@@ -32,7 +33,8 @@ def summary_line(result: ValidationResult) -> str:
     return f"检查了 {result.files} 个文件：{result.errors} 个错误，{result.warnings} 个警告"
 
 
-def render_text(result: ValidationResult, color: bool = False) -> str:
+def render_text(result: ValidationResult, color: bool = False, columns: int | None = None) -> str:
+    """The findings per file, then the counts; lines wrapped to ``columns`` (None: not wrapped)."""
     lines: list[str] = []
     current = None
     for d in result.diagnostics:
@@ -45,7 +47,7 @@ def render_text(result: ValidationResult, color: bool = False) -> str:
     if lines:
         lines.append("")
     lines.append(summary_line(result))
-    return "\n".join(lines) + "\n"
+    return fit("\n".join(lines) + "\n", columns)
 
 
 def render_json(result: ValidationResult) -> str:

@@ -20,26 +20,27 @@ from fxfk.diff.report import (
 )
 from fxfk.render.escaping import json_text, md_code, terminal
 from fxfk.render.escaping import md as md_text
+from fxfk.render.text import fit
 from fxfk.rules.levels import Explanation
 
 _CHANGE = {Change.added: "新增", Change.removed: "删除", Change.changed: "修改"}
 
 
-def _clause(why: Explanation) -> dict:
+def _clause(why: Explanation) -> dict[str, Any]:
     return {"level": why.level.label, "ref": why.clause.ref, "wording": why.clause.wording,
             "facts": [f.field for f in why.facts]}
 
 
-def _list(ch: ListChange) -> dict:
+def _list(ch: ListChange) -> dict[str, Any]:
     return {"added": ch.added, "removed": ch.removed, "edited": ch.edited}
 
 
-def _summary(p: PointSummary) -> dict:
+def _summary(p: PointSummary) -> dict[str, Any]:
     return {"id": p.id, "office": p.office, "title": p.title, "level": p.level.label, "status": p.status.label,
             "public": p.public}
 
 
-def _point_change(c: PointChange) -> dict:
+def _point_change(c: PointChange) -> dict[str, Any]:
     out: dict[str, Any] = {"id": c.id, "office": c.office, "title": c.title}
     if c.level is not None:
         lv = c.level
@@ -58,7 +59,7 @@ def _point_change(c: PointChange) -> dict:
     return out
 
 
-def _task_table(t: TaskTableChange) -> dict:
+def _task_table(t: TaskTableChange) -> dict[str, Any]:
     rows = []
     for row in t.tasks:
         r: dict[str, Any] = {"id": row.id, "change": row.change.value, "text": row.text}
@@ -68,12 +69,12 @@ def _task_table(t: TaskTableChange) -> dict:
     return {"year": t.year, "change": t.change.value, "tasks": rows, "scoring": _list(t.scoring) if t.scoring else None}
 
 
-def _side(s: SideSummary) -> dict:
+def _side(s: SideSummary) -> dict[str, Any]:
     return {"label": s.label, "commit": s.commit, "valid": s.valid, "errors": s.errors, "unreadable": s.unreadable,
             "first_errors": [d.as_dict() for d in s.first_errors]}
 
 
-def report_dict(report: DiffReport) -> dict:
+def report_dict(report: DiffReport) -> dict[str, Any]:
     """The JSON document (its keys and their order are the output format)."""
     return {
         "base": _side(report.base),
@@ -163,7 +164,8 @@ def _lines(report: DiffReport, md: bool) -> list[str]:
     if report.retired:
         out += ["", head(f"废止的风险点（{len(report.retired)}）")]
         for c in report.retired:
-            out.append(f"- {code(c.id)}（{esc(c.office)}）{esc(c.title)}：{c.status.old.label} → {c.status.new.label}")
+            change = f"{c.status.old.label} → {c.status.new.label}" if c.status is not None else "已废止"
+            out.append(f"- {code(c.id)}（{esc(c.office)}）{esc(c.title)}：{change}")
     if report.changed:
         out += ["", head(f"修改的风险点（{len(report.changed)}）")]
         for c in report.changed:
@@ -230,10 +232,11 @@ def _title(report: DiffReport) -> str:
     return f"{name(report.base)} → {name(report.head)}"
 
 
-def render_text(report: DiffReport) -> str:
+def render_text(report: DiffReport, columns: int | None = None) -> str:
+    """The comparison as text, wrapped to ``columns`` (None: not wrapped)."""
     title = f"fxfk diff：{_title(report)}"
     # Titles, messages and file names come from the data: a terminal must not act on them.
-    return terminal("\n".join([title, *_lines(report, md=False)]).rstrip()) + "\n"
+    return fit(terminal("\n".join([title, *_lines(report, md=False)]).rstrip()) + "\n", columns)
 
 
 def render_markdown(report: DiffReport) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from fxfk.models import Law
 from fxfk.render.escaping import json_text, md, terminal
+from fxfk.render.text import fit
 from fxfk.rules.law_names import display_name, quoted_names
 from fxfk.rules.law_report import ChangeKind, LawChange, LawEntry, LawReport, PointRef
 from fxfk.rules.laws import state_label, successor_phrase
@@ -135,9 +136,10 @@ def _change_line(c: LawChange) -> str:
     return f"{head}：届时 {len(c.points)} 个已公布的风险点需复核 — {ids}"
 
 
-def render_text(report: LawReport) -> str:
+def render_text(report: LawReport, columns: int | None = None) -> str:
+    """The catalogue as text, wrapped to ``columns`` (None: not wrapped)."""
     # Law names, offices and ids come from the data: a terminal must not act on them.
-    return terminal(_render_text(report))
+    return fit(terminal(_render_text(report)), columns)
 
 
 def _render_text(report: LawReport) -> str:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from fxfk.models import Task
 from fxfk.render.escaping import json_text, md, terminal
-from fxfk.render.text import Styled, pad, table, width
+from fxfk.render.text import Cell, Styled, fit, pad, table, width, wrap
 from fxfk.render.text import color as paint
 from fxfk.tasks.deadline import read_deadline
 from fxfk.tasks.guidance import (
@@ -94,7 +95,7 @@ def _task_line(task: Task, year: int) -> str:
 def _terminal_report(report: TaskReport) -> TaskReport:
     """The report with every data-derived text made safe for a terminal (the colours are added after)."""
 
-    def clean(obj, *fields):
+    def clean(obj: Any, *fields: str) -> Any:
         changes = {f: terminal(getattr(obj, f)) for f in fields if isinstance(getattr(obj, f), str)}
         return obj.model_copy(update=changes) if hasattr(obj, "model_copy") else replace(obj, **changes)
 
@@ -106,26 +107,29 @@ def _terminal_report(report: TaskReport) -> TaskReport:
     )
 
 
-def render_tasks_text(report: TaskReport, *, color: bool = False) -> str:
+def render_tasks_text(report: TaskReport, *, color: bool = False, columns: int | None = None) -> str:
+    """The matrix (one block per office when it is wider than ``columns``), the tasks, the overdue and
+    due-soon rows; lines wrapped to ``columns`` (None: not wrapped)."""
     report = _terminal_report(report)
     cells = {(r.office_id, r.task_id): r for r in report.rows}
     # Every column is as wide as the widest mark, so that the matrix keeps its shape on any day.
     mark_w = max(width(s.mark) for s in TaskState)
     matrix = []
     for office in report.offices:
-        line: list = [office.name]
+        line: list[Cell] = [office.name]
         for t in report.tasks:
             row = cells.get((office.id, t.id))
             line.append(Styled(row.status.mark, STYLE[row.status] if color else None) if row else NOT_APPLICABLE_MARK)
         matrix.append(line)
     header = ["单位"] + [t.id for t in report.tasks]
     out = [_header(report), ""]
-    out += table(header, matrix, indent="", min_widths=[0] + [mark_w] * len(report.tasks))
+    out += table(header, matrix, indent="", min_widths=[0] + [mark_w] * len(report.tasks), columns=columns, labelled=False)
     if not report.offices:
         out.append("（没有符合条件的单位）")
     out += ["", legend(), "", "任务："]
     id_w = max(width(t.id) for t in report.tasks)
-    out += [f"  {pad(t.id, id_w)}  {_task_line(t, report.year)}" for t in report.tasks]
+    # continuation lines of a task stand under its text, clear of the ids
+    out += [line for t in report.tasks for line in wrap(f"  {pad(t.id, id_w)}  {_task_line(t, report.year)}", columns, " " * (id_w + 4))]
     for state in (TaskState.overdue, TaskState.due_soon):
         rows = worst_first(r for r in report.rows if r.status is state)
         out += ["", f"{state.label}（{len(rows)}）：" + ("" if rows else "无")]
@@ -137,7 +141,7 @@ def render_tasks_text(report: TaskReport, *, color: bool = False) -> str:
     out += ["", _summary(report.rows)]
     if report.note:
         out.append(report.note)
-    return "\n".join(out) + "\n"
+    return fit("\n".join(out) + "\n", columns)
 
 
 def render_tasks_markdown(report: TaskReport, *, color: bool = False) -> str:
@@ -210,7 +214,7 @@ def _by_office(rows: Sequence[GuidanceStatus]) -> list[tuple[str, list[GuidanceS
     return list(groups.items())
 
 
-def render_guidance_text(report: GuidanceReport, *, color: bool = False) -> str:
+def render_guidance_text(report: GuidanceReport, *, color: bool = False, columns: int | None = None) -> str:
     """Per office, the points that need guidance (overdue, due soon); recent ones only counted.
     Level, then 社会关注度, then the worst first (:func:`fxfk.tasks.guidance.guidance_statuses`)."""
     out = [_guidance_header(report)]
@@ -229,7 +233,7 @@ def render_guidance_text(report: GuidanceReport, *, color: bool = False) -> str:
     out += ["", _guidance_summary(report.rows)]
     if report.note:
         out.append(report.note)
-    return "\n".join(out) + "\n"
+    return fit("\n".join(out) + "\n", columns)
 
 
 def render_guidance_markdown(report: GuidanceReport, *, color: bool = False) -> str:
@@ -260,6 +264,12 @@ TASK_RENDERERS = {"text": render_tasks_text, "json": render_tasks_json, "markdow
 GUIDANCE_RENDERERS = {"text": render_guidance_text, "json": render_guidance_json, "markdown": render_guidance_markdown}
 
 
-def render(report: TaskReport | GuidanceReport, fmt: str, *, color: bool = False) -> str:
-    renderers = GUIDANCE_RENDERERS if isinstance(report, GuidanceReport) else TASK_RENDERERS
-    return renderers[fmt](report, color=color)
+def render(report: TaskReport | GuidanceReport, fmt: str, *, color: bool = False, columns: int | None = None) -> str:
+    """``report`` in ``fmt``; only text is wrapped to ``columns`` (files and machines get whole lines)."""
+    if fmt == "text":
+        if isinstance(report, GuidanceReport):
+            return render_guidance_text(report, color=color, columns=columns)
+        return render_tasks_text(report, color=color, columns=columns)
+    if isinstance(report, GuidanceReport):
+        return GUIDANCE_RENDERERS[fmt](report, color=color)
+    return TASK_RENDERERS[fmt](report, color=color)
