@@ -238,3 +238,30 @@ def test_repository_data_exercises_a_hotspot_and_an_inconsistency(fxfk):
     codes = {w["code"] for r in rows for w in r["warnings"]}
     assert codes & {"hotspot-top", "hotspot-rise"}, "data/ has no hotspot warning"
     assert "inconsistent-level" in codes, "data/ has no cross-office inconsistency"
+
+
+def test_one_grouped_finding_per_conduct_however_many_points(tmp_path: Path):
+    """60 offices cite one penalty article at different levels: one warning of bounded length (levels
+    with counts, a few examples), not 60 warnings each naming all 60 points; classify's JSON has them all."""
+    root = tmp_path / "province"
+    shutil.copytree(CORPUS / "base", root)
+    levels = ["高", "中", "低"]
+    for n in range(60):
+        (root / "data/risks" / f"o{n:03d}.yaml").write_text(
+            f"office:\n  id: o{n:03d}\n  name: 第{n}县商务局\n  kind: county\nrisks:\n"
+            f"  - id: O{n:03d}-001\n    title: 洗染店未明示收费标准\n    domain: 洗染\n    basis:\n"
+            f"      - role: penalty\n        law: 洗染业管理办法\n        article: 第二十四条\n"
+            f"    level: {levels[0] if n < 50 else levels[1 + n % 2]}\n    level_reason: 本地情况\n"
+            f"    responsible: 第{n}县商务局\n    status: draft\n",
+            encoding="utf-8",
+        )
+    found = [d for d in run_fxfk("validate", "--root", str(root), "-f", "json").json()["diagnostics"]
+             if d["code"] == "inconsistent-level"]
+    [d] = found
+    # 61 points: alpha's AL-XR-001 (低) too
+    assert "在 61 个单位的 61 个风险点中定级不同（高 50 个、中 5 个、低 6 个）" in d["message"], d["message"]
+    assert "另有 56 个，完整列表见 fxfk classify --format json" in d["message"] and len(d["message"]) < 600
+    assert d["file"] == "data/risks/o050.yaml"  # the first point of the least common level (中)
+    rows = run_fxfk("classify", "--root", str(root), "-f", "json").json()
+    flagged = [r for r in rows if any(w["code"] == "inconsistent-level" for w in r["warnings"])]
+    assert len(flagged) == 61

@@ -142,6 +142,34 @@ def test_errors_change_nothing(base_repo: Path, args, message):
     assert {p: p.read_bytes() for p in (base_repo / "data").rglob("*") if p.is_file()} == before
 
 
+def _suggested_command(err: str) -> list[str]:
+    """The `fxfk new …` command an error message suggests, as words."""
+    import re
+
+    found = re.search(r"(fxfk new (?:office|risk) [^（；。\n]+)", err)
+    assert found, err
+    return found[1].split()
+
+
+def test_suggested_commands_work(base_repo: Path):
+    """A suggestion is a command that succeeds once its placeholders are filled in: never
+    `fxfk new office 惠济区商务局` (not an id), never `id: 惠济区商务局`."""
+    run = run_fxfk("new", "risk", "惠济区商务局", cwd=base_repo)
+    assert run.code == 2
+    words = _suggested_command(run.err)
+    assert words[:3] == ["fxfk", "new", "office"] and words[3] == "单位标识" and "惠济区商务局" in words
+    assert "小写字母" in run.err and "拼音" in run.err
+    words[3] = "huiji"  # the pinyin id the message asks for
+    assert run_fxfk(*words[1:], cwd=base_repo).code == 0
+    # a valid id is suggested as it is
+    run = run_fxfk("new", "risk", "jinshui", cwd=base_repo)
+    assert _suggested_command(run.err)[:4] == ["fxfk", "new", "office", "jinshui"]
+    # the office's name where its id belongs: the register is found by its name
+    run = run_fxfk("new", "risk", "甲区商务局", cwd=base_repo)
+    assert run.code == 2 and _suggested_command(run.err) == ["fxfk", "new", "risk", "alpha"]
+    assert run_fxfk("new", "risk", "alpha", cwd=base_repo).code == 0
+
+
 @pytest.mark.parametrize(
     "call, message",
     [
