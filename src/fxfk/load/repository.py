@@ -25,7 +25,7 @@ from fxfk.load.cache import dumps as cache_dumps
 from fxfk.load.facts import PlainFacts, RegisterFacts, facts_from_plain, facts_of, plain_facts
 from fxfk.load.files import find_data_files, relative
 from fxfk.load.gcpause import gc_paused
-from fxfk.load.validation import validate
+from fxfk.load.validation import validate as _validate
 from fxfk.load.yamlload import LoadedYaml, load_bytes, read_limited
 from fxfk.models import LawCatalogue, Register, Settings, TaskTable
 from fxfk.options import Options
@@ -182,7 +182,7 @@ def parse_file(rel: str, path: Path, raw: bytes, kind: FileKind[M], on_disk: boo
     """
     loaded = load_bytes(raw, rel, path=path if on_disk else None, pure=kind.pure, max_bytes=kind.max_bytes)
     data = loaded.data
-    source = SourceFile(rel, path, loaded, validate(loaded, kind.model))
+    source = SourceFile(rel, path, loaded, _validate(loaded, kind.model))
     if source.model is None:
         return source, None, None
     facts = None
