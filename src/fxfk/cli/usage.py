@@ -81,8 +81,8 @@ def message(exc: BaseException) -> str:
     if "BadParameter" in names:
         return _bad_parameter(exc, param, text)
     if text.startswith("Got unexpected extra argument"):
-        extra = text[text.find("(") + 1: text.rfind(")")]
-        return f"多余的参数：{extra}。"
+        extra = re.search(r"\(([^()]*)\)\s*$", text)
+        return f"多余的参数：“{extra.group(1) if extra else text}”。"
     match = re.match(r"No such command '(.*?)'", text)
     if match:
         near = re.findall(r"'([^']*)'", text[match.end():])
