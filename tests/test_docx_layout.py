@@ -15,11 +15,11 @@ import datetime as dt
 import zipfile
 
 import pytest
-from conftest import CORPUS, REPO, run_fxfk
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from conftest import CORPUS, REPO, run_fxfk
 from fxfk.report.charts import all_charts
 from fxfk.report.png import chart_png
 

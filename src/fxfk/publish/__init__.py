@@ -202,8 +202,10 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
             meta.append(f"咨询电话：{phone}")
         meta.append(date_line)
         numbering = straight_through(offices) if city else ()
-        yield f"{stem}.docx", docx.risk_list_docx(view, title, issuer, offices, meta, numbering)
-        yield f"{stem}.no-penalty.docx", docx.no_penalty_docx(view, np_title, issuer, items, meta, city)
+        ask = list_notes(offices, city, phone, issuer)
+        yield f"{stem}.docx", docx.risk_list_docx(view, title, issuer, offices, meta, numbering,
+                                                  [*level_note(offices), *ask])
+        yield f"{stem}.no-penalty.docx", docx.no_penalty_docx(view, np_title, issuer, items, meta, city, ask)
 
     def csv_task(stem: str, risks: tuple[PublicRisk, ...], no_penalty: tuple[NoPenaltyItem, ...],
                  city: bool) -> Callable[[], list[str]]:
@@ -236,6 +238,23 @@ def in_kind_order(view: PublicView) -> PublicView:
     rank = {k.label: n for n, k in enumerate(OfficeKind)}
     ordered = tuple(sorted(view.offices, key=lambda o: (rank.get(o.kind, len(rank)), o.id)))
     return dataclasses.replace(view, offices=ordered)
+
+
+def level_note(offices: Iterable[OfficeList]) -> list[str]:
+    """The 说明's line on the levels, in the notice's words (as the HTML and Markdown lists print it)."""
+    from fxfk.render.templates import level_notes
+
+    levels = level_notes(offices)
+    return ["风险等级按郑商〔2019〕175号附件1划分：" + "；".join(f"{label}，指{clause}" for label, clause in levels) + "。"] if levels else []
+
+
+def list_notes(offices: tuple[OfficeList, ...], city: bool, phone: str, issuer: str) -> list[str]:
+    """The 说明's line on whom to ask (the HTML and Markdown templates write the same)."""
+    if city:
+        return ["对清单有疑问的，可拨打各单位的咨询电话（写在各单位名称下）。本清单的序号全市连续编排，各单位清单中的序号从 1 起。"]
+    if phone:
+        return [f"对本清单有疑问的，可拨打咨询电话 {phone} 咨询。"]
+    return [f"对本清单有疑问的，可向{offices[0].organization if offices else issuer}咨询。"]
 
 
 def straight_through(offices: Iterable[OfficeList]) -> list[int]:

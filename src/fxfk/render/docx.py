@@ -169,7 +169,10 @@ def _cell_text(cell: _Cell, text: object, bold: bool = False, center: bool = Fal
     first = cell.paragraphs[0]
     for k, line in enumerate(lines):
         p = first if k == 0 else cell.add_paragraph()
-        p.style = TABLE_STYLE
+        try:
+            p.style = TABLE_STYLE
+        except KeyError:  # a document not made by new_document(): keep its own style
+            pass
         if center:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = p.add_run(line)
@@ -276,7 +279,7 @@ def table(doc: Document, header: tuple[str, ...], rows: Sequence[Row], widths_cm
             tr.cells[c].width = w
 
 
-RISK_WIDTHS_CM = (1.3, 4.5, 1.8, 9.0, 6.6, 2.8)
+RISK_WIDTHS_CM = (1.2, 4.4, 2.1, 9.0, 6.4, 2.6)
 NO_PENALTY_WIDTHS_CM = (1.3, 4.5, 7.5, 6.0, 6.7)
 
 
@@ -328,13 +331,22 @@ def _meta(doc: Document, lines: Sequence[str]) -> None:
         paragraph(doc, line, size=14, center=True)
 
 
+def _notes(doc: Document, lines: Sequence[str]) -> None:
+    """The list's 说明 (what the levels mean, whom to ask), in 四号 so it stays short."""
+    if lines:
+        paragraph(doc, "说明", size=14, bold=True)
+    for line in lines:
+        paragraph(doc, line, size=14)
+
+
 def risk_list_docx(view: PublicView, title_text: str, issuer: str, offices: Sequence[OfficeList],
-                   meta_lines: list[str], numbering: Sequence[int] = ()) -> bytes:
+                   meta_lines: list[str], numbering: Sequence[int] = (), notes: Sequence[str] = ()) -> bytes:
     """``numbering``: for a list of several offices, the number before each office's first point, so the
-    city list numbers straight through (empty: each office from 1)."""
+    city list numbers straight through (empty: each office from 1); ``notes``: the 说明 lines."""
     doc = new_document(title_text, view.date, view.organization)
     title(doc, title_text)
     _meta(doc, [f"发布单位：{issuer}", *meta_lines])
+    _notes(doc, notes)
     multiple = len(offices) > 1
     for k, office in enumerate(offices):
         offset = numbering[k] if k < len(numbering) else 0
@@ -364,10 +376,11 @@ def risk_list_docx(view: PublicView, title_text: str, issuer: str, offices: Sequ
 
 
 def no_penalty_docx(view: PublicView, title_text: str, issuer: str, items: Sequence[NoPenaltyItem],
-                    meta_lines: list[str], city: bool) -> bytes:
+                    meta_lines: list[str], city: bool, notes: Sequence[str] = ()) -> bytes:
     doc = new_document(title_text, view.date, view.organization)
     title(doc, title_text)
     _meta(doc, [f"发布单位：{issuer}", *meta_lines])
+    _notes(doc, notes)
     if items:
         header = plain.NO_PENALTY_COLUMNS + (("公布单位",) if city else ())
         rows = [plain.no_penalty_row(i, k) + ([i.office] if city else []) for k, i in enumerate(items, 1)]
