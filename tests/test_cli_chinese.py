@@ -178,3 +178,47 @@ def test_aliases_are_shown_once():
     out = run_fxfk("deadlines", "--help", env={"COLUMNS": "100"}).out
     assert "--date 〈日期〉" in out and "也可写作 --today" in out
     assert "overdue|due-soon" in out
+
+
+# --- one way to say the same thing (the old spellings still work) ---------------------------------
+
+
+def _json(*args: str):
+    run = run_fxfk(*args, "--root", str(REPO))
+    assert run.code in (0, 1), run.err
+    return run.json()
+
+
+def test_date_and_today_are_the_same_option():
+    assert _json("deadlines", "--date", "2019-11-10", "-f", "json") == _json("deadlines", "--today", "2019-11-10", "-f", "json")
+
+
+@pytest.mark.parametrize("command", [["classify"], ["deadlines", "--date", "2019-11-10"], ["laws", "--date", "2019-11-10"]],
+                         ids=lambda c: c[0])
+def test_md_and_markdown_are_the_same_format(command):
+    md = run_fxfk(*command, "--root", str(REPO), "-f", "md")
+    markdown = run_fxfk(*command, "--root", str(REPO), "--format", "markdown")
+    assert md.code == markdown.code and md.out == markdown.out and md.out.startswith("#")
+
+
+def test_fail_on_takes_hyphens_and_underscores():
+    args = ("deadlines", "--date", "2019-11-10", "--root", str(REPO))
+    assert run_fxfk(*args, "--fail-on", "due-soon").code == run_fxfk(*args, "--fail-on", "due_soon").code == 1
+
+
+def test_office_takes_an_id_a_name_or_a_kind_in_every_command(tmp_path):
+    def offices(*args: str) -> set[str]:
+        return {r["office"] if "office" in r else r["office_id"] for r in _json(*args, "-f", "json")}
+
+    for command in (["classify"], ["deadlines", "--date", "2019-11-10"]):
+        assert offices(*command, "--office", "金水区商务局") == offices(*command, "--office", "jinshui") == {"jinshui"}
+        assert offices(*command, "--office", "county") == offices(*command, "--office", "县区商务局") == {
+            "erqi", "jinshui", "xinzheng", "zhongmou"}
+        assert offices(*command, "--office", "金水区商务局,erqi") == {"jinshui", "erqi"}
+    out = tmp_path / "public"
+    run = run_fxfk("publish", "--root", str(REPO), "--date", "2019-12-31", "--office", "金水区商务局", "-f", "markdown",
+                   "--out", str(out))
+    assert run.code == 0, run.err
+    assert sorted(p.name for p in out.glob("*.md")) == ["_city.md", "_city.no-penalty.md", "jinshui.md", "jinshui.no-penalty.md"]
+    unknown = run_fxfk("classify", "--root", str(REPO), "--office", "东区商务局")
+    assert unknown.code == 2 and "已有单位：" in unknown.err and "金水区商务局（jinshui）" in unknown.err

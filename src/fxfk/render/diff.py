@@ -111,7 +111,9 @@ def _show(value: Any) -> str:
         return "（无）"
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
-    return str(value)
+    if isinstance(value, dict):  # counts by activity kind: 「公布 1、宣传 1」, never the enum's repr
+        return "、".join(f"{getattr(k, 'label', k)} {v}" for k, v in value.items())
+    return str(getattr(value, "label", value))
 
 
 def _lines(report: DiffReport, md: bool) -> list[str]:
