@@ -84,7 +84,7 @@ def test_command_reference_has_every_command():
     for name in ("validate", "classify", "deadlines", "publish", "report", "laws", "diff", "init", "schema",
                  "new", "new risk", "new office"):
         assert f"## `fxfk {name}`" in text
-        assert f"Usage: fxfk {name} " in text
+        assert f"用法：fxfk {name} " in text
 
 
 # -- README ------------------------------------------------------------------------------------
