@@ -103,3 +103,20 @@ def test_the_tab_message_says_how_many_spaces():
     assert code == "tab-indent" and line == 4 and "应缩进 4 个空格" in message
     [(_, message, _, _)] = check_traps("risks:\n    - id: A\n\t  title: x\n")
     assert "应缩进 6 个空格" in message and "对齐" in message  # the file's own step (4) and the item's column
+
+
+def test_a_full_width_comma_in_a_free_text_list_is_a_warning_through_validate(repo: Path):
+    path = repo / "data" / "risks" / "alpha.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("parties: [企业, 行业协会]", "parties: [企业，行业协会]"),
+                    encoding="utf-8")
+    run = run_fxfk("validate", "--root", str(repo))
+    assert run.code == 0
+    assert "警告 fullwidth-comma-in-list" in run.out and "[企业, 行业协会]" in run.out
+
+
+def test_a_file_named_in_chinese_is_told_to_use_a_pinyin_id_not_the_name(repo: Path):
+    shutil.move(repo / "data" / "risks" / "alpha.yaml", repo / "data" / "risks" / "惠济区商务局.yaml")
+    run = run_fxfk("validate", "--root", str(repo))
+    assert run.code == 1
+    assert "请把文件改名为 alpha.yaml" in run.out and "拼音" in run.out
+    assert "把 id 改为" not in run.out  # id: 惠济区商务局 would itself be refused

@@ -13,6 +13,7 @@ from pydantic_core import ErrorDetails
 from fxfk.diagnostics import MAX_PER_FILE, Diagnostic, omitted_line
 from fxfk.load.model_errors import diagnostics_from
 from fxfk.load.yamlload import LoadedYaml
+from fxfk.load.yamltext import flow_list_comma_message
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -63,5 +64,9 @@ def validate(loaded: LoadedYaml, model: type[M]) -> M | None:
                 f"“{word}”没有加引号：fxfk 把它当作文字，但按 YAML 1.1 读取的工具会把它当成布尔值；"
                 f"如确为文字，请写成 \"{word}\"",
             )
+        )
+    for line, column, item, fixed in loaded.fullwidth_commas:
+        loaded.diagnostics.append(
+            Diagnostic(loaded.rel, line, column, "fullwidth-comma-in-list", "warning", "", flow_list_comma_message(item, fixed))
         )
     return result

@@ -43,7 +43,7 @@ from fxfk.load import fastyaml
 from fxfk.load.fastyaml import YAML11_BOOLEANS as YAML11_BOOLEANS  # where fxfk.edit.scaffold finds it
 from fxfk.load.gcpause import gc_paused
 from fxfk.load.yamlnodes import Problem, key_value, loader_class, pos, to_data
-from fxfk.load.yamltext import MAX_DEPTH, check_traps, decode, line_col, translate
+from fxfk.load.yamltext import MAX_DEPTH, check_traps, decode, flow_list_commas, line_col, translate
 from fxfk.options import DEFAULT_MAX_BYTES
 
 # The node trees and position indexes of the last few re-read files (see LoadedYaml._again).
@@ -81,6 +81,8 @@ class LoadedYaml:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # (line, column, word) of plain yes/no/on/off values kept as text, for a warning
     yaml11_words: list[tuple[int, int, str]] = field(default_factory=list)
+    # (line, column, item, fixed list) of [...] items holding a full-width comma, for a warning
+    fullwidth_commas: list[tuple[int, int, str, str]] = field(default_factory=list)
     text: str | None = field(default=None, repr=False)
     pure: bool = False
     # Set when the file parsed cleanly: the text is then re-read from here instead of kept.
@@ -189,6 +191,8 @@ def load_text(text: str, rel: str, pure: bool = False, fast: bool = True, max_by
     if size > max_bytes:
         return too_large(rel, size, max_bytes)
     result = LoadedYaml(rel)
+    if "，" in text:  # rare: only then look for [企业，行业协会], one item to YAML
+        result.fullwidth_commas = flow_list_commas(text)
     # Most files are plain block YAML that the fast reader takes; it steps aside (None) for
     # anything the strict path below would report or read differently.
     data = fastyaml.parse(text) if fast else None

@@ -11,6 +11,7 @@ run them on the facts of 3,000 registers without building their full models.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Iterable, Iterator
 
 from fxfk.diagnostics import Diagnostic
@@ -19,7 +20,7 @@ from fxfk.load.repository import Repository, SourceFile
 from fxfk.load.yamlload import Loc
 from fxfk.models import OfficeKind, Register
 from fxfk.models.text import echo
-from fxfk.models.types import is_windows_reserved, windows_reserved_message
+from fxfk.models.types import OFFICE_ID_PATTERN, is_windows_reserved, windows_reserved_message
 from fxfk.rules.hotspots import check_hotspot_early_warning, check_level_consistency_across_offices
 from fxfk.rules.laws import LAW_CHECKS
 from fxfk.rules.register import check_register, diag
@@ -44,7 +45,10 @@ def check_office_id_matches_file_name(repo: Repository) -> Iterator[Diagnostic]:
     for src in repo.valid_registers():
         if src.valid_facts.office.id != src.stem:
             # Never advise an id the models refuse (a reserved name, or a stem that is not an id).
-            other = "" if is_windows_reserved(src.stem) else f"，或把 id 改为 {echo(src.stem)}"
+            if re.fullmatch(OFFICE_ID_PATTERN, src.stem) and not is_windows_reserved(src.stem):
+                other = f"，或把 id 改为 {echo(src.stem)}"
+            else:  # 惠济区商务局.yaml: the stem is no id, so only the rename is a valid fix
+                other = "（单位标识只能用小写字母、数字和连字符，通常是单位名称的拼音，如 huiji）"
             yield diag(
                 src, ("office", "id"), "office-id-file-name",
                 f"单位标识“{src.valid_facts.office.id}”与文件名“{echo(src.path.name)}”不一致；"
