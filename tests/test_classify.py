@@ -265,3 +265,13 @@ def test_one_grouped_finding_per_conduct_however_many_points(tmp_path: Path):
     rows = run_fxfk("classify", "--root", str(root), "-f", "json").json()
     flagged = [r for r in rows if any(w["code"] == "inconsistent-level" for w in r["warnings"])]
     assert len(flagged) == 61
+
+
+def test_a_county_repository_ranks_its_own_area(tmp_path):
+    """Warnings say 全县 for a county bureau's repository, as validate does (area_word)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(CORPUS / "classify", repo)
+    settings = repo / "fxfk.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("测试市商务局", "中牟县商务局"), encoding="utf-8")
+    out = run_fxfk("classify", "--root", str(repo)).out
+    assert "在全县 6 个风险点中排第 1 位" in out and "在全市" not in out

@@ -30,6 +30,7 @@ from fxfk.rules.hotspots import (
     HotspotWarning,
     Inconsistency,
     Point,
+    area_word,
     clusters,
     hotspot_warnings,
     inconsistencies,
@@ -257,8 +258,9 @@ def classify(
     rows.sort(key=lambda r: (r.point.source.rel, attention_rank(r.risk.attention)))
     shown = {id(r.point) for r in rows}
     # Rankings and consistency are city-wide; only what concerns the shown points is reported.
-    warnings = [w for w in hotspot_warnings(points, repo.settings.hotspot) if id(w.point) in shown]
-    groups = [g for g in inconsistencies(points) if any(id(m) in shown for m in g.members)]
+    organization = (repo.settings.organization or "").strip() or None  # as validate words them
+    warnings = [w for w in hotspot_warnings(points, repo.settings.hotspot, area_word(organization)) if id(w.point) in shown]
+    groups = [g for g in inconsistencies(points, organization) if any(id(m) in shown for m in g.members)]
     year = latest_year(points)
     result = Classification(repo, levels, rows, year, warnings, groups)
     if year is not None:
