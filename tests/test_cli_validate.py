@@ -185,11 +185,12 @@ def test_interrupt_is_exit_130(monkeypatch, capsys, base_repo):
 
 
 def test_every_command_has_help_with_an_example():
-    from fxfk.cli.app import app
     import typer.main
 
+    from fxfk.cli.app import app
+
     group = typer.main.get_command(app)
-    for name, command in group.commands.items():
+    for name in group.commands:
         run = run_fxfk(name, "--help")
         assert run.code == 0, name
         assert "示例" in run.out, f"fxfk {name} --help has no example"
