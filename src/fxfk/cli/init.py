@@ -20,7 +20,7 @@ def init_command(
     year: Optional[int] = typer.Option(None, "--year", help="年度工作任务表的年份，缺省为今年。", show_default=False),
     source: Optional[str] = typer.Option(
         None, "--source",
-        help="fxfk 的 git 仓库地址（https://…、ssh://… 或 file://…）：生成的 CI 用 pip 从这里安装 fxfk，固定在运行本命令的"
+        help="fxfk 的 git 仓库地址（https://…、ssh://… 或 file://…）：生成的 CI 用 pip 从这里安装 fxfk，固定在运行本命令的 "
              "fxfk 的提交上；pre-commit 也从这里取钩子。缺省取 pip 安装 fxfk 时记录的地址，或 fxfk 检出目录的 origin 远程地址；"
              "都没有时必须写。",
         show_default=False,

@@ -14,7 +14,7 @@ app = typer.Typer(
         "新建风险点或单位登记册的骨架（只追加文字，文件其余部分一字不改）。\n\n"
         "示例：\n\n"
         "    fxfk new office jinshui --name 金水区商务局 --kind county\n\n"
-        "    fxfk new risk jinshui --title 发卡企业未按规定报送业务信息 --domain 单用途商业预付卡"
+        "    fxfk new risk jinshui --title 发卡企业未报送业务信息 --domain 预付卡"
     ),
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -37,7 +37,7 @@ def new_risk_command(
 
     示例：
 
-        fxfk new risk jinshui --title 发卡企业未按规定报送业务信息 --domain 单用途商业预付卡
+        fxfk new risk jinshui --title 发卡企业未报送业务信息 --domain 预付卡
     """
     from fxfk.cli.options import load_options
     from fxfk.edit.scaffold import new_risk

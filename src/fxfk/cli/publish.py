@@ -33,6 +33,7 @@ def publish_command(
         fxfk publish --date 2019-12-31 --office jinshui --format html,xlsx
     """
     from fxfk.cli.progressbar import progress_bar
+    from fxfk.dates import chinese_date
     from fxfk.errors import FxfkError, os_error_message
     from fxfk.publish import parse_formats, publish
 
@@ -50,6 +51,6 @@ def publish_command(
         # A write() on a full disk names no file: name the output folder (the old one is kept).
         raise FxfkError(os_error_message(exc, out)) from exc
     typer.echo(
-        f"已写入 {len(result.files)} 个文件到 {out}/（公布日期 {day}）：{result.offices} 个单位，"
+        f"已写入 {len(result.files)} 个文件到 {out}/（数据截至{chinese_date(day)}）：{result.offices} 个单位，"
         f"{result.risks} 个公开风险点，{result.no_penalty} 项免罚事项"
     )

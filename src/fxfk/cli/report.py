@@ -48,6 +48,8 @@ def report_command(
             raise
         # A write() on a full disk names no file: name the output folder (the old one is kept).
         raise FxfkError(os_error_message(exc, out)) from exc
+    for note in result.notes:  # e.g. no Chinese font for the DOCX charts: the report is written, say what it lacks
+        typer.echo(f"注意：{note}", err=True)
     r = result.report
     typer.echo(
         f"已写入 {len(result.files)} 个文件到 {out}/（报告日期 {day}，{r.year} 年任务表）：{r.offices} 个单位，"

@@ -35,7 +35,7 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
         if looks_gbk:
             message = (
                 "文件不是 UTF-8 编码，看起来是 GBK/GB18030（Windows 记事本等编辑器的默认编码）；"
-                "请在编辑器中“另存为”UTF-8 编码，或运行 iconv -f GB18030 -t UTF-8 原文件 > 新文件"
+                "请在记事本中“另存为”并把编码选为 UTF-8，或在 PowerShell 中运行 Get-Content 原文件 -Encoding Default | Set-Content 新文件 -Encoding UTF8（见用户指南“在 Windows 上使用”）"
             )
             code = "encoding-gbk"
         else:
