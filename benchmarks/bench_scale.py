@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_validate import FLOOR  # noqa: E402
+
 sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
 from corpus_generator import generate  # noqa: E402
-
 
 
 def run_measured(command: list[str], env: dict) -> tuple[float, float, int, str]:

@@ -20,10 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 os.environ["FXFK_NO_CACHE"] = "1"
 
-from fuzz_strategies import Sandbox, check_outcome, fast_path_agrees, hostile, mutated  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from fuzz_strategies import Sandbox, check_outcome, fast_path_agrees, hostile, mutated  # noqa: E402
 from fxfk.load.yamlload import decode  # noqa: E402
 
 

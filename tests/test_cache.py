@@ -6,11 +6,10 @@ import shutil
 
 import pytest
 
+from conftest import CASES_DIR, CORPUS, run_fxfk
 from fxfk.load import cache, repository
 from fxfk.options import Options
 from fxfk.rules.validation import validate
-
-from conftest import CASES_DIR, CORPUS, run_fxfk
 
 CACHED = Options(cache=True)
 

@@ -114,7 +114,7 @@ def test_text_columns_line_up_with_chinese(fxfk):
                 prefix += ch
             assert _display_width(prefix) == col and prefix.endswith(" "), (heading, row)
     city = lines.index("全市等级统计")
-    widths = {_display_width(l) for l in lines[city + 1: city + 5]}
+    widths = {_display_width(line) for line in lines[city + 1: city + 5]}
     assert len(widths) == 1, lines[city + 1: city + 5]
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from fxfk.errors import FxfkError
 from fxfk.edit.level_lines import LevelChange, edit_text, spelling
-from fxfk.models import Level
+from fxfk.errors import FxfkError
 from fxfk.load.yamlload import load_text
+from fxfk.models import Level
 
 CLASSIFY = CORPUS / "classify"
 

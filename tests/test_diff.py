@@ -247,8 +247,8 @@ def test_no_default_branch(tmp_path: Path):
     shutil.copytree(GITDIFF / "base", repo, dirs_exist_ok=True)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "base")
-    from fxfk.errors import FxfkError
     from fxfk.diff.compare import run_diff
+    from fxfk.errors import FxfkError
 
     with pytest.raises(FxfkError, match="找不到默认分支（origin/HEAD、main、master 都不存在）"):
         run_diff(repo, None, None, DAY, [])

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CASES_DIR, CORPUS, REPO
 from fxfk.load.facts import RegisterFacts, facts_of
 from fxfk.models import Register
 from fxfk.options import Options
 from fxfk.rules.validation import load, validate, validate_repository
-
-from conftest import CASES_DIR, CORPUS, REPO
 
 NO_CACHE = Options(cache=False)
 

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fuzz_strategies import fast_path_agrees, mutated
 from fxfk.load import fastyaml
 from fxfk.load.yamlload import decode
-from fuzz_strategies import fast_path_agrees, mutated
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = int(os.environ.get("FXFK_FUZZ_EXAMPLES", "150"))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from fxfk.rules import law_names, laws
-from fxfk.models import Law, LawCatalogue
 from fxfk.load.repository import load_repository
+from fxfk.models import Law, LawCatalogue
+from fxfk.rules import law_names, laws
 from fxfk.rules.validation import validate_repository
 
 D = dt.date.fromisoformat

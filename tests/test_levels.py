@@ -6,6 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from fxfk.models import Factors, Level, Risk
+from fxfk.models.settings import Hotspot
 from fxfk.rules.hotspots import (
     Point,
     clusters,
@@ -18,8 +20,6 @@ from fxfk.rules.hotspots import (
     ranks,
 )
 from fxfk.rules.levels import FACTS, HIGH, LOW, MEDIUM, TWO_LEVEL_REST, explain, fact_value, rule_level
-from fxfk.models import Factors, Level, Risk
-from fxfk.models.settings import Hotspot
 
 HIGH_FACTS = {"major_penalty": True, "coercion": True, "hotspot": "2019年金水区高发"}
 LOW_FACTS = {"simple_procedure": True, "minor_correctable": True, "rare": True, "unclear_law": True}

@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import CORPUS, REPO, run_fxfk
 from fxfk.models import LawCatalogue
 from fxfk.options import Options
 from fxfk.rules import law_versions
 from fxfk.rules.law_versions import FIRST_OFFENCE_WORDS, article_refs, excerpt_problem, no_penalty_ground
 from fxfk.rules.validation import validate
-
-from conftest import CORPUS, REPO, run_fxfk
 
 D = dt.date.fromisoformat
 OLD, NEW = "第二十七条第二款", "第三十三条第一款"
@@ -142,7 +141,7 @@ def test_publish_cites_the_article_of_each_day(tmp_path, catalogue):
         assert len(rows) == 2
         for row in rows:  # with and without a discretion tier saying 不予处罚
             basis = row.split(" | ")[2]
-            assert f"《中华人民共和国行政处罚法》" in basis and article in basis and other not in basis, row
+            assert "《中华人民共和国行政处罚法》" in basis and article in basis and other not in basis, row
         # the tier's own words are the situation; the statute's words otherwise
         assert " | 及时改正，没有造成危害后果 | " in rows[1]
         assert ("及时纠正" if article == OLD else "及时改正") in rows[0].split(" | ")[3]

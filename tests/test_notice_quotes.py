@@ -23,8 +23,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import CASES_DIR, CORPUS, REPO, run_fxfk
 
+from conftest import CASES_DIR, CORPUS, REPO, run_fxfk
 from fxfk.rules.levels import FACTS, HIGH, LOW, MEDIUM, TWO_LEVEL_REST, explain
 
 NOTICE_COPY = REPO / "docs" / "notice-2019-175.md"

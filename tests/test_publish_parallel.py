@@ -6,9 +6,7 @@ import pytest
 
 from conftest import run_fxfk
 from corpus_generator import generate
-
 from fxfk.load import parallel
-
 
 # publish runs in this process (conftest.run_fxfk), so a lower threshold reaches it: worker processes
 # render from 8 offices on, and 14 offices (not 70 DOCX files twice) show the same as 64 would.

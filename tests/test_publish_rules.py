@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fxfk.publish import parse_formats
-from fxfk.rules.personal_data import find_personal_numbers
 from fxfk.public.view import Tier, batch_label, no_penalty_situations
+from fxfk.publish import parse_formats
 from fxfk.rules.law_names import display_name
+from fxfk.rules.personal_data import find_personal_numbers
 
 
 def test_batch_labels():

@@ -9,9 +9,8 @@ import sys
 
 import pytest
 
-from fxfk.models.schema import SCHEMAS, render
-
 from conftest import CORPUS, REPO, run_fxfk
+from fxfk.models.schema import SCHEMAS, render
 
 PACKAGED = REPO / "src" / "fxfk" / "schemas"
 # The checker of this interpreter's environment (a test extra), found without PATH: the suite passes

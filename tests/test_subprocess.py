@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, fxfk_environment, run_fxfk_subprocess
 
+from conftest import CORPUS, fxfk_environment, run_fxfk_subprocess
 from fxfk import __version__
 
 

@@ -15,13 +15,12 @@ import pytest
 import yaml
 
 import fxfk
+from conftest import CORPUS
 from fxfk.models import TaskTable
 from fxfk.report.content import ScoreItem
 from fxfk.report.figures import build_report
 from fxfk.tasks.deadline import read_deadline
 from fxfk.tasks.status import TaskState
-
-from conftest import CORPUS
 
 DAY = dt.date(2019, 12, 31)
 

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS, run_fxfk
 from fxfk.load import yamlnodes
 from fxfk.load.yamlload import load_file, load_text
 from fxfk.options import Options
 from fxfk.rules.validation import validate
-
-from conftest import CORPUS, run_fxfk
 
 PARSERS = [pytest.param(False, id="libyaml"), pytest.param(True, id="pure")]
 if not yamlnodes.HAVE_LIBYAML:  # pragma: no cover

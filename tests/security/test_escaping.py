@@ -15,9 +15,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from hostile import BY_NAME, HOSTILE  # noqa: E402
-
 from fxfk.render import escaping  # noqa: E402
+from hostile import BY_NAME, HOSTILE  # noqa: E402
 
 IDS = [h.name for h in HOSTILE]
 # Extra strings of this file (not in hostile.py): block starts and bare links.

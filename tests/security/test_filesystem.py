@@ -360,8 +360,8 @@ def test_classify_write_refuses_when_the_file_changed_in_between(tmp_path, monke
 
 
 def test_level_writer_checks_id_and_old_level():
-    from fxfk.errors import FxfkError
     from fxfk.edit.level_lines import LevelChange, edit_text
+    from fxfk.errors import FxfkError
     from fxfk.models import Level
 
     text = "office:\n  id: x\nrisks:\n  - id: A-1\n    level: 低\n  - id: A-2\n    level: 高\n"

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from conftest import run_fxfk
-
 from fxfk.models.types import is_windows_reserved, windows_safe_alternative
 
 RESERVED = ["con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt9"]

@@ -16,9 +16,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from hostile import BY_NAME, CORPUS, HOSTILE, PUBLIC_FILE, repo_with  # noqa: E402
-
 from conftest import run_fxfk  # noqa: E402
+from hostile import BY_NAME, CORPUS, HOSTILE, PUBLIC_FILE, repo_with  # noqa: E402
 
 DATE = "2020-01-15"
 FORMULAS = [h for h in HOSTILE if "formula" in h.attacks and h.valid_text and not h.text.startswith("＝")]

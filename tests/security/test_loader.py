@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_fxfk
-from fxfk.load import fastyaml, yamlload
 from fxfk.diagnostics import MAX_PER_FILE
+from fxfk.load import fastyaml, yamlload
 from fxfk.load.yamlload import DEFAULT_MAX_BYTES, load_bytes, load_text
 
 HUGE = "9" * 5000
@@ -200,8 +200,8 @@ def test_many_model_errors_are_located_only_as_far_as_shown(monkeypatch):
 
     (5,000 points: the most a register may hold; more is one too-many-items error.)
     """
-    from fxfk.models import Register
     from fxfk.load.repository import _validate as validate_model
+    from fxfk.models import Register
 
     calls = []
     original = yamlload.LoadedYaml.locate

@@ -16,11 +16,10 @@ import pytest
 from pydantic import BaseModel
 
 from conftest import run_fxfk
-from hostile import HOSTILE, PUBLIC_FILE, repo_with
-
 from fxfk.models import LawCatalogue, Register, Settings, Status, TaskTable
 from fxfk.models import text as TX
 from fxfk.models import types as T
+from hostile import HOSTILE, PUBLIC_FILE, repo_with
 
 PUBLISH_DATE = "2020-01-15"
 HUGE = "1" + "0" * 99  # 10**99: the loader refuses integers of more than 100 digits, the models the rest

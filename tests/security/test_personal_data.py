@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_fxfk
-from hostile import PUBLIC_FILE, PUBLIC_TITLE, repo_with
 from fxfk.rules.personal_data import find_personal_numbers, normalise
+from hostile import PUBLIC_FILE, PUBLIC_TITLE, repo_with
 
 ZW = "\u200b"  # zero-width space
 

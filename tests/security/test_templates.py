@@ -222,8 +222,8 @@ def test_environment_is_sandboxed_and_exposes_only_pure_helpers(tmp_path):
 
 def test_public_view_holds_only_plain_values():
     """The context a template gets: frozen dataclasses of str, int, date and tuples — no Repository, no paths."""
-    from fxfk.publish import prepare
     from fxfk.public import view as view_module
+    from fxfk.publish import prepare
 
     built = prepare(CORPUS / "publish", dt.date(2020, 1, 15))
     seen = set()
