@@ -46,12 +46,13 @@ def _main(
 
 
 def _register() -> None:
-    from fxfk.cli import classify, deadlines, diff, init, laws, new, publish, report, schema, validate
+    from fxfk.cli import classify, deadlines, diff, guide, init, laws, new, publish, report, schema, validate
 
     # In the order of the work: check, grade, track, publish, evaluate; then the git helpers.
     app.command("validate")(validate.validate_command)
     app.command("classify")(classify.classify_command)
     app.command("deadlines")(deadlines.deadlines_command)
+    app.add_typer(guide.app, name="guide")
     app.command("publish")(publish.publish_command)
     app.command("report")(report.report_command)
     app.command("laws")(laws.laws_command)

@@ -150,3 +150,12 @@ def guidance_report(repo: Repository, today: dt.date, offices: Sequence[str] | N
         today=today, due_soon_days=repo.settings.due_soon_days,
         intervals={lv: getattr(days, lv.value) for lv in levels}, rows=rows, note=calendar.fallback_note(),
     )
+
+
+def due_plan(report: GuidanceReport) -> GuidanceReport:
+    """The guidance plan of ``fxfk guide due``: the points overdue or due soon, across the chosen
+    offices, highest level first, then highest 社会关注度, then the most overdue (earliest due)."""
+    rows = [r for r in report.rows if r.status is not TaskState.pending]
+    rows.sort(key=lambda g: (LEVEL_ORDER[g.level], attention_rank(g.attention), g.due, g.office_id, g.risk_id))
+    return GuidanceReport(today=report.today, due_soon_days=report.due_soon_days, intervals=report.intervals,
+                          rows=rows, note=report.note)
