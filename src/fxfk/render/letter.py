@@ -171,7 +171,8 @@ def render_docx(letter: Letter) -> bytes:
     d.title(doc, letter.title)
     d.paragraph(doc, f"{letter.addressee}：", indent=False)
     for head, body in sections(letter):
-        d.heading(doc, head)
+        if head:
+            d.heading(doc, head)
         for line in body:
             d.paragraph(doc, line)
     d.closing(doc, letter.office, letter.date)
