@@ -82,7 +82,7 @@ def _write(out: Path, data_root: Path, groups: dict[str, list[Letter]], formats:
 
 @app.command("letter")
 def letter_command(
-    risk_id: str = typer.Argument(..., metavar="RISK-ID", help="风险点编号，如 JS-YFK-001。"),
+    risk_id: str = typer.Argument(..., metavar="〈风险点编号〉", help="风险点编号，如 JS-YFK-001。"),
     to: Optional[List[str]] = typer.Option(
         None, "--to", metavar="〈单位名称〉", show_default=False,
         help="主送单位（可重复，每个单位一份提示函）；缺省主送“各有关经营者”。单位名称只写入提示函，不写入登记册。",
@@ -169,7 +169,7 @@ def _show(day: dt.date) -> str:
 
 @app.command("log")
 def log_command(
-    risk_id: str = typer.Argument(..., metavar="RISK-ID", help="风险点编号，如 JS-YFK-001。"),
+    risk_id: str = typer.Argument(..., metavar="〈风险点编号〉", help="风险点编号，如 JS-YFK-001。"),
     date: str = typer.Option(..., "--date", metavar="〈日期〉", help="开展行政指导的日期（YYYY-MM-DD）。"),
     counterparts: Optional[int] = typer.Option(None, "--counterparts", metavar="〈人数〉", min=0, help="指导的行政相对人数（新记录必填）。", show_default=False),
     corrected: Optional[int] = typer.Option(None, "--corrected", metavar="〈人数〉", min=0, help="其中已纠正数；可以以后再补写到同一条记录。", show_default=False),
