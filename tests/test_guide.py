@@ -208,3 +208,28 @@ def test_log_updates_an_entry_written_by_hand_for_several_points(repo):
     assert run.code == 0, run.err
     after = path.read_text(encoding="utf-8")
     assert after == before.replace("    counterparts: 27\n    corrected: 25\n", "    counterparts: 27\n    corrected: 26\n")
+
+
+def test_log_keeps_crlf_and_bom_and_fills_an_empty_list(repo):
+    path = repo / "data" / "risks" / "erqi.yaml"
+    crlf = b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(crlf)
+    assert run_fxfk("guide", "log", "EQ-YFK-001", "--date", "2020-02-01", "--counterparts", "4", cwd=repo).code == 0
+    assert path.read_bytes() == crlf + b"  - date: 2020-02-01\r\n    kind: guidance\r\n    risks: [EQ-YFK-001]\r\n    counterparts: 4\r\n"
+
+    assert run_fxfk("new", "office", "huiji", "--name", "惠济区商务局", "--kind", "county", cwd=repo).code == 0
+    assert run_fxfk("new", "risk", "huiji", "--title", "家庭服务机构未公示收费标准", cwd=repo).code == 0
+    path = repo / "data" / "risks" / "huiji.yaml"
+    before = path.read_text(encoding="utf-8")
+    assert run_fxfk("guide", "log", "HUIJI-001", "--date", "2020-01-06", "--counterparts", "3", cwd=repo).code == 0
+    assert path.read_text(encoding="utf-8") == before.replace(
+        "activities: []\n", "activities:\n  - date: 2020-01-06\n    kind: guidance\n    risks: [HUIJI-001]\n    counterparts: 3\n")
+    assert run_fxfk("validate", cwd=repo).code == 0
+
+
+def test_no_letter_for_a_point_not_on_the_public_list(repo):
+    run = run_fxfk("guide", "letter", "JS-WZ-001", "--date", "2020-01-06", cwd=repo)
+    assert run.code == 2 and "不在公开清单上（所在批次的公布日期是 2027-03-15）" in run.err
+    run = run_fxfk("guide", "letter", "JS-JZ-003", "--date", "2020-01-06", cwd=repo)
+    assert run.code == 2 and "状态是“已废止”" in run.err
+    assert not (repo / "letters").exists()

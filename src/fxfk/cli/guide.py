@@ -104,7 +104,7 @@ def letter_command(
 
         fxfk guide letter JS-YFK-001 --to 某某美容美发店 --to 某某健身会所 --date 2020-01-06
     """
-    from fxfk.render.letter import build_letter, check_addressee, find_risk
+    from fxfk.render.letter import build_letter, check_addressee, find_risk, require_published
 
     data_root = resolve_root(root)
     formats = _formats(format)
@@ -112,6 +112,7 @@ def letter_command(
     options = load_options(day)
     names: list[str | None] = [check_addressee(n, k) for k, n in enumerate(to or [], 1)]
     register, risk = find_risk(_checked(data_root, options), risk_id)
+    require_published(register, risk, day)
     letters = [build_letter(register, risk, day, name, within) for name in names or [None]]
     n = _write(out, data_root, {"": letters}, formats, named=bool(names))
     typer.echo(f"已写入 {n} 个文件到 {out}/：{risk.id} 的提示函 {len(letters)} 份（{'、'.join(formats)}）")

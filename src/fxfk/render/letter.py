@@ -21,7 +21,7 @@ from pathlib import Path
 from fxfk.dates import chinese_date
 from fxfk.errors import FxfkError
 from fxfk.load.repository import Repository
-from fxfk.models import Register, Risk
+from fxfk.models import Register, Risk, Status
 from fxfk.models.enums import BasisRole, MeasureKind
 from fxfk.models.text import echo
 from fxfk.rules.personal_data import find_personal_numbers
@@ -81,6 +81,18 @@ def find_risk(repo: Repository, risk_id: str) -> tuple[Register, Risk]:
     lowered = [r.id for s in repo.valid_registers() for r in s.valid_model.risks if r.id.lower() == risk_id.lower()]
     hint = f"；是否是 {lowered[0]}？" if lowered else "；风险点编号见 fxfk classify 的第一列"
     raise FxfkError(f"没有编号为“{echo(risk_id)}”的风险点{hint}")
+
+
+def require_published(register: Register, risk: Risk, day: dt.date) -> None:
+    """A letter goes to businesses: only for a point public on ``day`` (a draft is not reviewed yet)."""
+    from fxfk.tasks.guidance import published_on
+
+    if published_on(register, risk, day) is not None:
+        return
+    batch = next((b for b in register.batches if b.id == risk.batch), None)
+    why = (f"所在批次的公布日期是 {batch.date.isoformat()}" if risk.status is Status.published and batch is not None
+           else f"状态是“{risk.status.label}”")
+    raise FxfkError(f"风险点 {risk.id} 在 {day.isoformat()} 不在公开清单上（{why}）；提示函只为已公布的风险点生成")
 
 
 def check_addressee(name: str, position: int) -> str:
