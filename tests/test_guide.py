@@ -233,3 +233,13 @@ def test_no_letter_for_a_point_not_on_the_public_list(repo):
     run = run_fxfk("guide", "letter", "JS-JZ-003", "--date", "2020-01-06", cwd=repo)
     assert run.code == 2 and "状态是“已废止”" in run.err
     assert not (repo / "letters").exists()
+
+
+def test_the_reports_compliance_follows_the_log(repo, tmp_path):
+    # jinshui's 2019 guidance: 111 businesses guided, 101 corrected (data/risks/jinshui.yaml)
+    args = ("report", "--date", "2019-12-31", "--office", "jinshui", "--format", "md")
+    assert run_fxfk(*args, "--out", str(tmp_path / "r1"), cwd=repo).code == 0
+    assert "91.0%（101/111）" in next((tmp_path / "r1").glob("*.md")).read_text(encoding="utf-8")
+    assert run_fxfk("guide", "log", "JS-YFK-001", "--date", "2019-12-20", "--counterparts", "10", "--corrected", "2", cwd=repo).code == 0
+    assert run_fxfk(*args, "--out", str(tmp_path / "r2"), cwd=repo).code == 0
+    assert "85.1%（103/121）" in next((tmp_path / "r2").glob("*.md")).read_text(encoding="utf-8")
