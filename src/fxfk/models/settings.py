@@ -66,6 +66,15 @@ class Settings(StrictModel):
     hotspot: Hotspot = Field(default_factory=Hotspot, title="自动预警")
     due_soon_days: DaysOrZero = Field(14, title="即将到期提醒天数")
     guidance_days: GuidanceDays = Field(default_factory=GuidanceDays, title="行政指导频次")
+    # 0 by default: 第十五条 is about 向社会公开征求意见 on a major decision; the notice's own timetable
+    # (附件2: 征求意见 by mid-August) gave targeted consultations of about two weeks.
+    consultation_min_days: DaysOrZero = Field(
+        0,
+        title="征求意见最短期限（天）",
+        description="已审定、已公布的风险点，征求意见期限（开始日至截止日，首尾都算）短于此天数的给出警告，"
+        "设置时也是 fxfk consult draft 缺省的反馈期限；向社会公开征求意见的，按《重大行政决策程序暂行条例》第十五条"
+        "（公开征求意见的期限一般不少于30日）设为 30；0 = 不检查（缺省）",
+    )
     evaluation_min_cases: Count = Field(
         5,
         title="评估最少案件数",

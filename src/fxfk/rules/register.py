@@ -226,6 +226,30 @@ def check_coercion_not_only_generic(src: SourceFile[Register], settings: Setting
         )
 
 
+def check_consultation_period_and_parties(src: SourceFile[Register], settings: Settings) -> Iterator[Diagnostic]:
+    """An approved or published point consulted for fewer days than ``consultation_min_days``, or
+    without hearing any 行政相对人 or industry association (附件1 二（三）): warnings, as the rules
+    say 一般 (a shorter period may be explained) and a party's name is free text."""
+    from fxfk.rules import consultation as rule
+
+    minimum = settings.consultation_min_days
+    for i, risk in enumerate(src.valid_model.risks):
+        c = risk.consultation
+        if c is None or risk.status not in (Status.approved, Status.published) or c.end < c.start:
+            continue
+        days = rule.period_days(c)
+        if minimum and days < minimum:
+            yield diag(src, ("risks", i, "consultation", "end"), "consultation-too-short",
+                       f"征求意见期限 {c.start} 至 {c.end} 共 {days} 日，短于 fxfk.yaml 设定的 {minimum} 日"
+                       f"（{rule.PERIOD_SOURCE}：{rule.PERIOD_WORDING}）；期限较短的，请在公布材料中说明理由",
+                       severity="warning")
+        if not any(rule.hears_businesses(p) for p in c.parties):
+            yield diag(src, ("risks", i, "consultation", "parties"), "consultation-no-businesses",
+                       f"征求意见对象（{'、'.join(c.parties)}）中没有行政相对人（企业、经营者）或行业协会商会；"
+                       f"应充分听取企业和行业协会商会的意见（{rule.PARTIES_SOURCE}）",
+                       severity="warning")
+
+
 RegisterCheck = Callable[["SourceFile[Register]", Settings], Iterable[Diagnostic]]
 
 REGISTER_CHECKS: list[RegisterCheck] = [
@@ -239,6 +263,7 @@ REGISTER_CHECKS: list[RegisterCheck] = [
     check_basis_has_penalty_or_coercion,
     check_declared_level,
     check_coercion_not_only_generic,
+    check_consultation_period_and_parties,
 ]
 
 
