@@ -59,6 +59,7 @@ def _register() -> None:
     app.command("diff")(diff.diff_command)
     app.command("init")(init.init_command)
     app.add_typer(new.app, name="new")
+    app.add_typer(__import__("fxfk.cli.consult", fromlist=["app"]).app, name="consult")
     app.command("import")(__import__("fxfk.cli.import_", fromlist=["import_"]).import_command)
     app.command("schema")(schema.schema_command)
     use_chinese_help(app)
