@@ -56,9 +56,9 @@ def header_field(text: str) -> str | None:
 
 def basis_role(header: str) -> str | None:
     """The role a basis column gives its entries; None when the header does not say."""
-    if "违法依据" in header or "设定依据" in header:
+    if "违法依据" in header:
         return "violated"
-    if "处罚依据" in header:
+    if "处罚依据" in header or "设定依据" in header:  # 设定依据: the provision that sets the penalty
         return "penalty"
     if "强制依据" in header:
         return "coercion"
@@ -265,7 +265,7 @@ def split_lines(text: str) -> tuple[list[str], str, bool]:
 _KIND_WORDS = (
     (MeasureKind.publicize, ("宣传", "公示", "普法", "宣讲", "公布", "发放", "张贴")),
     (MeasureKind.warn, ("警示", "告知", "提醒", "提示", "约谈", "曝光", "预警")),
-    (MeasureKind.guide, ("指导", "培训", "辅导", "帮扶", "上门")),
+    (MeasureKind.guide, ("指导", "培训", "辅导", "帮扶")),
     (MeasureKind.advise, ("建议",)),
     (MeasureKind.channel, ("疏导", "调解", "协调", "引导")),
 )
@@ -278,9 +278,10 @@ def measure_kind(text: str) -> tuple[MeasureKind, str]:
         kind = MeasureKind.from_text(m[1])
         if kind is not None:
             return kind, text[m.end():].strip()
-    for kind, words in _KIND_WORDS:
-        if any(w in text for w in words):
-            return kind, text
+    # The word that comes first says what the measure is: 指导企业公示章程 is guidance, not publicity.
+    found = [(text.find(w), k) for k, (kind, words) in enumerate(_KIND_WORDS) for w in words if w in text]
+    if found:
+        return _KIND_WORDS[min(found)[1]][0], text
     return MeasureKind.other, text
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from fxfk.edit.import_map import (
     TODO_ARTICLE,
+    TODO_LAW,
     BasisEntry,
     measure_kind,
     parse_level,
@@ -131,6 +132,10 @@ def _point(layout: Layout, row: list[str], where: str, first_is_low: bool, issue
         issues.append(Issue(where, "没有行业/领域，已写“待填写：行业/领域”"))
     if not p.basis:
         issues.append(Issue(where, "没有行政处罚和行政强制等依据，已写“待填写”的依据；请补写"))
+    elif not any(b.role in ("penalty", "coercion") for b in p.basis):
+        # Every point needs a penalty or coercion basis (basis-without-penalty): a placeholder says so.
+        p.basis.append(BasisEntry("penalty", TODO_LAW, TODO_ARTICLE))
+        issues.append(Issue(where, "只有违法依据，没有处罚依据；已加一条“待填写”的处罚依据，请补写"))
     return p
 
 
