@@ -45,7 +45,7 @@ def import_command(
 
         fxfk import 金水区风险点清单.xlsx --office jinshui --dry-run
 
-        fxfk import 清单.docx --office huiji --name 惠济区商务局 --kind county --map 检查内容=conduct
+        fxfk import 清单.docx --office jinshui --name 金水区商务局 --kind county --map 检查内容=conduct
     """
     from fxfk.edit import import_yaml
     from fxfk.edit.table_import import import_table
