@@ -348,3 +348,58 @@ def test_only_violated_basis_gets_a_penalty_placeholder(repo: Path, tmp_path: Pa
     assert [(b["role"], b["law"]) for b in risk["basis"]] == [("violated", LAW), ("penalty", "待填写：法律法规名称")]
     assert "没有处罚依据" in run.out
     assert run_fxfk("validate", cwd=repo).code == 0
+
+
+def test_heading_rows_duplicates_and_a_second_import(repo: Path, tmp_path: Path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "违法风险点", "风险等级", "处罚依据", "防控措施"])
+    ws.append(["一、单用途商业预付卡"] * 5)
+    ws.merge_cells("A2:E2")
+    ws.append([1, "发卡企业未按规定办理备案", "高", f"《{LAW}》第三十六条", "上门指导"])
+    ws.append([2, "发卡企业未按规定办理备案", "高", f"《{LAW}》第三十六条", "上门指导"])
+    ws.append(["填报人：张三"])
+    src = _save(wb, tmp_path / "清单.xlsx")
+    run = run_fxfk("import", str(src), "--office", "huiji", "--name", "惠济区商务局", cwd=repo)
+    assert run.code == 0, run.err
+    risks = register(repo, "huiji")["risks"]
+    assert [r["domain"] for r in risks] == ["单用途商业预付卡", "单用途商业预付卡"]  # the heading row above them
+    assert "第3行（HUIJI-001）重名" in run.out
+    assert "整行文字“填报人：张三”不是风险点，未导入" in run.out
+    run = run_fxfk("import", str(src), "--office", "huiji", cwd=repo)  # again: appended, numbered on
+    assert run.code == 0, run.err
+    assert [r["id"] for r in register(repo, "huiji")["risks"]] == [f"HUIJI-00{k}" for k in range(1, 5)]
+    assert "data/risks/huiji.yaml 中的 HUIJI-001重名" in run.out
+    assert run_fxfk("validate", cwd=repo).code == 0
+
+
+def test_bad_inputs_are_refused_without_writing(repo: Path, tmp_path: Path):
+    broken = tmp_path / "坏.xlsx"
+    broken.write_bytes(b"not a zip")
+    run = run_fxfk("import", str(broken), "--office", "huiji", cwd=repo)
+    assert run.code == 2 and "不是有效的 .xlsx 文件" in run.err
+    src = county_list(tmp_path / "清单.xlsx")
+    run = run_fxfk("import", str(src), "--office", "惠济区", cwd=repo)
+    assert run.code == 2 and "不是有效的单位标识" in run.err
+    run = run_fxfk("import", str(src), "--office", "huiji", "--sheet", "没有这张表", cwd=repo)
+    assert run.code == 2 and "没有工作表“没有这张表”" in run.err
+    run = run_fxfk("import", str(src), "--office", "huiji", "--map", "备注", cwd=repo)
+    assert run.code == 2 and "列名=字段" in run.err
+    assert not (repo / "data/risks/huiji.yaml").exists()
+
+
+def test_a_list_of_eighty_points(repo: Path, tmp_path: Path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "违法风险点", "所属领域", "风险等级", "违法依据", "处罚依据", "防控措施", "责任单位"])
+    for k in range(1, 81):
+        ws.append([k, f"第{k}个违法风险点", "单用途商业预付卡", "中", f"《{LAW}》第七条", f"《{LAW}》第三十六条",
+                   "1．宣传\n2．指导", "市场科"])
+    src = _save(wb, tmp_path / "清单.xlsx")
+    run = run_fxfk("import", str(src), "--office", "huiji", "--name", "惠济区商务局", cwd=repo)
+    assert run.code == 0, run.err
+    assert len(register(repo, "huiji")["risks"]) == 80

@@ -70,11 +70,14 @@ def rows_to_points(layout: Layout, first_is_low: bool, issues: list[Issue]) -> l
         filled = [t for t in row if t.strip()]
         if not filled or row in header:
             continue
-        if len(set(filled)) == 1 and len(filled) > 1 or len(filled) == 1 and len(row) > 2 and not _title_of(layout, row):
+        merged_row = len(set(filled)) == 1 and len(filled) > 1  # one cell across the table: a heading
+        if merged_row or len(filled) == 1 and len(row) > 2 and not _title_of(layout, row):
             text = filled[0]
-            issues.append(Issue(where, f"整行文字“{text}”不是风险点，未导入" + ("；已作为下面各行的行业/领域" if not has_domain else ""),
-                                needs_person=False))
-            section = re.sub(r"^[一二三四五六七八九十]+[、.．]\s*|^\d+[、.．]\s*", "", text).strip()
+            heading = merged_row and not has_domain
+            issues.append(Issue(where, f"整行文字“{text}”不是风险点，未导入" + ("；已作为下面各行的行业/领域" if heading else ""),
+                                needs_person=not merged_row))
+            if heading:
+                section = re.sub(r"^[一二三四五六七八九十]+[、.．]\s*|^\d+[、.．]\s*", "", text).strip()
             continue
         if not _title_of(layout, row):
             cells = "；".join(f"{c.label}：{row[c.index]}" for c in layout.columns if row[c.index].strip())

@@ -76,7 +76,7 @@ def _xlsx_tables(path: Path, sheets: list[str]) -> list[Table]:
     names = list(wb.sheetnames)
     missing = [s for s in sheets if s not in names]
     if missing:
-        raise FxfkError(f"“{echo(path.name)}”中没有工作表 {'、'.join('“' + echo(s) + '”' for s in missing)}；"
+        raise FxfkError(f"“{echo(path.name)}”中没有工作表{'、'.join('“' + echo(s) + '”' for s in missing)}；"
                         f"已有的工作表：{'、'.join(names)}")
     tables = []
     for k, name in enumerate(names, 1):

@@ -131,7 +131,9 @@ def import_table(root: Path, path: Path, office: str, name: str | None = None, k
     own = source.model.risks if source is not None and source.model is not None else []
     own_ids, own_domains = [r.id for r in own], [r.domain for r in own]
     all_ids = {r.id for s in repo.valid_registers() if s.facts is not None for r in s.facts.risks}
-    titles = {r.title.strip(): f"{rel} 中的 {r.id}" for r in own}
+    titles: dict[str, str] = {}
+    for r in own:
+        titles.setdefault(r.title.strip(), f"{rel} 中的 {r.id}")
     catalogue = Catalogue.of(repo)
     missing_laws: dict[str, str] = {}
     for p in points:
@@ -165,11 +167,27 @@ def import_table(root: Path, path: Path, office: str, name: str | None = None, k
             if col.field == "basis" and col.role is None and col.has_data:
                 issues.append(Issue(layout.table.where(layout.header_rows[0]).rsplit(" ", 1)[0],
                                     f"列“{col.label}”没有区分违法依据和处罚依据，其中的依据已按处罚依据（penalty）导入；请逐条核对"))
-    for p in points:
-        text, _line = insert_risk(text, point_lines(p, the_status), rel)
+    text = _insert_all(text, [point_lines(p, the_status) for p in points], rel)
     _check_register(text, rel)
     if not dry_run:
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, bom + text.encode("utf-8"), mode=0o644 if source is None else None)
     return result
+
+
+def _insert_all(text: str, items: list[list[str]], rel: str) -> str:
+    """``text`` with every item appended to ``risks:``: the first placed by :func:`insert_risk`, the
+    others right after it with the same indentation (parsing once, not once per point)."""
+    text, line = insert_risk(text, items[0], rel)
+    nl = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines(keepends=True)
+    first = lines[line - 1] if 0 < line <= len(lines) else ""
+    if not first.lstrip(" ").startswith("- " + items[0][0]):  # pragma: no cover - insert_risk's line is exact
+        for item in items[1:]:
+            text, _line = insert_risk(text, item, rel)
+        return text
+    pad = first[: len(first) - len(first.lstrip(" "))]
+    end = line - 1 + len(items[0])
+    block = "".join(pad + "- " + item[0] + nl + "".join(pad + "  " + x + nl for x in item[1:]) for item in items[1:])
+    return "".join(lines[:end]) + block + "".join(lines[end:])
