@@ -132,8 +132,8 @@ def import_table(root: Path, path: Path, office: str, name: str | None = None, k
     own_ids, own_domains = [r.id for r in own], [r.domain for r in own]
     all_ids = {r.id for s in repo.valid_registers() if s.facts is not None for r in s.facts.risks}
     titles: dict[str, str] = {}
-    for r in own:
-        titles.setdefault(r.title.strip(), f"{rel} 中的 {r.id}")
+    for risk in own:
+        titles.setdefault(risk.title.strip(), f"{rel} 中的 {risk.id}")
     catalogue = Catalogue.of(repo)
     missing_laws: dict[str, str] = {}
     for p in points:
