@@ -55,7 +55,8 @@ def _code_words() -> set[str]:
     words |= {"text", "json", "csv", "markdown", "md", "html", "xlsx", "docx", "github", "junit",
               "overdue", "due", "soon", "level", "down", "unpublish", "schemas", "public", "reports", "true"}
     group = typer.main.get_command(app)
-    words |= set(group.commands) | {"risk", "office"}
+    words |= set(group.commands)  # command names, and every group's sub-command names
+    words |= {sub for command in group.commands.values() for sub in getattr(command, "commands", {})}
     return {w for word in words for w in re.split(r"[^A-Za-z0-9]+", word) if w}
 
 
