@@ -228,7 +228,7 @@ def test_word_file_with_two_tables(repo: Path, tmp_path: Path):
     assert measures(a) == [("publicize", "宣传拍卖法规"), ("warn", "提醒企业按时备案")]
     assert measures(b) == [("guide", "指导企业公示规则")]
     assert measures(c) == [("other", "定期巡查"), ("guide", "行政指导")]
-    assert c["domain"] == "待填写：行业/领域" and "没有行业/领域" in run.out  # table 2 has no 行业 column
+    assert c["domain"] == "成品油"  # table 2 has no 行业 column: the heading 「二、成品油」 above it
     text = (repo / "data/risks/zhongmou.yaml").read_text("utf-8")
     assert "# 来源：清单.docx 第2个表格 第2行（序号 1）" in text
     assert run_fxfk("validate", cwd=repo).code == 0
@@ -403,3 +403,16 @@ def test_a_list_of_eighty_points(repo: Path, tmp_path: Path):
     run = run_fxfk("import", str(src), "--office", "huiji", "--name", "惠济区商务局", cwd=repo)
     assert run.code == 0, run.err
     assert len(register(repo, "huiji")["risks"]) == 80
+
+
+def test_a_cell_too_long_for_a_title_is_named_by_its_row(repo: Path, tmp_path: Path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "违法风险点", "风险等级", "处罚依据"])
+    ws.append([1, "长" * 201, "高", f"《{LAW}》第三十六条"])
+    src = _save(wb, tmp_path / "清单.xlsx")
+    run = run_fxfk("import", str(src), "--office", "huiji", "--name", "惠济区商务局", cwd=repo)
+    assert run.code == 2 and "清单.xlsx 第1张表（Sheet） 第2行：违法风险点文字过长" in run.err
+    assert not (repo / "data/risks/huiji.yaml").exists()

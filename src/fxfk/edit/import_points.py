@@ -64,6 +64,14 @@ def rows_to_points(layout: Layout, first_is_low: bool, issues: list[Issue]) -> l
     header = [table.rows[r] for r in layout.header_rows]
     section = ""  # a full-width row such as 「一、单用途商业预付卡」: the domain of the rows below it
     has_domain = any(c.field == "domain" for c in layout.columns)
+    where_table = table.where(0).rsplit(" ", 1)[0]
+    heading = "" if has_domain else table.heading()
+    for k, text in enumerate(table.before):
+        if heading and k == len(table.before) - 1:
+            section = heading
+            issues.append(Issue(where_table, f"表格上方的标题“{text}”已作为表中各行的行业/领域", needs_person=False))
+        else:
+            issues.append(Issue(where_table, f"表格上方的文字“{_short(text)}”未导入", needs_person=False))
     for r in range(layout.first_data_row, len(table.rows)):
         row = table.rows[r]
         where = table.where(r)
@@ -73,10 +81,10 @@ def rows_to_points(layout: Layout, first_is_low: bool, issues: list[Issue]) -> l
         merged_row = len(set(filled)) == 1 and len(filled) > 1  # one cell across the table: a heading
         if merged_row or len(filled) == 1 and len(row) > 2 and not _title_of(layout, row):
             text = filled[0]
-            heading = merged_row and not has_domain
-            issues.append(Issue(where, f"整行文字“{text}”不是风险点，未导入" + ("；已作为下面各行的行业/领域" if heading else ""),
+            names_domain = merged_row and not has_domain
+            issues.append(Issue(where, f"整行文字“{text}”不是风险点，未导入" + ("；已作为下面各行的行业/领域" if names_domain else ""),
                                 needs_person=not merged_row))
-            if heading:
+            if names_domain:
                 section = re.sub(r"^[一二三四五六七八九十]+[、.．]\s*|^\d+[、.．]\s*", "", text).strip()
             continue
         if not _title_of(layout, row):

@@ -7,6 +7,7 @@ that the report does not count a value twice.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,13 @@ class Table:
     rows: list[list[str]]
     merged: set[tuple[int, int]] = field(default_factory=set)  # (row, col), 0-based: copies of a merged cell
     word: bool = False
+    before: list[str] = field(default_factory=list)  # a Word table: the paragraphs between it and the one before
+
+    def heading(self) -> str:
+        """The numbered heading right above a Word table (「二、成品油」), else ""."""
+        if self.before and re.match(r"^([一二三四五六七八九十]+|\d+)[、.．]\s*\S", self.before[-1]) and len(self.before[-1]) <= 30:
+            return re.sub(r"^([一二三四五六七八九十]+|\d+)[、.．]\s*", "", self.before[-1]).strip()
+        return ""
 
     def where(self, row: int) -> str:
         """第1张表 第7行 (row is 0-based; the user counts from 1, as Excel and Word show)."""
@@ -106,8 +114,21 @@ def _docx_tables(path: Path) -> list[Table]:
         document = docx.Document(str(path))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on a damaged file
         raise FxfkError(f"无法读取“{echo(path.name)}”：{echo(str(exc))}；请用 Word 打开后另存为 .docx") from exc
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
     tables = []
-    for k, table in enumerate(document.tables, 1):
+    paragraphs: list[str] = []
+    found: list[tuple[DocxTable, list[str]]] = []
+    for child in document.element.body.iterchildren():
+        if child.tag.endswith("}p"):
+            text = cell_text(Paragraph(child, document).text)
+            if text:
+                paragraphs.append(text)
+        elif child.tag.endswith("}tbl"):
+            found.append((DocxTable(child, document), paragraphs))
+            paragraphs = []
+    for k, (table, before) in enumerate(found, 1):
         rows: list[list[str]] = []
         merged: set[tuple[int, int]] = set()
         # A merged cell is one <w:tc> element seen from several grid cells; holding the elements
@@ -125,7 +146,7 @@ def _docx_tables(path: Path) -> list[Table]:
             rows.append(texts)
         width = max((len(r) for r in rows), default=0)
         rows = [r + [""] * (width - len(r)) for r in rows]
-        tables.append(Table(path.name, k, "", rows, merged, word=True))
+        tables.append(Table(path.name, k, "", rows, merged, word=True, before=before))
     if not tables:
         raise FxfkError(f"“{echo(path.name)}”中没有表格；fxfk import 只导入 Word 文件中的表格")
     return tables

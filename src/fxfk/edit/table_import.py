@@ -21,7 +21,7 @@ from fxfk.errors import FxfkError
 from fxfk.files import write_atomically
 from fxfk.load.yamltext import decode
 from fxfk.models import Factors, Level, OfficeKind, Status
-from fxfk.models.text import NAME_MAX, echo, text_problem
+from fxfk.models.text import NAME_MAX, TEXT_MAX, echo, text_problem
 from fxfk.models.types import OFFICE_ID_PATTERN, is_windows_reserved, windows_reserved_message
 from fxfk.options import Options
 from fxfk.rules.law_names import law_key
@@ -87,6 +87,7 @@ def import_table(root: Path, path: Path, office: str, name: str | None = None, k
     above: list[str] = []
     points: list[Point] = []
     for layout in layouts:
+        above += layout.table.before
         for r, text in layout.above:
             above.append(text)
             issues.append(Issue(layout.table.where(r), f"表头上方的文字“{text}”未导入（标题或填报信息）", needs_person=False))
@@ -167,6 +168,8 @@ def import_table(root: Path, path: Path, office: str, name: str | None = None, k
             if col.field == "basis" and col.role is None and col.has_data:
                 issues.append(Issue(layout.table.where(layout.header_rows[0]).rsplit(" ", 1)[0],
                                     f"列“{col.label}”没有区分违法依据和处罚依据，其中的依据已按处罚依据（penalty）导入；请逐条核对"))
+    for p in points:
+        _check_lengths(p)
     text = _insert_all(text, [point_lines(p, the_status) for p in points], rel)
     _check_register(text, rel)
     if not dry_run:
@@ -191,3 +194,19 @@ def _insert_all(text: str, items: list[list[str]], rel: str) -> str:
     end = line - 1 + len(items[0])
     block = "".join(pad + "- " + item[0] + nl + "".join(pad + "  " + x + nl for x in item[1:]) for item in items[1:])
     return "".join(lines[:end]) + block + "".join(lines[end:])
+
+
+def _check_lengths(p: Point) -> None:
+    """A cell the register cannot hold (too long, control characters), named by its source row."""
+    names = [("违法风险点", p.title), ("行业/领域", p.domain), ("责任单位", p.responsible), ("行政相对人", p.party)]
+    names += [(f"依据《{b.law}》", v) for b in p.basis for v in (b.law, b.number, b.article)]
+    texts = [("违法行为表现形式", p.conduct), ("危害后果", p.harm)] + [("条文摘录", b.excerpt) for b in p.basis]
+    texts += [("防控措施", t) for _k, t in p.measures] + [("免罚情形", "\n".join(p.no_penalty))]
+    if isinstance(p.discretion, str):
+        texts.append(("裁量标准", p.discretion))
+    elif p.discretion:
+        texts += [("裁量标准", a + b) for a, b in p.discretion]
+    for what, value, limit in [(w, v, NAME_MAX) for w, v in names] + [(w, v, TEXT_MAX) for w, v in texts]:
+        problem = text_problem(value, limit)
+        if problem is not None:
+            raise FxfkError(f"{p.where}：{what}{problem[1]}；请在原表中修改后重新导入（未写入任何文件）")
