@@ -67,6 +67,8 @@ def test_draft_named_points_and_errors(repo: Path):
     run = run_fxfk("consult", "draft", "--risk", "JS-YFK-001", "--format", "md", "--date", "2019-11-25", "--out", "x", cwd=repo)
     assert run.code == 0, run.err
     assert "1 项风险点" in run.out and "2019年12月24日" in run.out  # default: 30 days, both ends counted
+    run = run_fxfk("consult", "draft", "--office", "二七区商务局", "--format", "md", "--out", "y", cwd=repo)
+    assert run.code == 0 and "1 项风险点" in run.out, run.err
     run = run_fxfk("consult", "draft", "--risk", "NO-SUCH-001", cwd=repo)
     assert run.code == 2 and "NO-SUCH-001" in run.err
     run = run_fxfk("consult", "draft", "--format", "pdf", cwd=repo)

@@ -13,7 +13,7 @@ app = typer.Typer(
     help=(
         "征求意见（附件1 二（三））：生成发给企业、行业协会商会的征求意见稿和意见反馈表，汇总收回的反馈表。\n\n"
         "示例：\n\n"
-        "    fxfk consult draft --office erqi --deadline 2019-12-10 --out 征求意见\n\n"
+        "    fxfk consult draft --office 二七区商务局 --deadline 2019-12-10 --out 征求意见\n\n"
         "    fxfk consult tally 反馈表/*.xlsx --write"
     ),
     no_args_is_help=True,
