@@ -247,3 +247,19 @@ def test_draft_prints_without_blank_pages(repo: Path, tmp_path: Path):
     text = "".join(pages)
     for k in (1, 2, 3):
         assert f"第{k}项" in text
+
+
+def test_texts_stay_text(repo: Path):
+    """A title from a register is never markup in the HTML nor a formula in the form."""
+    from openpyxl import load_workbook
+
+    path = repo / "data" / "risks" / "erqi.yaml"
+    old = "家庭服务机构未建立家庭服务员工作档案、跟踪管理制度或未妥善处理投诉"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(f"title: {old}", "title: '=1+1<script>x</script>'"), encoding="utf-8")
+    out = _draft(repo, "--risk", "EQ-JZ-002", "--format", "html")
+    html = (out / "征求意见稿.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    cell = load_workbook(out / "意见反馈表.xlsx").active["C4"]
+    assert cell.value == "=1+1<script>x</script>" and cell.data_type == "s"

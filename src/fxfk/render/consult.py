@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from fxfk.dates import chinese_date
 from fxfk.render import docx as gb
-from fxfk.render.escaping import xml_text
+from fxfk.render.escaping import is_formula, xml_text
 from fxfk.render.tabular import Row, fixed_time, normalize_zip
 from fxfk.rules.consultation import ConsultDraft, ConsultItem, Tally
 
@@ -93,6 +93,11 @@ def form_docx(draft: ConsultDraft, officer: bool = False) -> bytes:
                       "对未列出事项或整体的意见写在空白行，序号栏可填“第N项”。", size=14)
     columns = FORM_COLUMNS + (OFFICER_COLUMNS if officer else ())
     gb.table(doc, columns, form_rows(draft, officer), FORM_WIDTHS_CM[: len(columns)], centered=(0,))
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+    from docx.shared import Cm
+
+    for row in doc.tables[-1].rows[1:]:  # room to write by hand
+        row.height, row.height_rule = Cm(1.2), WD_ROW_HEIGHT_RULE.AT_LEAST
     return gb.save_document(doc, draft.date)
 
 
@@ -119,8 +124,9 @@ def _sheet(ws: Worksheet, draft: ConsultDraft, officer: bool) -> None:
         for c, value in enumerate(row, 1):
             # The texts come from the registers: a title starting with “=” must stay text.
             cell = ws.cell(r, c, value if isinstance(value, int) else xml_text(value) or None)
-            if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+            if is_formula(cell.value) or cell.data_type == "f":
                 cell.data_type = "s"
+                cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
     for row in ws.iter_rows(min_row=HEADER_ROW, max_row=ws.max_row, max_col=len(columns)):
         for cell in row:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
