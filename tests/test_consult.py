@@ -58,7 +58,10 @@ def test_draft_docx_opens_with_numbering(repo: Path):
 
 
 def test_draft_is_deterministic(repo: Path):
+    import time
+
     first = {p.name: p.read_bytes() for p in _draft(repo).iterdir()}
+    time.sleep(1.1)  # a timestamp of the run (openpyxl's save() writes one) would differ
     second = {p.name: p.read_bytes() for p in _draft(repo).iterdir()}
     assert first == second
 
@@ -89,6 +92,9 @@ def _fill(source: Path, target: Path) -> None:
     ws["A14"], ws["D14"], ws["F14"] = "第9项", "对不存在的事项的意见", "某公司"
     ws.merge_cells("F15:F16")
     ws["A15"], ws["D15"], ws["F15"] = "1", "投诉处理时限应明确", "市家庭服务业协会"
+    ws["D17"], ws["D18"] = "回收企业应公示零部件来源", "应明确台账保存期限"
+    ws.merge_cells("A17:A18")  # one 序号 over two comments
+    ws["A17"] = "第3项"
     wb.save(target)
 
 
@@ -103,7 +109,7 @@ def test_tally_counts_and_writes_bytes(repo: Path):
     rows = {line.split("\t")[0]: line.split("\t") for line in run.out.splitlines() if "\t" in line}
     assert rows["EQ-JZ-002"][1:3] == ["2", "1"]
     assert rows["ZFZD-YFK-001"][1:3] == ["1", "1"]
-    assert rows["ZFZD-BF-001"][1:3] == ["1", "0"]
+    assert rows["ZFZD-BF-001"][1:3] == ["3", "0"]
 
     run = run_fxfk("consult", "tally", "反馈1.xlsx", "--write", cwd=repo)
     assert run.code == 1 and "未写入" in run.err
@@ -132,6 +138,31 @@ def test_tally_counts_and_writes_bytes(repo: Path):
         if p.name not in untouched:
             assert p.read_bytes() == before[p.name]
     assert run_fxfk("validate", cwd=repo).code == 0
+    zfzd = (repo / "data" / "risks" / "zfzd.yaml").read_bytes()
+    run = run_fxfk("consult", "tally", "反馈1.xlsx", "--write", "--date", "2019-12-11", cwd=repo)
+    assert run.code == 0, run.err  # the same tally again: nothing changes, the activity is not doubled
+    assert (repo / "data" / "risks" / "erqi.yaml").read_text(encoding="utf-8") == after
+    assert (repo / "data" / "risks" / "zfzd.yaml").read_bytes() == zfzd
+
+
+def test_tally_write_refuses_a_point_without_consultation(repo: Path):
+    out = _draft(repo)
+    _fill(out / "意见反馈表（处理用）.xlsx", repo / "反馈1.xlsx")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(repo / "反馈1.xlsx")
+    wb.active["D14"] = None
+    wb.save(repo / "反馈1.xlsx")
+    path = repo / "data" / "risks" / "erqi.yaml"
+    text = path.read_text(encoding="utf-8")
+    block = ("    consultation:\n      start: 2019-11-25\n      end: 2019-12-10\n"
+             "      parties: [辖区家庭服务机构, 区家庭服务业协会]\n      comments: 0\n      adopted: 0\n")
+    assert block in text
+    path.write_text(text.replace(block, ""), encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in path.parent.iterdir()}
+    run = run_fxfk("consult", "tally", "反馈1.xlsx", "--write", cwd=repo)
+    assert run.code == 2 and "EQ-JZ-002" in run.err and "consultation" in run.err
+    assert {p.name: p.read_bytes() for p in path.parent.iterdir()} == before  # not even zfzd.yaml
 
 
 def test_tally_several_forms_any_order(repo: Path):

@@ -253,19 +253,23 @@ def edit_text(text: str, rel: str, points: list[PointTally], day: dt.date, forms
     edits: list[tuple[int, int, str]] = []
     for p in points:
         edits += _edits_for_point(text, starts, root, p, rel, newline)
-    ids = ", ".join(p.risk_id for p in points)
+    ids = [p.risk_id for p in points]
     total, adopted = sum(p.comments for p in points), sum(p.adopted for p in points)
-    note = _yaml_text(f"汇总意见反馈表 {forms} 份：收到意见 {total} 条，采纳 {adopted} 条")
-    edits.append(_activity(text, starts, root, [f"- date: {day.isoformat()}", "kind: consultation",
-                                               f"risks: [{ids}]", f"note: {note}"], newline, rel))
+    wording = f"汇总意见反馈表 {forms} 份：收到意见 {total} 条，采纳 {adopted} 条"
+    # The same tally written again on the same day is logged once.
+    logged = any(isinstance(a, dict) and str(a.get("date")) == day.isoformat() and a.get("kind") in ("consultation", "征求意见")
+                 and a.get("risks") == ids and a.get("note") == wording for a in loaded.data.get("activities") or [])
+    if not logged:
+        edits.append(_activity(text, starts, root, [f"- date: {day.isoformat()}", "kind: consultation",
+                                                   f"risks: [{', '.join(ids)}]", f"note: {_yaml_text(wording)}"], newline, rel))
     out = text
     for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         out = out[:start] + new + out[end:]
-    _verify(loaded.data, out, rel, points)
+    _verify(loaded.data, out, rel, points, appended=not logged)
     return out
 
 
-def _verify(old: Any, after: str, rel: str, points: list[PointTally]) -> None:
+def _verify(old: Any, after: str, rel: str, points: list[PointTally], appended: bool) -> None:
     """Only the tallied values and one new activity may differ."""
     import copy
 
@@ -276,7 +280,8 @@ def _verify(old: Any, after: str, rel: str, points: list[PointTally]) -> None:
         c.update(comments=p.comments, adopted=p.adopted, parties=p.parties)
     if not isinstance(new, dict) or not new.get("activities"):
         raise FxfkError(f"{rel}：自动修改后文件无法解析，已放弃修改（这是 fxfk 的缺陷，请报告）")
-    expected["activities"] = list(expected.get("activities") or []) + [new["activities"][-1]]
+    if appended:
+        expected["activities"] = list(expected.get("activities") or []) + [new["activities"][-1]]
     if new != expected:
         raise FxfkError(f"{rel}：自动修改会改变征求意见数以外的内容，已放弃修改（这是 fxfk 的缺陷，请报告）")
 

@@ -141,8 +141,10 @@ def _sheet(ws: Worksheet, draft: ConsultDraft, officer: bool) -> None:
 
 def form_xlsx(draft: ConsultDraft, officer: bool = False) -> bytes:
     import io
+    import zipfile
 
     from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
 
     wb = Workbook()
     ws = wb.active
@@ -150,10 +152,12 @@ def form_xlsx(draft: ConsultDraft, officer: bool = False) -> bytes:
     _sheet(ws, draft, officer)
     stamp = fixed_time(draft.date)
     wb.properties.created = wb.properties.modified = stamp
-    wb.properties.creator = draft.organization or "fxfk"
+    wb.properties.creator = wb.properties.lastModifiedBy = draft.organization or "fxfk"
     wb.properties.title = form_title(draft)
     buf = io.BytesIO()
-    wb.save(buf)
+    # openpyxl's save() stamps the current time into docProps/core.xml; ExcelWriter does not.
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
     return normalize_zip(buf.getvalue(), draft.date)
 
 
