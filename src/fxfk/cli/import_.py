@@ -13,14 +13,14 @@ FORMATS = ["text", "json"]
 
 
 def import_command(
-    file: Path = typer.Argument(..., metavar="文件", help="单位现有的清单：Excel（.xlsx）或 Word（.docx）。", dir_okay=False),
-    office: str = typer.Option(..., "--office", metavar="单位标识", help="导入到哪个单位：data/risks/<单位标识>.yaml；没有时新建。"),
-    name: Optional[str] = typer.Option(None, "--name", metavar="名称", help="新建登记册时的单位名称；缺省取表格上方的“填报单位”或标题。", show_default=False),
+    file: Path = typer.Argument(..., metavar="〈文件〉", help="单位现有的清单：Excel（.xlsx）或 Word（.docx）。", dir_okay=False),
+    office: str = typer.Option(..., "--office", metavar="〈单位标识〉", help="导入到哪个单位：data/risks/<单位标识>.yaml；没有时新建。"),
+    name: Optional[str] = typer.Option(None, "--name", metavar="〈名称〉", help="新建登记册时的单位名称；缺省取表格上方的“填报单位”或标题。", show_default=False),
     kind: Optional[str] = typer.Option(None, "--kind", metavar="county|division|affiliate", help="新建登记册时的单位类型；名称以区/县/市商务局结尾时缺省为 county。", show_default=False),
-    sheet: Optional[List[str]] = typer.Option(None, "--sheet", metavar="名称", help="只导入这些工作表（可重复）；缺省导入每个有表头的工作表。", show_default=False),
-    maps: Optional[List[str]] = typer.Option(None, "--map", metavar="列名=字段", help="指定某列导入哪个字段（可重复），如 --map 检查事项=title；--map 列名=- 表示有意不导入这一列。", show_default=False),
-    status: str = typer.Option("draft", "--status", metavar="状态", help="导入的风险点的状态：缺省 draft（草稿，不会公开）。"),
-    prefix: Optional[str] = typer.Option(None, "--prefix", metavar="前缀", help="编号前缀，如 JS-YFK；缺省与 fxfk new risk 相同。", show_default=False),
+    sheet: Optional[List[str]] = typer.Option(None, "--sheet", metavar="〈名称〉", help="只导入这些工作表（可重复）；缺省导入每个有表头的工作表。", show_default=False),
+    maps: Optional[List[str]] = typer.Option(None, "--map", metavar="〈列名=字段〉", help="指定某列导入哪个字段（可重复），如 --map 检查事项=title；--map 列名=- 表示有意不导入这一列。", show_default=False),
+    status: str = typer.Option("draft", "--status", metavar="〈状态〉", help="导入的风险点的状态：缺省 draft（草稿，不会公开）。"),
+    prefix: Optional[str] = typer.Option(None, "--prefix", metavar="〈前缀〉", help="编号前缀，如 JS-YFK；缺省与 fxfk new risk 相同。", show_default=False),
     first_level_low: bool = typer.Option(False, "--first-level-low", help="“一级/二级/三级”按一级最低读取（缺省一级最高：一级 = 高）。"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只显示将导入什么和需要人工核对的地方，不写任何文件。"),
     format: str = typer.Option("text", "--format", "-f", metavar="|".join(FORMATS), help="报告格式：text 或 json。"),
