@@ -176,7 +176,7 @@ def test_tally_several_forms_any_order(repo: Path):
         ws["D11"], ws["F11"] = f"意见{k}", f"企业{k}"  # the row of 第3项 (ZFZD-BF-001), moved
         ws["A5"], ws["C5"], ws["D5"] = "", "回收企业出售不能继续使用的报废机动车“五大总成”以外零部件", "按名称对应"
         wb.save(repo / f"r{k}.xlsx")
-    run = run_fxfk("consult", "tally", "r2.xlsx", "r1.xlsx", cwd=repo)
+    run = run_fxfk("consult", "tally", "r2.xlsx", "r1.xlsx", "./r1.xlsx", cwd=repo)
     assert run.code == 0, run.out + run.err
     row = next(line for line in run.out.splitlines() if line.startswith("ZFZD-BF-001"))
     assert row.split("\t")[1:4] == ["4", "0", "企业2、企业1"]
@@ -294,3 +294,14 @@ def test_texts_stay_text(repo: Path):
     assert "<script>" not in html and "&lt;script&gt;" in html
     cell = load_workbook(out / "意见反馈表.xlsx").active["C4"]
     assert cell.value == "=1+1<script>x</script>" and cell.data_type == "s"
+
+
+@pytest.mark.parametrize("party, heard", [
+    ("辖区发卡企业", True), ("市美容美发行业协会", True), ("市商业联合会", True), ("汽车经销商", True),
+    ("辖区家庭服务机构", True), ("被特许人代表", True), ("区消费者协会", False), ("法律顾问", False),
+    ("区市场监督管理局", False), ("德化街商圈管委会", False), ("消费者代表", False),
+])
+def test_hears_businesses(party: str, heard: bool):
+    from fxfk.rules.consultation import hears_businesses
+
+    assert hears_businesses(party) is heard

@@ -121,6 +121,7 @@ def tally(repo: Repository, forms: list[Path]) -> Tally:
     points = _Points(repo)
     unmatched: list[Unmatched] = []
     touched: dict[str, PointTally] = {}
+    forms = list({path.resolve(): path for path in forms}.values())  # a file named twice counts once
     for path in forms:
         rows = _grid(path)
         head, cols = _header(rows, str(path))

@@ -32,6 +32,8 @@ PARTIES_SOURCE = "附件1 二（三）和国办发〔2019〕9号"
 _ASSOCIATION_WORDS = ("协会", "商会", "联合会", "联盟")
 # A 消费者协会 hears consumers, not the businesses the points are about.
 _NOT_INDUSTRY = ("消费者协会", "消协", "消费者权益保护委员会")
+# 区市场监督管理局、街道办、管委会: authorities, whatever words of trade their names hold.
+_AUTHORITY_ENDINGS = ("局", "委", "委员会", "管委会", "政府", "厅", "办", "办公室", "处", "科", "队")
 _COUNTERPART_WORDS = ("行政相对人", "企业", "公司", "经营者", "商户", "个体工商户", "机构", "门店",
                       "网点", "被特许人", "特许人", "市场", "商场", "超市", "店")
 
@@ -44,7 +46,7 @@ def period_days(c: Consultation) -> int:
 def hears_businesses(party: str) -> bool:
     """Whether a party of ``consultation.parties`` is a 行政相对人 or an industry association (行业协会商会)."""
     text = party.strip()
-    if any(w in text for w in _NOT_INDUSTRY):
+    if any(w in text for w in _NOT_INDUSTRY) or text.endswith(_AUTHORITY_ENDINGS):
         return False
     # 经销商、供应商、回收商: a trade named by its business
     return text.endswith("商") or any(w in text for w in _ASSOCIATION_WORDS + _COUNTERPART_WORDS)
