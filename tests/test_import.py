@@ -416,3 +416,11 @@ def test_a_cell_too_long_for_a_title_is_named_by_its_row(repo: Path, tmp_path: P
     run = run_fxfk("import", str(src), "--office", "huiji", "--name", "惠济区商务局", cwd=repo)
     assert run.code == 2 and "清单.xlsx 第1张表（Sheet） 第2行：违法风险点文字过长" in run.err
     assert not (repo / "data/risks/huiji.yaml").exists()
+
+
+def test_basis_roles_from_the_words_when_the_column_does_not_say():
+    split = split_basis("违反《拍卖管理办法》第七条，依据《拍卖管理办法》第三十六条予以处罚", None)
+    assert [(e.role, e.article, e.unsure) for e in split.entries] == [("violated", "第七条", False), ("penalty", "第三十六条", False)]
+    assert split.leftover == []
+    split = split_basis("《拍卖管理办法》第三十六条", None)
+    assert [(e.role, e.unsure) for e in split.entries] == [("penalty", True)]

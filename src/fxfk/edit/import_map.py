@@ -103,7 +103,7 @@ _LAW = re.compile(r"《([^《》]+)》")
 _NUMBER = re.compile(r"\s*[（(]([^（）()]*[令号][^（）()]*)[）)]")
 _EXCERPT_LINE = re.compile(rf"^({_ART})\s*(?:规定)?\s*[：:](.*)$")
 _COLON = re.compile(r"^\s*(?:规定|之规定)?\s*[：:]\s*")
-_FILLER = re.compile(r"[依据根按照违反了的规定之及和与、，,；;。.：:\s“”\"'（）()]+")
+_FILLER = re.compile(r"(?:予以|给予|进行)?(?:行政)?处罚|[依据根按照违反了的规定之及和与、，,；;。.：:\s“”\"'（）()]+")
 TODO_LAW = "待填写：法律法规名称"
 TODO_ARTICLE = "待填写：条款"
 
@@ -188,12 +188,19 @@ def split_basis(text: str, role: str | None) -> SplitBasis:
             if _FILLER.sub("", tail):
                 result.leftover.append(tail.strip())
             law = m[1].strip()
+            entry_role, unsure = the_role, role is None
+            if role is None:  # the column did not say: 违反《…》 is the violated rule, 依据《…》…处罚 the penalty
+                lead = line[laws[k - 1].end() if k else 0:m.start()]
+                if "违反" in lead:
+                    entry_role, unsure = "violated", False
+                elif re.search(r"依据|根据|按照", lead) and re.search(r"处罚|罚款", line[m.end():end]):
+                    entry_role, unsure = "penalty", False
             if not articles:
                 result.no_article.append(law)
                 articles = [TODO_ARTICLE]
             for j, art in enumerate(articles):
-                result.entries.append(BasisEntry(the_role, law, art, number, excerpt if j == len(articles) - 1 else "",
-                                                 unsure=role is None))
+                result.entries.append(BasisEntry(entry_role, law, art, number, excerpt if j == len(articles) - 1 else "",
+                                                 unsure=unsure))
     if not result.entries and (result.leftover or text.strip()):
         # Nothing recognisable: one placeholder entry holding the whole text, for a person to split.
         result.no_law = True

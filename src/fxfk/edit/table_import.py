@@ -165,7 +165,7 @@ def import_table(root: Path, path: Path, office: str, name: str | None = None, k
     result = ImportResult(path.name, rel, source is None, not dry_run, points, issues, first_is_low)
     for layout in layouts:
         for col in layout.columns:
-            if col.field == "basis" and col.role is None and col.has_data:
+            if col.field == "basis" and col.role is None and col.has_data and any(b.unsure for p in points for b in p.basis):
                 issues.append(Issue(layout.table.where(layout.header_rows[0]).rsplit(" ", 1)[0],
                                     f"列“{col.label}”没有区分违法依据和处罚依据，其中的依据已按处罚依据（penalty）导入；请逐条核对"))
     for p in points:
