@@ -81,7 +81,8 @@ def rows_to_points(layout: Layout, first_is_low: bool, issues: list[Issue]) -> l
         merged_row = len(set(filled)) == 1 and len(filled) > 1  # one cell across the table: a heading
         if merged_row or len(filled) == 1 and len(row) > 2 and not _title_of(layout, row):
             text = filled[0]
-            names_domain = merged_row and not has_domain
+            # 「一、单用途商业预付卡」 names a domain; 「填报人：张三」 or a long note does not.
+            names_domain = merged_row and not has_domain and len(text) <= 30 and not re.search(r"[：:]", text)
             issues.append(Issue(where, f"整行文字“{text}”不是风险点，未导入" + ("；已作为下面各行的行业/领域" if names_domain else ""),
                                 needs_person=not merged_row))
             if names_domain:
