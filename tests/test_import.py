@@ -424,3 +424,28 @@ def test_basis_roles_from_the_words_when_the_column_does_not_say():
     assert split.leftover == []
     split = split_basis("《拍卖管理办法》第三十六条", None)
     assert [(e.role, e.unsure) for e in split.entries] == [("penalty", True)]
+
+
+def test_word_table_with_a_title_row_two_header_rows_and_a_footer(repo: Path, tmp_path: Path):
+    import docx
+
+    document = docx.Document()
+    t = document.add_table(rows=5, cols=6)
+    t.cell(0, 0).merge(t.cell(0, 5)).text = "金水区商务局违法风险点清单"
+    for c, text in ((0, "序号"), (1, "违法风险点"), (2, "风险等级"), (5, "责任单位")):
+        t.cell(1, c).text = text
+        t.cell(1, c).merge(t.cell(2, c))
+    t.cell(1, 3).merge(t.cell(1, 4)).text = "依据"
+    t.cell(2, 3).text, t.cell(2, 4).text = "违法依据", "处罚依据"
+    for c, text in enumerate(["1", "拍卖企业未备案", "二级", "《拍卖管理办法》第二十一条", "《拍卖管理办法》第四十八条", "流通科"]):
+        t.cell(3, c).text = text
+    t.cell(4, 0).merge(t.cell(4, 5)).text = "填报人：李四"
+    src = tmp_path / "表.docx"
+    document.save(str(src))
+    run = run_fxfk("import", str(src), "--office", "jinshui", cwd=repo)
+    assert run.code == 0, run.err
+    risk = register(repo, "jinshui")["risks"][-1]
+    assert (risk["title"], risk["level"], risk["responsible"]) == ("拍卖企业未备案", "中", "流通科")
+    assert [(b["role"], b["article"]) for b in risk["basis"]] == [("violated", "第二十一条"), ("penalty", "第四十八条")]
+    assert "表头上方的文字“金水区商务局违法风险点清单”" in run.out
+    assert "整行文字“填报人：李四”不是风险点，未导入\n" in run.out
