@@ -168,6 +168,8 @@ def import_table(root: Path, path: Path, office: str, name: str | None = None, k
             if col.field == "basis" and col.role is None and col.has_data and any(b.unsure for p in points for b in p.basis):
                 issues.append(Issue(layout.table.where(layout.header_rows[0]).rsplit(" ", 1)[0],
                                     f"列“{col.label}”没有区分违法依据和处罚依据，其中的依据已按处罚依据（penalty）导入；请逐条核对"))
+    # In the order of the file: table by table, row by row (the table's own notes first).
+    issues.sort(key=lambda i: [int(n) for n in re.findall(r"第(\d+)(?:张表|个表格|行)", i.where)])
     for p in points:
         _check_lengths(p)
     text = _insert_all(text, [point_lines(p, the_status) for p in points], rel)
