@@ -169,6 +169,7 @@ def test_two_header_rows_and_numbered_levels_appended_byte_for_byte(repo: Path, 
     assert measures(a) == [("warn", "约谈提醒"), ("other", "纳入重点监管名单")]
     assert measures(b) == [("publicize", "宣传法规"), ("guide", "上门指导")]
     assert (a["responsible"], b["responsible"]) == ("市场科", "服务业科")
+    assert (a["domain"], b["domain"]) == ("预付卡", "家政")  # one sheet per domain, no domain column
     assert "一级 = 高" in run.out
     assert "# 来源：两行表头.xlsx 第2张表（家政） 第3行" in after
     assert run_fxfk("validate", cwd=repo).code == 0

@@ -66,6 +66,9 @@ def rows_to_points(layout: Layout, first_is_low: bool, issues: list[Issue]) -> l
     has_domain = any(c.field == "domain" for c in layout.columns)
     where_table = table.where(0).rsplit(" ", 1)[0]
     heading = "" if has_domain else table.heading()
+    if heading and not table.word:
+        section = heading
+        issues.append(Issue(where_table, f"表中没有行业/领域列，已用工作表名“{heading}”作为各行的行业/领域", needs_person=False))
     for k, text in enumerate(table.before):
         if heading and k == len(table.before) - 1:
             section = heading

@@ -29,7 +29,14 @@ class Table:
     before: list[str] = field(default_factory=list)  # a Word table: the paragraphs between it and the one before
 
     def heading(self) -> str:
-        """The numbered heading right above a Word table (「二、成品油」), else ""."""
+        """What names the table's domain when it has no domain column: the numbered heading right
+        above a Word table (「二、成品油」), or a sheet's own name when a workbook has one sheet per
+        domain (not 「Sheet1」, not an office's or a list's name)."""
+        if not self.word:
+            name = self.name.strip()
+            if re.fullmatch(r"(?i)(sheet|工作表|表)\s*\d*|.*(局|处|室|科|中心|单位|清单|汇总|目录)", name):
+                return ""
+            return name
         if self.before and re.match(r"^([一二三四五六七八九十]+|\d+)[、.．]\s*\S", self.before[-1]) and len(self.before[-1]) <= 30:
             return re.sub(r"^([一二三四五六七八九十]+|\d+)[、.．]\s*", "", self.before[-1]).strip()
         return ""
