@@ -45,7 +45,9 @@ def check_office_id_matches_file_name(repo: Repository) -> Iterator[Diagnostic]:
     for src in repo.valid_registers():
         if src.valid_facts.office.id != src.stem:
             # Never advise an id the models refuse (a reserved name, or a stem that is not an id).
-            if re.fullmatch(OFFICE_ID_PATTERN, src.stem) and not is_windows_reserved(src.stem):
+            if is_windows_reserved(src.stem):
+                other = ""  # reported on its own (windows-reserved-name)
+            elif re.fullmatch(OFFICE_ID_PATTERN, src.stem):
                 other = f"，或把 id 改为 {echo(src.stem)}"
             else:  # 惠济区商务局.yaml: the stem is no id, so only the rename is a valid fix
                 other = "（单位标识只能用小写字母、数字和连字符，通常是单位名称的拼音，如 huiji）"
