@@ -22,7 +22,7 @@ from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from fxfk.edit.level_lines import _entry, _last_line
-from fxfk.edit.scaffold import _yaml_text
+from fxfk.edit.scaffold import yaml_text
 from fxfk.errors import FxfkError
 from fxfk.files import write_atomically
 from fxfk.load.repository import Repository
@@ -202,14 +202,14 @@ def _edits_for_point(text: str, starts: list[int], root: Node, p: PointTally, re
     old = [n.value for n in parties[1].value if isinstance(n, ScalarNode)]
     new = [x for x in p.parties if x not in old]
     if new and parties[1].flow_style:
-        listed = ", ".join(_yaml_text(x) for x in old + new)
+        listed = ", ".join(yaml_text(x) for x in old + new)
         edits.append((at(parties[1].start_mark), at(parties[1].end_mark), f"[{listed}]"))
     elif new:
         first = parties[1].value[0]
         dash = " " * (text.rfind("-", starts[first.start_mark.line], at(first.start_mark)) - starts[first.start_mark.line])
         end = _last_line(parties[1]) + 1
         pos = starts[end] if end < len(starts) else len(text)
-        edits.append((pos, pos, "".join(f"{dash}- {_yaml_text(x)}{newline}" for x in new)))
+        edits.append((pos, pos, "".join(f"{dash}- {yaml_text(x)}{newline}" for x in new)))
     p.parties = old + new
     return edits
 
@@ -262,7 +262,7 @@ def edit_text(text: str, rel: str, points: list[PointTally], day: dt.date, forms
                  and a.get("risks") == ids and a.get("note") == wording for a in loaded.data.get("activities") or [])
     if not logged:
         edits.append(_activity(text, starts, root, [f"- date: {day.isoformat()}", "kind: consultation",
-                                                   f"risks: [{', '.join(ids)}]", f"note: {_yaml_text(wording)}"], newline, rel))
+                                                   f"risks: [{', '.join(ids)}]", f"note: {yaml_text(wording)}"], newline, rel))
     out = text
     for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         out = out[:start] + new + out[end:]

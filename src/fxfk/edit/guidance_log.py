@@ -30,7 +30,7 @@ from fxfk.options import Options
 from fxfk.rules.personal_data import find_personal_numbers
 from fxfk.rules.validation import load
 
-from .scaffold import _after_line, _check_register, _last_scalar, _top_key, _yaml_text
+from .scaffold import after_line, check_register_text, last_scalar, top_key, yaml_text
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def _source(repo_registers: list[SourceFile[Register]], risk_id: str) -> SourceF
 
 
 def _value(mapping: MappingNode, key: str) -> Node | None:
-    found = _top_key(mapping, key)
+    found = top_key(mapping, key)
     return found[1] if found else None
 
 
@@ -76,8 +76,8 @@ def _matching(items: SequenceNode, risk_id: str, day: dt.date) -> list[MappingNo
 
 def _end_of(node: Node, text: str) -> int:
     """Index after the line that ends ``node`` (a block scalar already ends at a line start)."""
-    end = _last_scalar(node).end_mark.index
-    return end if end > 0 and text[end - 1] == "\n" else _after_line(text, end)
+    end = last_scalar(node).end_mark.index
+    return end if end > 0 and text[end - 1] == "\n" else after_line(text, end)
 
 
 def _update(text: str, entry: MappingNode, values: dict[str, str], nl: str) -> str:
@@ -90,7 +90,7 @@ def _update(text: str, entry: MappingNode, values: dict[str, str], nl: str) -> s
             edits.append((node.start_mark.index, node.end_mark.index, value))
         elif node is None and key == "corrected" and isinstance(counted := _value(entry, "counterparts"), ScalarNode):
             # next to the count it belongs to, not after a note
-            at = _after_line(text, counted.end_mark.index)
+            at = after_line(text, counted.end_mark.index)
             edits.append((at, at, " " * entry.value[0][0].start_mark.column + f"{key}: {value}" + nl))
         elif node is None:
             missing.append(f"{key}: {value}")
@@ -112,7 +112,7 @@ def _append(text: str, root: MappingNode, lines: list[str], nl: str) -> tuple[st
         pad = " " * indent
         return pad + "- " + lines[0] + nl + "".join(pad + "  " + line + nl for line in lines[1:])
 
-    found = _top_key(root, "activities")
+    found = top_key(root, "activities")
     if found is None:
         prefix = "" if not text or text.endswith("\n") else nl
         new = text + prefix + "activities:" + nl + block(2)
@@ -125,7 +125,7 @@ def _append(text: str, root: MappingNode, lines: list[str], nl: str) -> tuple[st
             isinstance(value, ScalarNode) and value.value in ("", "~", "null")):
         # "activities: []" or "activities:" alone: the brackets go, the item comes on the next line.
         start, end = (value.start_mark.index, value.end_mark.index)
-        eol = _after_line(text, max(end, key.end_mark.index))
+        eol = after_line(text, max(end, key.end_mark.index))
         rest = text[end:eol].rstrip("\r\n")
         head = text[:start].rstrip(" ") if not rest.strip() else text[:start]
         new = head + (rest if rest.strip() else "") + nl + block(key.start_mark.column + 2) + text[eol:]
@@ -162,7 +162,7 @@ def log_guidance(root: Path, risk_id: str, day: dt.date, counterparts: int | Non
     if not loaded.ok or not isinstance(loaded.root, MappingNode):  # pragma: no cover - the model loaded
         raise FxfkError(f"{source.rel}：请先修正这个文件（fxfk validate）")
     nl = "\r\n" if "\r\n" in text else "\n"
-    acts = _top_key(loaded.root, "activities")
+    acts = top_key(loaded.root, "activities")
     entries = _matching(acts[1], risk_id, day) if acts and isinstance(acts[1], SequenceNode) else []
     if len(entries) > 1:
         where = "、".join(str(e.start_mark.line + 1) for e in entries)
@@ -174,7 +174,7 @@ def log_guidance(root: Path, risk_id: str, day: dt.date, counterparts: int | Non
     if corrected is not None:
         values["corrected"] = str(corrected)
     if note is not None:
-        values["note"] = _yaml_text(" ".join(note.split()))
+        values["note"] = yaml_text(" ".join(note.split()))
     if entries:
         if not values:
             raise FxfkError("没有要修改的内容：请写 --counterparts、--corrected 或 --note")
@@ -186,7 +186,7 @@ def log_guidance(root: Path, risk_id: str, day: dt.date, counterparts: int | Non
         lines += [f"{k}: {v}" for k, v in values.items()]
         new, line = _append(text, loaded.root, lines, nl)
         created = True
-    _check_register(new, source.rel)
+    check_register_text(new, source.rel)
     model = Register.model_validate(load_text(new, source.rel).data)
     act = next(a for a in model.activities if a.kind.value == "guidance" and a.date == day and risk_id in a.risks)
     if act.counterparts is not None and act.corrected is not None and act.corrected > act.counterparts:

@@ -6,7 +6,7 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from fxfk.edit.scaffold import _yaml_text
+from fxfk.edit.scaffold import yaml_text
 from fxfk.models import Level, Status
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ def _scalar(value: str, indent: int) -> list[str]:
     if len(lines) > 1 and _BLOCK_SAFE.fullmatch(value) and all(line == line.rstrip() for line in lines) \
             and not lines[0].startswith((" ", "\t")) and all(line.strip() for line in lines):
         return ["|-"] + [" " * indent + line for line in lines]
-    return [_yaml_text(value)]
+    return [yaml_text(value)]
 
 
 def _field(key: str, value: str, indent: int = 0, content: int | None = None) -> list[str]:

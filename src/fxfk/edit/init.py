@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from fxfk import __version__
 from fxfk.edit.origin import Origin, find_origin, url_problem
-from fxfk.edit.scaffold import _yaml_text
+from fxfk.edit.scaffold import yaml_text
 from fxfk.errors import FxfkError
 from fxfk.models.text import NAME_MAX, echo, text_problem
 from fxfk.models.types import TASK_YEAR_MIN, YEAR_MAX
@@ -53,7 +53,7 @@ def _init_environment() -> ImmutableSandboxedEnvironment:
     from jinja2.sandbox import ImmutableSandboxedEnvironment as Sandbox
 
     env = Sandbox(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
-    env.filters["yaml_text"] = _yaml_text
+    env.filters["yaml_text"] = yaml_text
     return env
 
 

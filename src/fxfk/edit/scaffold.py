@@ -38,7 +38,7 @@ _QUOTED_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f-\x9f\u2028\u2029]')
 
 
-def _yaml_text(value: str) -> str:
+def yaml_text(value: str) -> str:
     """A YAML scalar for any text: plain when that reads back as the same text, else double-quoted."""
     from fxfk.load.yamlload import YAML11_BOOLEANS
 
@@ -67,7 +67,7 @@ def new_office_text(office_id: str, name: str, kind: str) -> str:
         f"# {' '.join(name.split())}的违法风险点登记册。新增风险点：fxfk new risk {office_id}\n"  # one comment line
         "office:\n"
         f"  id: {office_id}\n"
-        f"  name: {_yaml_text(name)}\n"
+        f"  name: {yaml_text(name)}\n"
         f"  kind: {member.value}\n"
         "\n"
         "batches: []\n"
@@ -92,7 +92,7 @@ def new_office(root: Path, office_id: str, name: str, kind: str) -> Path:
     if path.exists():
         raise FxfkError(f"“{path.relative_to(root).as_posix()}”已存在，fxfk new office 不会覆盖它")
     text = new_office_text(office_id, name, kind)
-    _check_register(text, path.relative_to(root).as_posix())
+    check_register_text(text, path.relative_to(root).as_posix())
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as fh:  # "x": never replaces a file
         fh.write(text)
@@ -141,7 +141,7 @@ def next_risk_id(office_id: str, own_ids: list[str], own_domains: list[str], all
 
 
 def _q(value: str) -> str:
-    return _yaml_text(value)
+    return yaml_text(value)
 
 
 def risk_skeleton(rid: str, title: str | None, domain: str | None, responsible: str, levels: int) -> list[str]:
@@ -170,7 +170,7 @@ class NewRisk:
     line: int  # where the point starts (1-based)
 
 
-def _check_register(text: str, rel: str) -> None:
+def check_register_text(text: str, rel: str) -> None:
     loaded = load_text(text, rel)
     problems = list(loaded.diagnostics)
     if loaded.ok:
@@ -187,14 +187,14 @@ def _check_register(text: str, rel: str) -> None:
         raise FxfkError(f"{first.location()}：{first.message}（文件未修改）")
 
 
-def _top_key(root: MappingNode, name: str) -> tuple[ScalarNode, Node] | None:
+def top_key(root: MappingNode, name: str) -> tuple[ScalarNode, Node] | None:
     for k, v in root.value:
         if isinstance(k, ScalarNode) and k.value == name:
             return k, v
     return None
 
 
-def _last_scalar(node: Node) -> Node:
+def last_scalar(node: Node) -> Node:
     """The last node with a trustworthy end: block collections end where the next token starts
     (after blank lines and comments), so descend to their last scalar or flow collection."""
     while isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:
@@ -207,7 +207,7 @@ def _line_start(text: str, index: int) -> int:
     return text.rfind("\n", 0, index) + 1
 
 
-def _after_line(text: str, index: int) -> int:
+def after_line(text: str, index: int) -> int:
     """Index just after the newline that ends the line holding ``index`` (or the end of text)."""
     nl = text.find("\n", index)
     return len(text) if nl < 0 else nl + 1
@@ -226,7 +226,7 @@ def insert_risk(text: str, lines: list[str], rel: str) -> tuple[str, int]:
     if not isinstance(root, MappingNode):  # pragma: no cover - a register that loaded is a mapping
         raise FxfkError(f"{rel}：文件顶层必须是“键: 值”的映射")
     nl = "\r\n" if "\r\n" in text else "\n"
-    found = _top_key(root, "risks")
+    found = top_key(root, "risks")
 
     def block(indent: int) -> str:
         pad = " " * indent
@@ -235,7 +235,7 @@ def insert_risk(text: str, lines: list[str], rel: str) -> tuple[str, int]:
 
     if found is None:
         # No risks: key: put it before activities: if there is one (the usual order), else at the end.
-        acts = _top_key(root, "activities")
+        acts = top_key(root, "activities")
         at = _line_start(text, acts[0].start_mark.index) if acts else len(text)
         prefix = "" if at == 0 or text[at - 1] == "\n" else nl
         insert = prefix + "risks:" + nl + block(2) + (nl if acts else "")
@@ -249,7 +249,7 @@ def insert_risk(text: str, lines: list[str], rel: str) -> tuple[str, int]:
         # risks: []  →  risks:  (keeping any comment on that line) + the new item below it
         start, end = value.start_mark.index, value.end_mark.index
         head = text[:start]
-        eol = _after_line(text, end)
+        eol = after_line(text, end)
         rest = text[end:eol].rstrip("\r\n")
         if not rest.strip():  # nothing after the brackets: drop the space before them too
             head, rest = head.rstrip(" "), ""
@@ -259,15 +259,15 @@ def insert_risk(text: str, lines: list[str], rel: str) -> tuple[str, int]:
         return new, key.start_mark.line + 2
     if isinstance(value, ScalarNode) and value.value in ("", "~", "null"):
         # "risks:" with nothing after it: the item goes on the next line.
-        eol = _after_line(text, key.start_mark.index)
+        eol = after_line(text, key.start_mark.index)
         prefix = "" if text[eol - 1:eol] == "\n" else nl
         new = text[:eol] + prefix + block(key.start_mark.column + 2) + text[eol:]
         return new, key.start_mark.line + 2
     if not isinstance(value, SequenceNode):
         raise FxfkError(f"{rel}:{value.start_mark.line + 1}:{value.start_mark.column + 1}：risks 应是列表")
-    end = _last_scalar(value).end_mark.index
+    end = last_scalar(value).end_mark.index
     # A block scalar ends at the start of the next line; anything else at the end of its text.
-    at = end if end > 0 and text[end - 1] == "\n" else _after_line(text, end)
+    at = end if end > 0 and text[end - 1] == "\n" else after_line(text, end)
     prefix = "" if at == 0 or text[at - 1] == "\n" else nl
     new = text[:at] + prefix + block(value.start_mark.column) + text[at:]
     return new, new.count("\n", 0, at + len(prefix)) + 1
@@ -315,6 +315,6 @@ def new_risk(root: Path, office: str, title: str | None = None, domain: str | No
     if text is None:  # pragma: no cover - the model loaded, so the text decoded
         raise FxfkError(problems[0].message)
     new, line = insert_risk(text, lines, source.rel)
-    _check_register(new, source.rel)
+    check_register_text(new, source.rel)
     write_atomically(source.path, bom + new.encode("utf-8"))
     return NewRisk(source.path, rid, line)

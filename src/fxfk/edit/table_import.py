@@ -16,7 +16,7 @@ from fxfk.edit.import_points import Issue, Point, rows_to_points
 from fxfk.edit.import_read import read_tables
 from fxfk.edit.import_table import check_columns, find_layout, parse_map
 from fxfk.edit.import_yaml import point_lines
-from fxfk.edit.scaffold import _check_register, insert_risk, new_office_text, next_risk_id
+from fxfk.edit.scaffold import check_register_text, insert_risk, new_office_text, next_risk_id
 from fxfk.errors import FxfkError
 from fxfk.files import write_atomically
 from fxfk.load.yamltext import decode
@@ -173,7 +173,7 @@ def import_table(root: Path, path: Path, office: str, name: str | None = None, k
     for p in points:
         _check_lengths(p)
     text = _insert_all(text, [point_lines(p, the_status) for p in points], rel)
-    _check_register(text, rel)
+    check_register_text(text, rel)
     if not dry_run:
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
