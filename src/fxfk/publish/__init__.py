@@ -133,12 +133,27 @@ class _Page(NamedTuple):
 
 
 def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], progress: Progress | None = None,
-               workers: int = 1) -> list[str]:
+               workers: int = 1, flagged: list[str] | None = None) -> list[str]:
     """Write every requested file into ``folder``; returns their names in writing order.
 
     ``progress(done, total)`` is told about each office list rendered (per format); office lists
     are rendered in ``workers`` processes when there are many (:mod:`fxfk.load.parallel`).
+    With ``flagged``, each file is scanned for personal numbers as it is written (in its worker:
+    scanning 100 MB of lists in one process took as long as rendering them) and the names of those
+    holding any are appended to it, in writing order.
     """
+    from fxfk.publish.safety import scan_rendered
+
+    scan = flagged is not None
+
+    def checked(name: str) -> tuple[str, bool]:
+        return name, scan and bool(scan_rendered(folder, [name], ""))
+
+    def names_of(results: list[tuple[str, bool]]) -> list[str]:
+        if flagged is not None:
+            flagged.extend(name for name, hit in results if hit)
+        return [name for name, _ in results]
+
     from fxfk.dates import chinese_date
     from fxfk.load.parallel import run_in_order
     from fxfk.render import tabular
@@ -150,7 +165,7 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
 
     def put(name: str, data: str | bytes) -> None:
         _write(folder, name, data)
-        written.append(name)
+        written.extend(names_of([checked(name)]))
 
     # Each batch has its own 公布日期 (the lists print it); the run's date is only how current the data is.
     date_line = f"数据截至{chinese_date(view.date)}"
@@ -171,14 +186,15 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
         if progress:
             progress(rendered, total)
 
-    def written_by(render_files: Callable[[], Iterable[tuple[str, str | bytes]]]) -> Callable[[], list[str]]:
-        """A task that writes some files and says which (it may run in a worker process)."""
+    def written_by(render_files: Callable[[], Iterable[tuple[str, str | bytes]]]) -> Callable[[], list[tuple[str, bool]]]:
+        """A task that writes some files and says which, each with whether it holds a personal
+        number (it may run in a worker process)."""
 
-        def task() -> list[str]:
-            names: list[str] = []
+        def task() -> list[tuple[str, bool]]:
+            names: list[tuple[str, bool]] = []
             for name, data in render_files():
                 _write(folder, name, data)
-                names.append(name)
+                names.append(checked(name))
             return names
 
         return task
@@ -208,8 +224,8 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
         yield f"{stem}.no-penalty.docx", docx.no_penalty_docx(view, np_title, issuer, items, meta, city, ask)
 
     def csv_task(stem: str, risks: tuple[PublicRisk, ...], no_penalty: tuple[NoPenaltyItem, ...],
-                 city: bool) -> Callable[[], list[str]]:
-        return lambda: [p.name for p in tabular.write_csv(folder, stem, risks, no_penalty, city)]
+                 city: bool) -> Callable[[], list[tuple[str, bool]]]:
+        return lambda: [checked(p.name) for p in tabular.write_csv(folder, stem, risks, no_penalty, city)]
 
     # Every office's files are independent of the others': rendered on every core (fxfk.load.parallel).
     for fmt in formats:
@@ -218,15 +234,15 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
                 put("index.html", render(env, "index.html.j2", view=view, title=f"{city_prefix}公开清单",
                                          city_file=CITY, city_title=city_heading))
             tasks = [written_by(partial(page_files, env, fmt, page)) for page in pages]
-            written += run_in_order(tasks, workers, tick)
+            written += names_of(run_in_order(tasks, workers, tick))
         elif fmt == "csv":
             tasks = [csv_task(CITY, view.risks, view.no_penalty, True)]
             tasks += [csv_task(o.id, o.risks, o.no_penalty, False) for o in view.offices]
-            written += run_in_order(tasks, workers, tick)
+            written += names_of(run_in_order(tasks, workers, tick))
         elif fmt == "xlsx":
             put(XLSX_NAME, tabular.xlsx_bytes(view, city_prefix))
         elif fmt == "docx":
-            written += run_in_order([written_by(partial(docx_files, page)) for page in pages], workers, tick)
+            written += names_of(run_in_order([written_by(partial(docx_files, page)) for page in pages], workers, tick))
     return written
 
 
@@ -306,8 +322,9 @@ def publish(root: Path, out: Path, options: Options | None = None, offices: list
     chosen = list(formats) if formats else list(FORMATS)
 
     def fill(tmp: Path) -> list[str]:
-        files = render_all(tmp, root, view, chosen, progress, options.workers())
-        refuse_personal_numbers_in(tmp, files, out, built.texts)
+        flagged: list[str] = []  # the files holding personal numbers, found as they are written
+        files = render_all(tmp, root, view, chosen, progress, options.workers(), flagged)
+        refuse_personal_numbers_in(tmp, flagged, out, built.texts)
         return files
 
     files = write_atomically(out, root, fill, MARKER, MARKER_TEXT, what="公开清单", command="fxfk publish")
