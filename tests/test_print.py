@@ -185,7 +185,19 @@ PROBE = """(() => {
   const top = (sel) => { const e = document.querySelector(sel); return e ? e.getBoundingClientRect().top : null; };
   return {
     innerWidth: window.innerWidth, scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 20),
-    chartScale: [...document.querySelectorAll("figure svg")].map((s) => s.getBoundingClientRect().width / s.viewBox.baseVal.width),
+    // each chart as shown: which drawing, its smallest text in CSS px on screen, how far it sticks out
+    charts: [...document.querySelectorAll("figure .chart")].map((c) => {
+      const shownSvg = [...c.querySelectorAll("svg")].filter((s) => s.getClientRects().length > 0);
+      const s = shownSvg[0];
+      if (!s) return { shown: 0 };
+      const r = s.getBoundingClientRect();
+      const scale = r.width / s.viewBox.baseVal.width;
+      return {
+        shown: shownSvg.length, narrow: !!s.closest(".narrow"), scale,
+        minText: Math.min(...[...s.querySelectorAll("text")].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale)),
+        right: r.right, left: r.left, overflow: c.scrollWidth - c.clientWidth,
+      };
+    }),
     rowHeaderWidths: [...document.querySelectorAll("tbody th[scope=row]")].map((e) => e.getBoundingClientRect().width),
     fontSize: parseFloat(getComputedStyle(document.body).fontSize),
     // a fold shows its summary line only (what is inside is still laid out, so measure the fold itself)
@@ -384,10 +396,23 @@ def assert_fits(found: dict, width: int) -> None:
 def test_the_report_fits_a_390_px_phone(built, tmp_path):
     found = probe(built / "report" / "report.html", 390, tmp_path / "profile")
     assert_fits(found, 390)
-    # charts keep their drawn size (12-px text), scrolling inside their wrapper, instead of 5-px text
-    assert len(found["chartScale"]) == 4 and min(found["chartScale"]) >= 0.95, found["chartScale"]
+    # each chart shows its narrow drawing, whole on the screen (no sideways scrolling, not even inside its
+    # wrapper), at no less than its drawn size: no text under 12 px, where the desktop drawing had 5-px text
+    charts = found["charts"]
+    assert len(charts) == 4 and all(c["shown"] == 1 and c["narrow"] for c in charts), charts
+    for c in charts:
+        assert c["scale"] >= 1 and c["minText"] >= 12, c
+        assert c["left"] >= 0 and c["right"] <= 390 and c["overflow"] <= 0, c
     # unit names get at least five characters a line, not one
     assert min(found["rowHeaderWidths"]) >= 5 * found["fontSize"], found["rowHeaderWidths"]
+
+
+@needs_chromium
+def test_a_desktop_report_shows_the_wide_charts(built, tmp_path):
+    found = probe(built / "report" / "report.html", 1280, tmp_path / "profile")
+    charts = found["charts"]
+    assert len(charts) == 4 and all(c["shown"] == 1 and not c["narrow"] for c in charts), charts
+    assert min(c["minText"] for c in charts) >= 12, charts
 
 
 @needs_chromium
