@@ -56,7 +56,7 @@ def classify_command(
     # Unreadable registers or ambiguous ids are refused (fxfk.DataRefused, shown by cli/app.py).
     result = fxfk.classify(data_root, options, offices=offices, level=level, domain=domain)
     if not write:
-        emit(render.render(result, chosen, columns=text_columns(output)), output)
+        emit(render.render(result, chosen, columns=text_columns(output), workers=options.workers()), output)
         raise typer.Exit(0 if result.ok else 1)
 
     from fxfk.edit import level_lines

@@ -155,9 +155,9 @@ def _render_text(c: Classification, columns: int | None = None) -> str:
         out.append("")
         out.append("  定级说明：")
         for r in rows:
-            line, column = r.point.locate("level")
             lines = explanation_lines(r)
-            if not r.ok:
+            if not r.ok:  # (located only when shown: a position index per file is costly)
+                line, column = r.point.locate("level")
                 lines[-1] += f"（{r.point.source.rel}:{line}:{column}）"
             out += ["  " + s for s in lines]
         counts = dict(zip(counts_header(c.levels), counts_row("", rows, c.levels)))
@@ -215,8 +215,10 @@ def _warnings_text(c: Classification, columns: int | None) -> list[str]:
 # --- JSON and CSV -----------------------------------------------------------------------------
 
 
-def as_dict(c: Classification, r: Row) -> dict[str, Any]:
-    line, _ = r.point.locate("level")
+def as_dict(c: Classification, r: Row, line: int | None = None) -> dict[str, Any]:
+    """One row as JSON; ``line``: of its ``level`` (located here when not given)."""
+    if line is None:
+        line, _ = r.point.locate("level")
     return {
         "office": r.point.office_id,
         "id": r.risk.id,
@@ -238,8 +240,13 @@ def as_dict(c: Classification, r: Row) -> dict[str, Any]:
     }
 
 
-def render_json(c: Classification, *, color: bool = False) -> str:
-    return json_text(json.dumps([as_dict(c, r) for r in c.rows], ensure_ascii=False, indent=2)) + "\n"
+def render_json(c: Classification, *, color: bool = False, workers: int = 1) -> str:
+    """Every row, with the line of its ``level`` (located file by file in ``workers`` processes)."""
+    from fxfk.load.locate import locate_many
+
+    found = locate_many([(r.point.source.loaded, ("risks", r.point.index, "level")) for r in c.rows], workers)
+    rows = [as_dict(c, r, line) for r, (line, _) in zip(c.rows, found)]
+    return json_text(json.dumps(rows, ensure_ascii=False, indent=2)) + "\n"
 
 
 CSV_HEADER = ["单位标识", "单位", "编号", "违法风险点", "领域", "申报等级", "规则等级", "依据条款", "定级事实", "结论", "预警"]
@@ -318,10 +325,13 @@ def render_markdown(c: Classification, *, color: bool = False) -> str:
 RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "markdown": render_markdown}
 
 
-def render(c: Classification, fmt: str, *, color: bool = False, columns: int | None = None) -> str:
-    """``c`` in ``fmt``; only text is wrapped to ``columns`` (files and machines get whole lines)."""
+def render(c: Classification, fmt: str, *, color: bool = False, columns: int | None = None, workers: int = 1) -> str:
+    """``c`` in ``fmt``; only text is wrapped to ``columns`` (files and machines get whole lines).
+    JSON locates every point's ``level`` in ``workers`` processes."""
     if fmt == "text":
         return render_text(c, color=color, columns=columns)
+    if fmt == "json":
+        return render_json(c, color=color, workers=workers)
     return RENDERERS[fmt](c, color=color)
 
 
