@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus_generator import generate
-
 from fxfk.load.locate import locate_many
 from fxfk.load.parallel import MIN_TASKS
 from fxfk.options import Options

@@ -14,6 +14,7 @@ import marshal
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Generic, Literal, TypeVar, cast
 
@@ -48,6 +49,15 @@ class SourceFile(Generic[M]):
     # True once the one-register rules (fxfk.rules.register) have run and their findings are in loaded.
     checked: bool = False
     _facts: RegisterFacts | None = field(default=None, repr=False)
+    # A register loaded facts_only: how to build its full model again (see load_model).
+    _rebuild: Callable[[SourceFile[M]], M | None] | None = field(default=None, repr=False)
+
+    def load_model(self) -> M | None:
+        """The model, or for a register loaded facts_only one built now (from the cache, else the
+        file) and not kept: commands that need whole registers one at a time hold only one."""
+        if self.model is not None or self._rebuild is None:
+            return self.model
+        return self._rebuild(self)
 
     @property
     def facts(self) -> RegisterFacts | None:
@@ -327,6 +337,13 @@ def _load_all(root: Path, paths: list[Path], kind: FileKind[M], options: Options
             done += 1
             if progress:
                 progress(done, len(jobs))
+    if not kind.full:
+        from fxfk.load.rebuild import full_model
+
+        rebuild = partial(full_model, kind, cache)
+        for job in jobs:
+            if job.source is not None and job.source.facts is not None:
+                job.source._rebuild = rebuild
     return cast("list[SourceFile[M]]", [job.source for job in jobs])  # every job has its source now
 
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from typing import NamedTuple
 
 from fxfk.dates import chinese_date
 from fxfk.errors import FxfkError
@@ -207,42 +208,73 @@ def _evaluate_domains(points: list[PointEvaluation], acts: list[Activity]) -> tu
     return tuple(out)
 
 
-def build_report(repo: Repository, date: dt.date, year: int | None = None, offices: Sequence[str] | None = None) -> Report:
-    """Every figure of the report for ``date``; ``year`` picks the task table (default as deadlines)."""
-    year = year if year is not None else default_year(repo, date)
-    chosen = select_offices(repo, offices)
-    order = {o.id: k for k, o in enumerate(chosen)}
-    registers: list[Register] = sorted(
-        (s.valid_model for s in repo.valid_registers() if s.valid_model.office.id in order), key=lambda r: order[r.office.id]
+class _OfficeFigures(NamedTuple):
+    """What one register adds to the report (computed while its full model is at hand)."""
+
+    overview: OfficeOverview
+    pending: list[PendingPoint]
+    stages: list[int]
+    funnel: FunnelRow
+    activities: ActivityRow
+    evaluation: OfficeEvaluation
+    acts: list[Activity]
+    points: list[PointEvaluation]
+
+
+def _office_figures(reg: Register, levels: tuple[Level, ...], year: int, date: dt.date, min_cases: int) -> _OfficeFigures:
+    batches = {b.id: b for b in reg.batches}
+    stages = [funnel_stage(r, batches, date) for r in reg.risks]
+    acts = [a for a in reg.activities if _counted(a, year, date)]
+    points = []
+    for risk in reg.risks:
+        batch = batches.get(risk.batch) if risk.batch is not None else None
+        if batch is not None and is_public(risk, batches, date):
+            points.append(_evaluate_point(risk, reg, batch.date, date, acts, min_cases))
+    return _OfficeFigures(
+        _overview(reg, levels, date), _pending(reg, date), stages, _funnel(reg.office.name, stages),
+        ActivityRow(reg.office.id, reg.office.name, tuple(sum(a.count for a in acts if a.kind is k) for k in ActivityKind)),
+        OfficeEvaluation(reg.office.name, _guidance_ratio(acts), _survey_ratio(acts)), acts, points,
     )
+
+
+def build_report(repo: Repository, date: dt.date, year: int | None = None, offices: Sequence[str] | None = None) -> Report:
+    """Every figure of the report for ``date``; ``year`` picks the task table (default as deadlines).
+
+    Registers are taken one at a time (``SourceFile.load_model``: a repository loaded facts_only
+    holds no models) and only their figures, office and activities are kept.
+    """
+    year = year if year is not None else default_year(repo, date)
     levels = tuple(lv for lv in Level if repo.settings.levels == 3 or lv is not Level.medium)
-    statuses = task_statuses(repo, year, date, offices)
+    min_cases = repo.settings.evaluation_min_cases
+    figures: dict[str, _OfficeFigures] = {}
+    slim: list[Register] = []  # without their points: what the task statuses and office list read
+    for src in repo.valid_registers():
+        reg = src.load_model()
+        if reg is None:  # (a valid register always has one)
+            continue
+        figures[reg.office.id] = _office_figures(reg, levels, year, date, min_cases)
+        slim.append(reg.model_copy(update={"risks": []}))
+    order = {o.id: k for k, o in enumerate(select_offices(repo, offices, slim))}
+    registers = sorted((r for r in slim if r.office.id in order), key=lambda r: order[r.office.id])
+    statuses = task_statuses(repo, year, date, offices, registers=slim)
     # worst first; within a state the earliest deadline first; ties keep the table's order
     statuses = sorted(statuses, key=lambda t: (-t.status.severity, t.due or dt.date.max))
     table = repo.task_table(year)
     if table is None:
         raise FxfkError(f"没有 {year} 年的任务表：请在 data/tasks/{year}.yaml 中写年度工作任务表")
-    min_cases = repo.settings.evaluation_min_cases
 
     overview, funnel, activities, all_stages, points, office_evals, year_acts = [], [], [], [], [], [], []
     pending: list[PendingPoint] = []
     for reg in registers:
-        overview.append(_overview(reg, levels, date))
-        pending += _pending(reg, date)
-        batches = {b.id: b for b in reg.batches}
-        stages = [funnel_stage(r, batches, date) for r in reg.risks]
-        all_stages += stages
-        funnel.append(_funnel(reg.office.name, stages))
-        acts = [a for a in reg.activities if _counted(a, year, date)]
-        year_acts += acts
-        activities.append(
-            ActivityRow(reg.office.id, reg.office.name, tuple(sum(a.count for a in acts if a.kind is k) for k in ActivityKind))
-        )
-        office_evals.append(OfficeEvaluation(reg.office.name, _guidance_ratio(acts), _survey_ratio(acts)))
-        for risk in reg.risks:
-            batch = batches.get(risk.batch) if risk.batch is not None else None
-            if batch is not None and is_public(risk, batches, date):
-                points.append(_evaluate_point(risk, reg, batch.date, date, acts, min_cases))
+        f = figures[reg.office.id]
+        overview.append(f.overview)
+        pending += f.pending
+        all_stages += f.stages
+        funnel.append(f.funnel)
+        year_acts += f.acts
+        activities.append(f.activities)
+        office_evals.append(f.evaluation)
+        points += f.points
 
     scores = [s for s in table.scoring if s.date <= date]
     assessment = tuple(

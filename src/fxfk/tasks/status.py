@@ -38,7 +38,7 @@ from typing import Any, Iterable, Sequence, TypeVar
 
 from fxfk.errors import FxfkError
 from fxfk.load.repository import Repository
-from fxfk.models import Activity, ActivityKind, Office, OfficeKind, Task, TaskTable
+from fxfk.models import Activity, ActivityKind, Office, OfficeKind, Register, Task, TaskTable
 from fxfk.tasks.deadline import read_deadline
 from fxfk.tasks.workdays import WorkCalendar
 
@@ -251,14 +251,20 @@ def default_year(repo: Repository, today: dt.date) -> int:
     return today.year if today.year in years else years[-1]
 
 
-def all_offices(repo: Repository) -> list[Office]:
-    offices = [src.valid_model.office for src in repo.valid_registers()]
+def _models(repo: Repository, registers: Sequence[Register] | None) -> Sequence[Register]:
+    """``registers`` when given (a caller that loaded them one at a time), else the repository's."""
+    return registers if registers is not None else [src.valid_model for src in repo.valid_registers()]
+
+
+def all_offices(repo: Repository, registers: Sequence[Register] | None = None) -> list[Office]:
+    offices = [reg.office for reg in _models(repo, registers)]
     return sorted(offices, key=lambda o: (KIND_ORDER[o.kind], o.id))
 
 
-def select_offices(repo: Repository, names: Sequence[str] | None) -> list[Office]:
-    """Offices by id or kind (county/division/affiliate or the Chinese label); None → all."""
-    offices = all_offices(repo)
+def select_offices(repo: Repository, names: Sequence[str] | None, registers: Sequence[Register] | None = None) -> list[Office]:
+    """Offices by id or kind (county/division/affiliate or the Chinese label); None → all.
+    ``registers``: the repository's registers' models, when the caller has them (else read)."""
+    offices = all_offices(repo, registers)
     if not names:
         return offices
     kinds = OfficeKind.lookup()
@@ -294,25 +300,27 @@ def task_statuses(
     today: dt.date,
     offices: Sequence[str] | None = None,
     calendar: WorkCalendar | None = None,
+    registers: Sequence[Register] | None = None,
 ) -> list[TaskStatus]:
     """Every applicable (task, office) pair of ``year``'s table on ``today``.
 
     ``offices`` restricts to those ids/kinds (:func:`select_offices`). Pass a ``calendar`` to read
-    its :meth:`~fxfk.tasks.workdays.WorkCalendar.fallback_note` afterwards. The repository should have
+    its :meth:`~fxfk.tasks.workdays.WorkCalendar.fallback_note` afterwards; ``registers``: as for
+    :func:`select_offices` (only their offices and activities are read). The repository should have
     passed validation (deadlines parse, task ids are unique); raises FxfkError when there is no
     table for ``year``.
     """
     table = _table(repo, year)
     calendar = calendar or WorkCalendar()
-    chosen = {o.id for o in select_offices(repo, offices)}
-    registers = [reg for src in repo.valid_registers() if (reg := src.valid_model).office.id in chosen]
-    registers.sort(key=lambda r: (KIND_ORDER[r.office.kind], r.office.id))
+    chosen = {o.id for o in select_offices(repo, offices, registers)}
+    ordered = sorted((reg for reg in _models(repo, registers) if reg.office.id in chosen),
+                     key=lambda r: (KIND_ORDER[r.office.kind], r.office.id))
     due_soon_days = repo.settings.due_soon_days
     out = []
     for task in table.tasks:
         deadline = read_deadline(task.deadline, year)
         due = deadline.due
-        for reg in registers:
+        for reg in ordered:
             if not applies_to(task, reg.office):
                 continue
             kinds = progress_by_kind(task, reg.activities, year, today)
