@@ -269,7 +269,8 @@ def _with_ground(citations: tuple[Citation, ...], ground: Citation) -> tuple[Cit
 
 def _office_list(src: SourceFile[Register], organization: str, date: dt.date, built: BuiltView,
                  catalogue: LawCatalogue | None = None) -> OfficeList:
-    reg = src.valid_model
+    # A repository loaded facts_only has no models: this one is built now and dropped after.
+    reg = src.load_model() or src.valid_model
     office = reg.office
     built.texts.append(PublicText(office.name, src, ("office", "name")))
     if office.phone:
@@ -349,13 +350,16 @@ def _office_list(src: SourceFile[Register], organization: str, date: dt.date, bu
 
 
 def build_view(repo: Repository, date: dt.date, offices: list[str] | None = None) -> BuiltView:
-    """The public view of ``repo`` on ``date``, for all offices or the chosen ones (in file order)."""
+    """The public view of ``repo`` on ``date``, for all offices or the chosen ones (in file order).
+
+    Office by office: a register's full model (``SourceFile.load_model``) lives only while its list
+    is built, so a repository loaded facts_only never holds more than one."""
     written = repo.settings.organization or ""
     organization = written.strip()
     built = BuiltView(PublicView(organization, date, (), offices is None))
     if organization and repo.settings_file is not None:
         built.texts.append(PublicText(written, repo.settings_file, ("organization",)))
-    chosen = [s for s in repo.valid_registers() if offices is None or s.valid_model.office.id in offices]
+    chosen = [s for s in repo.valid_registers() if offices is None or s.valid_facts.office.id in offices]
     catalogue = repo.laws.model if repo.laws is not None else None
     lists = tuple(_office_list(src, organization, date, built, catalogue) for src in chosen)
     built.view = PublicView(organization, date, lists, offices is None)

@@ -80,15 +80,15 @@ def prepare(root: Path, date: dt.date, offices: list[str] | None = None, options
     from fxfk.rules.validation import validate
 
     # Validation judges on the real today (a batch dated later is scheduled), the list on ``date``.
-    result = validate(root, dataclasses.replace(options or Options(), date=None))
+    # Facts only: the public view takes each register's full model in turn (build_view).
+    result = validate(root, dataclasses.replace(options or Options(), date=None), facts_only=True)
     errors = [d for d in result.diagnostics if d.severity == "error"]
     if errors:
         raise DataRefused(
             f"数据中有 {result.errors} 个错误，已拒绝公布；请先用 fxfk validate 检查并修正", errors
         )
     repo = result.loaded_repo
-    # (validate loads whole models: every valid register has one)
-    known = [s.model.office.id for s in repo.valid_registers() if s.model is not None]
+    known = [s.valid_facts.office.id for s in repo.valid_registers()]
     if offices:
         unknown = [o for o in offices if o not in known]
         if unknown:
