@@ -34,3 +34,18 @@ def test_load_model_of_a_file_changed_meanwhile_is_refused(tmp_path: Path) -> No
     src.path.write_text("office: [\n", encoding="utf-8")
     with pytest.raises(FxfkError, match="运行期间被修改"):
         src.load_model()
+
+
+def test_deadlines_and_guidance_on_facts_only_match_full_models() -> None:
+    """What fxfk deadlines computes is the same on a repository loaded facts_only (models one at a time)."""
+    import datetime as dt
+
+    from fxfk.tasks import guidance, status
+
+    day = dt.date(2019, 11, 10)
+    options = Options(cache=False)
+    full, light = load(REPO, options), load(REPO, options, facts_only=True)
+    year = status.default_year(full, day)
+    assert status.task_report(light, year, day) == status.task_report(full, year, day)
+    assert status.task_report(light, year, day, ["county"]) == status.task_report(full, year, day, ["county"])
+    assert guidance.guidance_report(light, day) == guidance.guidance_report(full, day)

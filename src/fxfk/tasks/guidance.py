@@ -27,7 +27,7 @@ from fxfk.load.repository import Repository
 from fxfk.models import Level, Register, Risk, Status
 from fxfk.models.enums import LEVEL_ORDER
 from fxfk.models.register import attention_rank
-from fxfk.tasks.status import KIND_ORDER, TaskState, select_offices
+from fxfk.tasks.status import TaskState, select_offices
 from fxfk.tasks.workdays import WorkCalendar
 
 
@@ -99,11 +99,11 @@ def guidance_statuses(
     """Every published point of the chosen offices: per office, highest level first, then highest
     社会关注度 (:func:`fxfk.models.register.attention_rank`), then worst first."""
     calendar = calendar or WorkCalendar()
-    chosen = {o.id for o in select_offices(repo, offices)}
-    registers = sorted(
-        (reg for src in repo.valid_registers() if (reg := src.valid_model).office.id in chosen),
-        key=lambda r: (KIND_ORDER[r.office.kind], r.office.id),
-    )
+    order = {o.id: k for k, o in enumerate(select_offices(repo, offices))}  # by kind, then id
+    # Each register's full model in turn (a repository loaded facts_only holds none), in office order.
+    sources = sorted((src for src in repo.valid_registers() if src.valid_facts.office.id in order),
+                     key=lambda src: order[src.valid_facts.office.id])
+    registers = ((src.load_model() or src.valid_model) for src in sources)
     days = repo.settings.guidance_days
     soon = repo.settings.due_soon_days
     out: list[GuidanceStatus] = []

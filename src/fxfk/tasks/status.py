@@ -252,8 +252,11 @@ def default_year(repo: Repository, today: dt.date) -> int:
 
 
 def _models(repo: Repository, registers: Sequence[Register] | None) -> Sequence[Register]:
-    """``registers`` when given (a caller that loaded them one at a time), else the repository's."""
-    return registers if registers is not None else [src.valid_model for src in repo.valid_registers()]
+    """``registers`` when given, else the repository's without their points (only offices and activities
+    are read here): a repository loaded facts_only builds each model in turn and keeps only that."""
+    if registers is not None:
+        return registers
+    return [(src.load_model() or src.valid_model).model_copy(update={"risks": []}) for src in repo.valid_registers()]
 
 
 def all_offices(repo: Repository, registers: Sequence[Register] | None = None) -> list[Office]:
@@ -385,11 +388,11 @@ class TaskReport:
 
 
 def task_report(repo: Repository, year: int, today: dt.date, offices: Sequence[str] | None = None) -> TaskReport:
-    calendar = WorkCalendar()
-    rows = task_statuses(repo, year, today, offices, calendar)
+    calendar, registers = WorkCalendar(), _models(repo, None)
+    rows = task_statuses(repo, year, today, offices, calendar, registers)
     table = _table(repo, year)
     return TaskReport(
         year=year, title=table.title, document=table.document, today=today,
         due_soon_days=repo.settings.due_soon_days, tasks=list(table.tasks),
-        offices=select_offices(repo, offices), rows=rows, note=calendar.fallback_note(),
+        offices=select_offices(repo, offices, registers), rows=rows, note=calendar.fallback_note(),
     )
