@@ -15,8 +15,14 @@ from fxfk.load.repository import FileKind, SourceFile, parse_file
 from fxfk.load.yamlload import read_limited
 
 
-def full_model(kind: FileKind[Any], cache: FileCache | None, source: SourceFile[Any]) -> Any:
-    """The full model of a file that was clean when loaded: its cached data validated, else parsed."""
+def full_model(kind: FileKind[Any], cache: FileCache | None, digest: str | None, source: SourceFile[Any]) -> Any:
+    """The full model of a file that was clean when loaded: the cached data of the bytes it was loaded
+    from (``digest``, when read from the cache: the same snapshot as its facts), else of the file
+    now, else the file parsed again."""
+    if cache is not None and digest is not None:
+        data = cache.get(digest, "d")
+        if data is not None:
+            return kind.model.model_validate(data)
     raw = read_limited(source.path, source.rel, kind.max_bytes)[0]
     data = cache.get(cache.digest(raw), "d") if cache is not None and raw is not None else None
     if data is not None:

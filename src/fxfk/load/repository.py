@@ -340,10 +340,9 @@ def _load_all(root: Path, paths: list[Path], kind: FileKind[M], options: Options
     if not kind.full:
         from fxfk.load.rebuild import full_model
 
-        rebuild = partial(full_model, kind, cache)
         for job in jobs:
             if job.source is not None and job.source.facts is not None:
-                job.source._rebuild = rebuild
+                job.source._rebuild = partial(full_model, kind, cache, job.digest)
     return cast("list[SourceFile[M]]", [job.source for job in jobs])  # every job has its source now
 
 

@@ -43,6 +43,7 @@ from typing import NamedTuple
 
 from fxfk.dates import chinese_date
 from fxfk.errors import FxfkError
+from fxfk.load.gcpause import gc_paused
 from fxfk.load.repository import Repository
 from fxfk.models import Activity, ActivityKind, Batch, Level, OfficeKind, Register, Risk, Status
 from fxfk.models.register import attention_rank
@@ -248,12 +249,13 @@ def build_report(repo: Repository, date: dt.date, year: int | None = None, offic
     min_cases = repo.settings.evaluation_min_cases
     figures: dict[str, _OfficeFigures] = {}
     slim: list[Register] = []  # without their points: what the task statuses and office list read
-    for src in repo.valid_registers():
-        reg = src.load_model()
-        if reg is None:  # (a valid register always has one)
-            continue
-        figures[reg.office.id] = _office_figures(reg, levels, year, date, min_cases)
-        slim.append(reg.model_copy(update={"risks": []}))
+    with gc_paused(keep=True):  # acyclic figures that live as long as the command
+        for src in repo.valid_registers():
+            reg = src.load_model()
+            if reg is None:  # (a valid register always has one)
+                continue
+            figures[reg.office.id] = _office_figures(reg, levels, year, date, min_cases)
+            slim.append(reg.model_copy(update={"risks": []}))
     order = {o.id: k for k, o in enumerate(select_offices(repo, offices, slim))}
     registers = sorted((r for r in slim if r.office.id in order), key=lambda r: order[r.office.id])
     statuses = task_statuses(repo, year, date, offices, registers=slim)
