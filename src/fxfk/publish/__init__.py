@@ -80,8 +80,10 @@ def prepare(root: Path, date: dt.date, offices: list[str] | None = None, options
     from fxfk.rules.validation import validate
 
     # Validation judges on the real today (a batch dated later is scheduled), the list on ``date``.
-    # Facts only: the public view takes each register's full model in turn (build_view).
-    result = validate(root, dataclasses.replace(options or Options(), date=None), facts_only=True)
+    # Facts only: the public view takes each register's full model in turn (build_view), from the
+    # cache; without one that would parse every file twice, so whole models are loaded at once.
+    options = options or Options()
+    result = validate(root, dataclasses.replace(options, date=None), facts_only=options.cache)
     errors = [d for d in result.diagnostics if d.severity == "error"]
     if errors:
         raise DataRefused(

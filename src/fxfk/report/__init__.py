@@ -56,8 +56,10 @@ def prepare(root: Path, date: dt.date, year: int | None = None, offices: Sequenc
     from fxfk.rules.validation import validate
 
     # Validation judges on the real today (a batch dated later is scheduled), the figures on ``date``.
-    # Facts only: the figures take each register's full model in turn (build_report).
-    result = validate(root, dataclasses.replace(options or Options(), date=None), facts_only=True)
+    # Facts only: the figures take each register's full model in turn (build_report), from the
+    # cache; without one that would parse every file twice, so whole models are loaded at once.
+    options = options or Options()
+    result = validate(root, dataclasses.replace(options, date=None), facts_only=options.cache)
     if result.errors:
         raise DataRefused(REFUSED, result.diagnostics, files=result.files)
     names = [n.strip() for item in offices or () for n in item.split(",") if n.strip()] or None
