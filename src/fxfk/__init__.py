@@ -118,7 +118,10 @@ def _checked(root: PathLike, options: Options | None, command: str, what: str) -
     """
     from fxfk.rules.validation import validate as run
 
-    result = run(Path(root), dataclasses.replace(options or Options(), date=None))
+    options = options or Options()
+    # Task status and guidance read facts only (tested equal); with the cache they come without
+    # rebuilding 150,000 models. Without it, facts are derived from models anyway: load them whole.
+    result = run(Path(root), dataclasses.replace(options, date=None), facts_only=options.cache)
     if result.errors:
         raise DataRefused(f"数据有错误，{command} 不在有错误的数据上{what}；请先修正：", result.diagnostics, files=result.files)
     return result
