@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, fxfk_command, fxfk_environment
-from test_diff import git, put
+from test_diff import base_and_head
 
 
 def run_gbk(tmp_path: Path, *args: str, cwd: Path = REPO) -> tuple[int, str, str]:
@@ -28,17 +28,7 @@ def run_gbk(tmp_path: Path, *args: str, cwd: Path = REPO) -> tuple[int, str, str
 
 @pytest.fixture(scope="module")
 def git_repo(tmp_path_factory) -> Path:
-    repo = tmp_path_factory.mktemp("gbk") / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    put(repo, "base")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
-    git(repo, "checkout", "-q", "-b", "feature")
-    put(repo, "head")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "head")
-    return repo
+    return base_and_head(tmp_path_factory.mktemp("gbk") / "repo")
 
 
 def test_deadlines_marks_become_look_alikes(tmp_path):

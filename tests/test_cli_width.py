@@ -12,7 +12,7 @@ import pytest
 
 from conftest import CORPUS, REPO, run_fxfk
 from fxfk.render.text import table, width, wrap
-from test_diff import git, put
+from test_diff import base_and_head
 
 DATA_COMMANDS = [
     ("validate", "--date", "2019-11-10"),
@@ -41,17 +41,7 @@ def assert_fits(text: str, columns: int) -> None:
 @pytest.fixture(scope="module")
 def git_repo(tmp_path_factory) -> Path:
     """tests/corpus/gitdiff's base on main and head on a branch: every section of fxfk diff."""
-    repo = tmp_path_factory.mktemp("width") / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    put(repo, "base")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
-    git(repo, "checkout", "-q", "-b", "feature")
-    put(repo, "head")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "head")
-    return repo
+    return base_and_head(tmp_path_factory.mktemp("width") / "repo")
 
 
 @pytest.mark.parametrize("args", DATA_COMMANDS, ids=" ".join)

@@ -39,10 +39,9 @@ def put(repo: Path, side: str) -> None:
     shutil.copytree(GITDIFF / side, repo, dirs_exist_ok=True)
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """main: the base data; feature (checked out): the head data, one commit ahead."""
-    repo = tmp_path / "repo"
+def base_and_head(repo: Path) -> Path:
+    """A new git repository at ``repo``: the corpus's base data on main, its head on a checked-out
+    branch ``feature`` one commit ahead (shared by the width and GBK tests of ``fxfk diff``)."""
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
     git(repo, "config", "user.name", "测试")
@@ -55,6 +54,12 @@ def repo(tmp_path: Path) -> Path:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "head")
     return repo
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """main: the base data; feature (checked out): the head data, one commit ahead."""
+    return base_and_head(tmp_path / "repo")
 
 
 def diff_json(repo: Path, *args: str) -> tuple[int, dict]:
