@@ -10,26 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from fxfk.errors import DataRefused, FxfkError
 from fxfk.options import Options
 
 if TYPE_CHECKING:  # imported by the functions that need them (startup time)
-    import jinja2
-
-    from fxfk.public.view import (
-        BuiltView,
-        NoPenaltyItem,
-        OfficeList,
-        PublicRisk,
-        PublicText,
-        PublicView,
-    )
+    from fxfk.load.repository import Repository
+    from fxfk.public.view import BuiltView, OfficeList, PublicText, PublicView
 
 FORMATS = ("html", "md", "csv", "xlsx", "docx")
 CITY = "_city"  # office ids cannot start with "_", so this name never collides with one
@@ -49,6 +40,7 @@ class PublishResult:
     offices: int = 0
     risks: int = 0
     no_penalty: int = 0
+    reused: int = 0  # of ``files``, linked unchanged from the previous output (the rest were rendered)
 
 
 def parse_formats(values: list[str] | None, formats: tuple[str, ...] = FORMATS) -> list[str]:
@@ -72,6 +64,11 @@ def parse_formats(values: list[str] | None, formats: tuple[str, ...] = FORMATS) 
 def prepare(root: Path, date: dt.date, offices: list[str] | None = None, options: Options | None = None) -> BuiltView:
     """Everything up to the public view for publication on ``date``, with every refusal
     (:class:`~fxfk.errors.DataRefused`); returns the BuiltView."""
+    return _prepare(root, date, offices, options)[0]
+
+
+def _prepare(root: Path, date: dt.date, offices: list[str] | None = None,
+             options: Options | None = None) -> tuple[BuiltView, Repository]:
     from fxfk.load.gcpause import gc_paused
     from fxfk.public.view import build_view
     from fxfk.publish.safety import scan_personal_data
@@ -107,7 +104,7 @@ def prepare(root: Path, date: dt.date, offices: list[str] | None = None, options
     if problems:
         problems.sort(key=lambda d: (d.file, d.line, d.column, d.code))
         raise DataRefused(f"公开内容中发现 {len(problems)} 处不能公布的内容，已拒绝公布", problems)
-    return built
+    return built, repo
 
 
 def _titles(view: PublicView) -> tuple[str, str]:
@@ -119,133 +116,6 @@ def _titles(view: PublicView) -> tuple[str, str]:
         area = area_word(org)
         return (org or area), f"{area}清单"
     return f"{org}（所选单位）" if org else "所选单位", "所选单位合并清单"
-
-
-class _Page(NamedTuple):
-    """One set of list files: the city-wide one or an office's."""
-
-    stem: str
-    title: str  # of the risk list
-    np_title: str  # of the no-penalty list
-    issuer: str
-    offices: tuple[OfficeList, ...]
-    items: tuple[NoPenaltyItem, ...]
-    phone: str
-    city: bool
-
-
-def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], progress: Progress | None = None,
-               workers: int = 1, flagged: list[str] | None = None) -> list[str]:
-    """Write every requested file into ``folder``; returns their names in writing order.
-
-    ``progress(done, total)`` is told about each office list rendered (per format); office lists
-    are rendered in ``workers`` processes when there are many (:mod:`fxfk.load.parallel`).
-    With ``flagged``, each file is scanned for personal numbers as it is written (in its worker:
-    scanning 100 MB of lists in one process took as long as rendering them) and the names of those
-    holding any are appended to it, in writing order.
-    """
-    from fxfk.publish.safety import scan_rendered
-
-    scan = flagged is not None
-
-    def checked(name: str) -> tuple[str, bool]:
-        return name, scan and bool(scan_rendered(folder, [name], ""))
-
-    def names_of(results: list[tuple[str, bool]]) -> list[str]:
-        if flagged is not None:
-            flagged.extend(name for name, hit in results if hit)
-        return [name for name, _ in results]
-
-    from fxfk.dates import chinese_date
-    from fxfk.load.parallel import run_in_order
-    from fxfk.render import tabular
-    from fxfk.render.templates import environment, render
-
-    view = in_kind_order(view)
-    city_prefix, city_heading = _titles(view)
-    written: list[str] = []
-
-    def put(name: str, data: str | bytes) -> None:
-        _write(folder, name, data)
-        written.extend(names_of([checked(name)]))
-
-    # Each batch has its own 公布日期 (the lists print it); the run's date is only how current the data is.
-    date_line = f"数据截至{chinese_date(view.date)}"
-    pages: list[_Page] = []
-    pages.append(_Page(CITY, f"{city_prefix}违法风险点清单", f"{city_prefix}轻微违法行为免罚清单",
-                  view.organization or "各有关单位", view.offices, view.no_penalty, "", True))
-    for o in view.offices:
-        pages.append(_Page(o.id, f"{o.name}违法风险点清单", f"{o.name}轻微违法行为免罚清单",
-                      o.organization, (o,), o.no_penalty, o.phone, False))
-
-    env = environment(root) if ("html" in formats or "md" in formats) else None
-    total = len(pages) * sum(1 for f in formats if f != "xlsx")
-    rendered = 0
-
-    def tick() -> None:
-        nonlocal rendered
-        rendered += 1
-        if progress:
-            progress(rendered, total)
-
-    def written_by(render_files: Callable[[], Iterable[tuple[str, str | bytes]]]) -> Callable[[], list[tuple[str, bool]]]:
-        """A task that writes some files and says which, each with whether it holds a personal
-        number (it may run in a worker process)."""
-
-        def task() -> list[tuple[str, bool]]:
-            names: list[tuple[str, bool]] = []
-            for name, data in render_files():
-                _write(folder, name, data)
-                names.append(checked(name))
-            return names
-
-        return task
-
-    def page_files(env: jinja2.Environment, ext: str, page: _Page) -> Iterator[tuple[str, str]]:
-        stem, title, np_title, issuer, offices, items, phone, city = page
-        yield f"{stem}.{ext}", render(env, f"risk_list.{ext}.j2", view=view, title=title, issuer=issuer,
-                                      offices=offices, city=city)
-        yield f"{stem}.no-penalty.{ext}", render(env, f"no_penalty.{ext}.j2", view=view, title=np_title,
-                                                 issuer=issuer, items=items, city=city, phone=phone)
-
-    def docx_files(page: _Page) -> Iterator[tuple[str, bytes]]:
-        from fxfk.render import docx
-
-        stem, title, np_title, issuer, offices, items, phone, city = page
-        meta = []
-        latest = offices[0].latest if not city else None
-        if latest:
-            meta.append(f"最新批次：{latest.label}（{chinese_date(latest.date)}公布）")
-        if phone:
-            meta.append(f"咨询电话：{phone}")
-        meta.append(date_line)
-        numbering = straight_through(offices) if city else ()
-        ask = list_notes(offices, city, phone, issuer)
-        yield f"{stem}.docx", docx.risk_list_docx(view, title, issuer, offices, meta, numbering,
-                                                  [*level_note(offices), *ask])
-        yield f"{stem}.no-penalty.docx", docx.no_penalty_docx(view, np_title, issuer, items, meta, city, ask)
-
-    def csv_task(stem: str, risks: tuple[PublicRisk, ...], no_penalty: tuple[NoPenaltyItem, ...],
-                 city: bool) -> Callable[[], list[tuple[str, bool]]]:
-        return lambda: [checked(p.name) for p in tabular.write_csv(folder, stem, risks, no_penalty, city)]
-
-    # Every office's files are independent of the others': rendered on every core (fxfk.load.parallel).
-    for fmt in formats:
-        if fmt in ("html", "md") and env is not None:  # (env is made for these formats)
-            if fmt == "html":
-                put("index.html", render(env, "index.html.j2", view=view, title=f"{city_prefix}公开清单",
-                                         city_file=CITY, city_title=city_heading))
-            tasks = [written_by(partial(page_files, env, fmt, page)) for page in pages]
-            written += names_of(run_in_order(tasks, workers, tick))
-        elif fmt == "csv":
-            tasks = [csv_task(CITY, view.risks, view.no_penalty, True)]
-            tasks += [csv_task(o.id, o.risks, o.no_penalty, False) for o in view.offices]
-            written += names_of(run_in_order(tasks, workers, tick))
-        elif fmt == "xlsx":
-            put(XLSX_NAME, tabular.xlsx_bytes(view, city_prefix))
-        elif fmt == "docx":
-            written += names_of(run_in_order([written_by(partial(docx_files, page)) for page in pages], workers, tick))
-    return written
 
 
 def in_kind_order(view: PublicView) -> PublicView:
@@ -309,25 +179,35 @@ def refuse_personal_numbers_in(folder: Path, files: list[str], out: Path, texts:
 
 
 def publish(root: Path, out: Path, options: Options | None = None, offices: list[str] | None = None,
-            formats: list[str] | None = None, progress: Progress | None = None) -> PublishResult:
+            formats: list[str] | None = None, progress: Progress | None = None, reuse: bool = True) -> PublishResult:
     """Publish the lists for ``options.date`` (default today) into ``out``, replacing it whole.
 
     ``formats``: some of :data:`FORMATS` (default all). Raises :class:`~fxfk.errors.DataRefused`
     when the data has errors or the public content holds what must not be published; the previous
-    ``out`` is then left as it was.
+    ``out`` is then left as it was. Files whose inputs are unchanged are linked from the previous
+    ``out`` instead of rendered (:mod:`fxfk.publish.reuse`), unless ``reuse`` is False.
     """
     from fxfk.publish.output import write_atomically
+    from fxfk.publish.pages import render_all
+    from fxfk.publish.reuse import Reuse, common_key, register_digests
 
     options = options or Options()
-    built = prepare(root, options.day(), offices, options)
+    built, repo = _prepare(root, options.day(), offices, options)
     view = built.view
     chosen = list(formats) if formats else list(FORMATS)
+    digests = register_digests(repo, {o.id for o in view.offices})
+    common = common_key(root, repo, options.day(), offices, chosen)
 
     def fill(tmp: Path) -> list[str]:
         flagged: list[str] = []  # the files holding personal numbers, found as they are written
-        files = render_all(tmp, root, view, chosen, progress, options.workers(), flagged)
+        old = out.absolute() if reuse and (out / MARKER).is_file() else None
+        plan = Reuse.start(old, common)
+        files = render_all(tmp, root, view, chosen, progress, options.workers(), flagged, plan, digests)
         refuse_personal_numbers_in(tmp, flagged, out, built.texts)
+        plan.write(tmp)
+        result.reused = len(plan.reused)
         return files
 
-    files = write_atomically(out, root, fill, MARKER, MARKER_TEXT, what="公开清单", command="fxfk publish")
-    return PublishResult(out, files, len(view.offices), len(view.risks), len(view.no_penalty))
+    result = PublishResult(out, [], len(view.offices), len(view.risks), len(view.no_penalty))
+    result.files = write_atomically(out, root, fill, MARKER, MARKER_TEXT, what="公开清单", command="fxfk publish")
+    return result

@@ -1,0 +1,152 @@
+"""The city-wide risk list (``_city.html/.md/.csv``) assembled from one section per office.
+
+It is the largest file of a publication (every public point), and used to be one long render. Now
+its head (title, 说明, contents) and tail are rendered once with ``sections_mark`` standing where the
+offices go, and each office's section is rendered on its own (``city_section.<fmt>.j2``: the macro
+the whole template's loop calls, so the bytes are the same) — in the worker processes, alongside the
+offices' own lists. A section is numbered from its ``offset`` (本清单的序号全市连续编排), so its key
+includes the offset: an office that gains a point renumbers every section after it.
+
+Unchanged sections are read back from the previous city file: its manifest entry records where each
+section's bytes are (:class:`fxfk.publish.reuse.Entry`), and the old file must still have the size and
+mtime written there. Markdown's blank-line tidying is applied to each section alone first; collapsing
+runs of blank lines twice gives what collapsing them once does, so the file is the same (and a
+section is only recorded when its bytes are found at its place in the file). CSV: the header row,
+then each office's rows.
+
+A repository overriding a template the city list is made of (:data:`CITY_TEMPLATES`) gets the whole
+render as before; so does a list of one office (the city list then takes the office layout).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fxfk.publish.reuse import Reuse
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from fxfk.public.view import OfficeList, PublicView
+
+MARK = "\x00fxfk-sections\x00"  # cannot come from data: text fields refuse control characters
+PARTS = ".parts"  # staging subfolder of the freshly rendered sections (removed before the swap)
+CITY_TEMPLATES = ("risk_list.html.j2", "risk_list.md.j2", "_macros.html.j2", "_macros.md.j2", "base.html.j2",
+                  "city_section.html.j2", "city_section.md.j2")
+_BLANKS = re.compile(rb"\n{3,}")
+_CSV_EMPTY_HEAD = "\ufeff\r\n".encode()  # what tabular.csv_bytes writes before the rows for no header
+
+
+def overridden(root: Path) -> bool:
+    user = root / "templates" / "publish"
+    return any((user / name).exists() for name in CITY_TEMPLATES)
+
+
+@dataclass
+class CityList:
+    """One format's city list: head, tail, and each office's section (reused bytes, or None: render)."""
+
+    name: str
+    fmt: str
+    head: bytes
+    tail: bytes
+    keys: list[str]
+    offsets: list[int]
+    parts: list[bytes | None] = field(default_factory=list)
+    hit: bool = False  # a personal number in a freshly rendered part
+
+    @property
+    def todo(self) -> list[int]:
+        return [i for i, p in enumerate(self.parts) if p is None]
+
+
+def plan(reuse: Reuse, env: jinja2.Environment | None, fmt: str, view: PublicView, title: str, issuer: str,
+         keys: list[str], offsets: list[int]) -> CityList | None:
+    """Head and tail rendered, unchanged sections read back; None when it cannot be split (render whole)."""
+    from markupsafe import Markup
+
+    from fxfk.render import tabular
+    from fxfk.render.templates import render
+
+    if fmt == "csv":
+        from fxfk.public import plain
+
+        head, tail = tabular.csv_bytes(plain.RISK_COLUMNS + tabular.RISK_EXTRA, []), b""
+    else:
+        assert env is not None
+        mark = Markup(MARK) if fmt == "html" else MARK
+        text = render(env, f"risk_list.{fmt}.j2", view=view, title=title, issuer=issuer, offices=view.offices,
+                      city=True, sections_mark=mark)
+        before, found, after = text.partition(MARK + "\n")
+        if not found or MARK in after:
+            return None
+        head, tail = before.encode("utf-8"), after.encode("utf-8")
+    city = CityList(f"_city.{fmt}", fmt, head, tail, keys, offsets, [None] * len(keys))
+    entry = reuse.unchanged(city.name)
+    if entry is not None and reuse.old is not None:
+        where = {k: (start, end) for k, start, end in entry.sections}
+        with open(reuse.old / city.name, "rb") as old:
+            for i, key in enumerate(keys):
+                if key in where:
+                    start, end = where[key]
+                    old.seek(start)
+                    city.parts[i] = old.read(end - start)
+    return city
+
+
+def section_bytes(env: jinja2.Environment | None, fmt: str, view: PublicView, office: OfficeList, offset: int) -> bytes:
+    """One office's section of the city list, as it appears there (Markdown: blank lines tidied)."""
+    if fmt == "csv":
+        from fxfk.public import plain
+        from fxfk.render import tabular
+
+        rows = [plain.risk_row(r, offset + k) + [r.office, r.batch, r.batch_date] for k, r in enumerate(office.risks, 1)]
+        return tabular.csv_bytes((), rows)[len(_CSV_EMPTY_HEAD):]
+    from fxfk.render.templates import render
+
+    assert env is not None
+    data = render(env, f"city_section.{fmt}.j2", view=view, office=office, offset=offset).encode("utf-8")
+    return _BLANKS.sub(b"\n\n", data) if fmt == "md" else data
+
+
+def section_task(folder: Path, city: CityList, i: int, env: jinja2.Environment | None, view: PublicView,
+                 scan: bool) -> Callable[[], list[tuple[str, bool]]]:
+    """Render section ``i`` into the staging folder's :data:`PARTS` (it may run in a worker process)."""
+
+    def task() -> list[tuple[str, bool]]:
+        from fxfk.publish.safety import scan_rendered
+
+        name = f"{PARTS}/{i}.{city.fmt}"
+        (folder / name).write_bytes(section_bytes(env, city.fmt, view, view.offices[i], city.offsets[i]))
+        return [(name, scan and bool(scan_rendered(folder, [name], "")))]
+
+    return task
+
+
+def finish(folder: Path, city: CityList, reuse: Reuse, key: str, results: list[tuple[str, bool]]) -> bool:
+    """Write the city file from its parts; returns whether a fresh part held a personal number."""
+    hit = False
+    for name, flagged in results:
+        i = int(name.split("/")[1].split(".")[0])
+        city.parts[i] = (folder / name).read_bytes()
+        (folder / name).unlink()
+        hit = hit or flagged
+    parts = [p if p is not None else b"" for p in city.parts]
+    body = city.head + b"".join(parts) + city.tail
+    start = len(city.head)
+    if city.fmt == "md":
+        body = _BLANKS.sub(b"\n\n", body).strip(b"\n") + b"\n"
+        start = len(_BLANKS.sub(b"\n\n", city.head).lstrip(b"\n"))
+    (folder / city.name).write_bytes(body)
+    sections: list[tuple[str, int, int]] = []
+    for k, part in zip(city.keys, parts):
+        if body[start:start + len(part)] == part:  # (the end of a Markdown file may be cut: not recorded)
+            sections.append((k, start, start + len(part)))
+        start += len(part)
+    reuse.record(folder, city.name, key, sections)
+    return hit
+

@@ -1,0 +1,210 @@
+"""Writing every file of a publication into the staging folder, rendering only what changed.
+
+Each set of list files (the city's, each office's; per format) is either linked from the previous
+output (:mod:`fxfk.publish.reuse`: same key, untouched file) or rendered — in worker processes when
+there are many (:mod:`fxfk.load.parallel`), together with the sections of the city-wide risk list
+(:mod:`fxfk.publish.city`). The names come back in a fixed writing order whatever was reused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from fxfk.publish.reuse import Reuse, key_of
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from fxfk.public.view import NoPenaltyItem, OfficeList, PublicView
+
+Progress = Callable[[int, int], None]  # progress(done, total)
+Task = Callable[[], list[tuple[str, bool]]]
+
+
+class Page(NamedTuple):
+    """One set of list files: the city-wide one or an office's."""
+
+    stem: str
+    title: str  # of the risk list
+    np_title: str  # of the no-penalty list
+    issuer: str
+    offices: tuple[OfficeList, ...]
+    items: tuple[NoPenaltyItem, ...]
+    phone: str
+    city: bool
+
+
+def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], progress: Progress | None = None,
+               workers: int = 1, flagged: list[str] | None = None, reuse: Reuse | None = None,
+               digests: dict[str, str] | None = None) -> list[str]:
+    """Write every requested file into ``folder``; returns their names in writing order.
+
+    ``progress(done, total)`` is told about each set of lists rendered or reused (per format).
+    With ``flagged``, each rendered file is scanned for personal numbers as it is written (in its
+    worker) and the names of those holding any are appended to it. ``reuse`` decides which files
+    come from the previous output (default: none) and records the manifest entries; ``digests``
+    are the chosen registers' bytes digests by office id (default: no reuse possible).
+    """
+    from fxfk.dates import chinese_date
+    from fxfk.load.parallel import run_in_order
+    from fxfk.publish import CITY, XLSX_NAME, _titles, _write, in_kind_order
+    from fxfk.publish import city as citylist
+    from fxfk.publish.reuse import template_files
+    from fxfk.publish.safety import scan_rendered
+    from fxfk.render import tabular
+    from fxfk.render.templates import environment, render
+
+    scan = flagged is not None
+    reuse = reuse or Reuse(None, "")
+    if digests is None:  # nothing to key on: every key unique to this run
+        import os
+
+        reuse, digests = Reuse(None, os.urandom(16).hex()), {o.id: "" for o in view.offices}
+    view = in_kind_order(view)
+    city_prefix, city_heading = _titles(view)
+    every = key_of(*(f"{o.id}:{digests[o.id]}" for o in view.offices))
+    # A repository's own templates see the whole view: then every file depends on every register.
+    own = every if template_files(root)[1] else ""
+
+    def checked(name: str) -> tuple[str, bool]:
+        return name, scan and bool(scan_rendered(folder, [name], ""))
+
+    def note(results: Iterable[tuple[str, bool]]) -> None:
+        if flagged is not None:
+            flagged.extend(name for name, hit in results if hit)
+
+    date_line = f"数据截至{chinese_date(view.date)}"
+    pages = [Page(CITY, f"{city_prefix}违法风险点清单", f"{city_prefix}轻微违法行为免罚清单",
+                  view.organization or "各有关单位", view.offices, view.no_penalty, "", True)]
+    pages += [Page(o.id, f"{o.name}违法风险点清单", f"{o.name}轻微违法行为免罚清单", o.organization, (o,),
+                   o.no_penalty, o.phone, False) for o in view.offices]
+
+    def page_key(fmt: str, page: Page) -> str:
+        return reuse.key(fmt, "page", page.stem, every if page.city else digests[page.stem] + own)
+
+    env = environment(root) if ("html" in formats or "md" in formats) else None
+    total = len(pages) * sum(1 for f in formats if f != "xlsx")
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    def written_by(render_files: Callable[[], Iterable[tuple[str, str | bytes]]]) -> Task:
+        """A task that writes some files and says which, each with whether it holds a personal
+        number (it may run in a worker process)."""
+
+        def task() -> list[tuple[str, bool]]:
+            names: list[tuple[str, bool]] = []
+            for name, data in render_files():
+                _write(folder, name, data)
+                names.append(checked(name))
+            return names
+
+        return task
+
+    def page_files(env: jinja2.Environment, ext: str, page: Page, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, str]]:
+        stem, title, np_title, issuer, offices, items, phone, city = page
+        if f"{stem}.{ext}" not in skip:
+            yield f"{stem}.{ext}", render(env, f"risk_list.{ext}.j2", view=view, title=title, issuer=issuer,
+                                          offices=offices, city=city)
+        yield f"{stem}.no-penalty.{ext}", render(env, f"no_penalty.{ext}.j2", view=view, title=np_title,
+                                                 issuer=issuer, items=items, city=city, phone=phone)
+
+    def docx_files(page: Page) -> Iterator[tuple[str, bytes]]:
+        from fxfk.publish import level_note, list_notes, straight_through
+        from fxfk.render import docx
+
+        stem, title, np_title, issuer, offices, items, phone, city = page
+        meta = []
+        latest = offices[0].latest if not city else None
+        if latest:
+            meta.append(f"最新批次：{latest.label}（{chinese_date(latest.date)}公布）")
+        if phone:
+            meta.append(f"咨询电话：{phone}")
+        meta.append(date_line)
+        numbering = straight_through(offices) if city else ()
+        ask = list_notes(offices, city, phone, issuer)
+        yield f"{stem}.docx", docx.risk_list_docx(view, title, issuer, offices, meta, numbering,
+                                                  [*level_note(offices), *ask])
+        yield f"{stem}.no-penalty.docx", docx.no_penalty_docx(view, np_title, issuer, items, meta, city, ask)
+
+    def csv_files(page: Page, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, bytes]]:
+        from fxfk.public import plain
+
+        if f"{page.stem}.csv" not in skip:
+            risks = view.risks if page.city else page.offices[0].risks
+            yield f"{page.stem}.csv", tabular.csv_bytes(plain.RISK_COLUMNS + tabular.RISK_EXTRA,
+                                                        tabular.risk_records(risks, page.city))
+        yield f"{page.stem}.no-penalty.csv", tabular.csv_bytes(plain.NO_PENALTY_COLUMNS + tabular.NO_PENALTY_EXTRA,
+                                                               tabular.no_penalty_records(page.items, page.city))
+
+    def single(name: str, key: str, make: Callable[[], str | bytes]) -> None:
+        if not reuse.take(folder, [name], key):
+            _write(folder, name, make())
+            note([checked(name)])
+            reuse.record(folder, name, key)
+
+    written: list[str] = []
+    for fmt in formats:
+        if fmt == "xlsx":
+            single(XLSX_NAME, reuse.key(fmt, every), lambda: tabular.xlsx_bytes(view, city_prefix))
+            written.append(XLSX_NAME)
+            continue
+        if fmt == "html":
+            assert env is not None
+            single("index.html", reuse.key(fmt, "index", every), lambda: render(
+                env, "index.html.j2", view=view, title=f"{city_prefix}公开清单", city_file=CITY, city_title=city_heading))
+            written.append("index.html")
+        tasks: list[Task] = []
+        city: citylist.CityList | None = None
+        fresh: list[tuple[Page, str]] = []  # pages rendered in this format, with their key
+        for page in pages:
+            names = [f"{page.stem}.{fmt}", f"{page.stem}.no-penalty.{fmt}"]
+            written += names
+            key = page_key(fmt, page)
+            if reuse.take(folder, names, key):
+                tick()
+                continue
+            skip: frozenset[str] = frozenset()
+            if page.city and fmt in ("html", "md", "csv") and not citylist.overridden(root):
+                offsets = _offsets(view.offices)
+                keys = [reuse.key(fmt, "section", o.id, digests[o.id], str(n)) for o, n in zip(view.offices, offsets)]
+                city = citylist.plan(reuse, env, fmt, view, page.title, page.issuer, keys, offsets)
+                if city is not None:
+                    skip = frozenset(names[:1])
+                    tasks += [citylist.section_task(folder, city, i, env, view, scan) for i in city.todo]
+                    total += len(city.todo)
+            fresh.append((page, key))
+            if fmt in ("html", "md"):
+                assert env is not None
+                tasks.append(written_by(partial(page_files, env, fmt, page, skip)))
+            elif fmt == "csv":
+                tasks.append(written_by(partial(csv_files, page, skip)))
+            else:
+                tasks.append(written_by(partial(docx_files, page)))
+        if city is not None:
+            (folder / citylist.PARTS).mkdir(exist_ok=True)
+        results = run_in_order(tasks, workers, tick)
+        parts = [r for r in results if r[0].startswith(citylist.PARTS + "/")]
+        note(r for r in results if not r[0].startswith(citylist.PARTS + "/"))
+        for page, key in fresh:
+            for name in (f"{page.stem}.{fmt}", f"{page.stem}.no-penalty.{fmt}"):
+                if city is None or name != city.name:
+                    reuse.record(folder, name, key)
+        if city is not None:
+            if citylist.finish(folder, city, reuse, page_key(fmt, pages[0]), parts):
+                note([(city.name, True)])
+            (folder / citylist.PARTS).rmdir()
+    return written
+
+
+def _offsets(offices: tuple[OfficeList, ...]) -> list[int]:
+    from fxfk.publish import straight_through
+
+    return straight_through(offices)

@@ -1,0 +1,184 @@
+"""Reusing the unchanged files of the previous ``fxfk publish`` (issue 19: one edit, one office re-rendered).
+
+The output folder holds a manifest (:data:`MANIFEST`, next to the ``.fxfk-publish`` marker): for
+every file written, the *key* of what decided its bytes and the file's size and ``mtime_ns``. The
+next run computes the key of each file it is about to write; when the old output has that file with
+the same key and the same size and mtime, the file is hard-linked into the staged folder (a copy
+with its times where links are impossible) instead of rendered. A hand-edited, replaced or missing
+old file fails the stat check and is rendered again. The folder swap stays atomic: the old folder
+is never written to, a link only adds a name to its file.
+
+Decisions:
+
+- A key is a SHA-256 over: :func:`fxfk.load.cache.tool_fingerprint` (the code), the bytes of the
+  built-in templates and of the repository's ``templates/publish/`` (the tool fingerprint covers
+  ``.py`` files only), ``fxfk.yaml`` and the law catalogue bytes (organization, levels, the
+  no-penalty ground), the run's date, office selection and formats — then the file's format and
+  kind and the bytes digest of the registers it shows: its own office's for an office's lists, every
+  chosen register's (in list order) for the city-wide files, the index and the XLSX.
+- An office's lists depend on the city only through ``view.date`` in the built-in templates. A
+  repository's own templates get the whole view and may print any office from any page, so with an
+  override every key includes every register's digest: then only an unchanged repository reuses.
+- Reused files are not scanned again for personal numbers: the same key means the same tool
+  rendered the same inputs into them, and they were scanned when first written; the stat check
+  means they are still those bytes.
+- The register digest is taken from the file's bytes as read here, after validation. A file edited
+  between validation and this read would get the new key on old output; only a concurrent edit
+  during the run can do that (the next edit re-renders it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from fxfk.load.repository import Repository
+
+MANIFEST = ".fxfk-publish-manifest.json"
+VERSION = 1
+
+
+def digest_files(paths: Iterable[Path], root: Path | None = None) -> str:
+    """SHA-256 over the names (relative to ``root``) and bytes of ``paths``, in the order given."""
+    h = hashlib.sha256()
+    for path in paths:
+        name = path.relative_to(root).as_posix() if root is not None else path.name
+        data = path.read_bytes()
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+def template_files(root: Path) -> tuple[list[Path], list[Path]]:
+    """(built-in, repository override) files of the publish templates, each sorted."""
+    builtin = Path(__file__).resolve().parent.parent / "templates" / "publish"
+    user = root / "templates" / "publish"
+    own = sorted(p for p in user.rglob("*") if p.is_file()) if user.is_dir() else []
+    return sorted(p for p in builtin.iterdir() if p.is_file()), own
+
+
+def common_key(root: Path, repo: Repository, date: dt.date, offices: list[str] | None, formats: list[str]) -> str:
+    """The key of what every file of this run depends on (see the module's decisions)."""
+    from fxfk.load.cache import tool_fingerprint
+
+    builtin, own = template_files(root)
+    extra = [f.path for f in (repo.settings_file, repo.laws) if f is not None]
+    return key_of(f"v{VERSION}", tool_fingerprint(), digest_files(builtin), digest_files(own, root),
+                  digest_files(extra), date.isoformat(), ",".join(offices) if offices else "*", ",".join(formats))
+
+
+def register_digests(repo: Repository, ids: set[str]) -> dict[str, str]:
+    """SHA-256 of each chosen register's bytes, by office id."""
+    return {s.valid_facts.office.id: hashlib.sha256(s.path.read_bytes()).hexdigest()
+            for s in repo.valid_registers() if s.valid_facts.office.id in ids}
+
+
+def key_of(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+@dataclass
+class Entry:
+    key: str
+    size: int
+    mtime_ns: int
+    # For a city-wide list assembled from per-office sections: (section key, start, end) in its bytes.
+    sections: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+def _entry(value: Any) -> Entry | None:
+    try:
+        sections = [(str(k), int(a), int(b)) for k, a, b in value.get("sections", [])]
+        return Entry(str(value["key"]), int(value["size"]), int(value["mtime_ns"]), sections)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
+def read_manifest(out: Path) -> dict[str, Entry]:
+    """The previous run's manifest; empty when absent or unreadable (then everything is rendered)."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("files"), dict):
+        return {}
+    entries = {name: _entry(value) for name, value in data["files"].items()}
+    return {name: e for name, e in entries.items() if e is not None and isinstance(name, str)}
+
+
+@dataclass
+class Reuse:
+    """The reuse decisions of one run: ``old`` is the output being replaced (None: render all)."""
+
+    old: Path | None
+    common: str  # key of everything all files share
+    before: dict[str, Entry] = field(default_factory=dict)
+    now: dict[str, Entry] = field(default_factory=dict)
+    reused: set[str] = field(default_factory=set)
+
+    @classmethod
+    def start(cls, old: Path | None, common: str) -> Reuse:
+        return cls(old, common, read_manifest(old) if old is not None else {})
+
+    def key(self, *parts: str) -> str:
+        return key_of(self.common, *parts)
+
+    def valid(self, name: str, key: str) -> Entry | None:
+        """The old entry of ``name`` when its key is ``key`` and the old file is still what was written."""
+        entry = self.unchanged(name)
+        return entry if entry is not None and entry.key == key else None
+
+    def unchanged(self, name: str) -> Entry | None:
+        """The old entry of ``name`` when the old file still has the size and mtime written there."""
+        entry = self.before.get(name)
+        if self.old is None or entry is None or "/" in name or name.startswith("."):
+            return None
+        try:
+            st = os.lstat(self.old / name)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode) or st.st_size != entry.size or st.st_mtime_ns != entry.mtime_ns:
+            return None
+        return entry
+
+    def take(self, folder: Path, names: list[str], key: str) -> bool:
+        """Link every one of ``names`` from the old output when all are valid under ``key``."""
+        if not names or any(self.valid(name, key) is None for name in names):
+            return False
+        assert self.old is not None
+        for name in names:
+            link(self.old / name, folder / name)
+            self.reused.add(name)
+            self.record(folder, name, key)
+        return True
+
+    def record(self, folder: Path, name: str, key: str, sections: list[tuple[str, int, int]] | None = None) -> None:
+        st = os.stat(folder / name)
+        self.now[name] = Entry(key, st.st_size, st.st_mtime_ns, sections or [])
+
+    def write(self, folder: Path) -> None:
+        files = {name: {"key": e.key, "size": e.size, "mtime_ns": e.mtime_ns,
+                        **({"sections": e.sections} if e.sections else {})} for name, e in sorted(self.now.items())}
+        (folder / MANIFEST).write_text(json.dumps({"version": VERSION, "files": files}, ensure_ascii=False,
+                                                  separators=(",", ":")), encoding="utf-8")
+
+
+def link(src: Path, dst: Path) -> None:
+    """A hard link, else a copy keeping the times (the manifest's stat must still match)."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        with contextlib.suppress(FileNotFoundError):
+            dst.unlink()
+        shutil.copy2(src, dst)
