@@ -107,8 +107,9 @@ def classify(root: PathLike, options: Options | None = None, *, offices: Sequenc
     """
     from fxfk.rules import classify as core
 
-    repo, undeclared = core.load(Path(root), options)
-    return core.classify(repo, undeclared, offices=list(offices) if offices else None, level=level, domain=domain)
+    repo, undeclared, views = core.load(Path(root), options)
+    return core.classify(repo, undeclared, offices=list(offices) if offices else None, level=level, domain=domain,
+                         views=views)
 
 
 def _checked(root: PathLike, options: Options | None, command: str, what: str) -> ValidationResult:

@@ -24,6 +24,10 @@ from __future__ import annotations
 import re
 from typing import Any, TypeAlias
 
+from fxfk.load.fastindex import MAX_INT_DIGITS as MAX_INT_DIGITS
+from fxfk.load.fastindex import Index, Path, inside
+from fxfk.load.fastindex import Positions as Positions  # where LoadedYaml finds it
+
 # How plain scalars are typed, by both readers: YAML 1.2's core schema, minus floats.
 _NULLS = {"null", "Null", "NULL", "~", ""}
 _TRUE = {"true", "True", "TRUE"}
@@ -32,9 +36,7 @@ _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 # Plain words that YAML 1.1 tools (and older pyyaml users) read as booleans; fxfk keeps them as text.
 YAML11_BOOLEANS = frozenset("y Y yes Yes YES n N no No NO on On ON off Off OFF".split())
 _SPECIAL_WORDS = _NULLS | _TRUE | _FALSE | YAML11_BOOLEANS
-# No number in a data file needs more digits; int() of more is refused by Python (over 4,300) or
-# slow (quadratic), so longer ones are an error of the strict loader ("integer-too-long").
-MAX_INT_DIGITS = 100
+# (MAX_INT_DIGITS, the most digits a number may have, lives with the position index that needs it too.)
 
 
 class IntegerTooLong(ValueError):
@@ -75,27 +77,12 @@ _FLOW_UNSAFE = re.compile(r"[\[\]{}#'\":]")
 _MAX_DEPTH = 32
 
 
-# A node's path from the root: keys and item numbers.
-Path: TypeAlias = tuple[Any, ...]
 # A line that holds something: (indent, content, line number).
 _Line: TypeAlias = tuple[int, str, int]
 
 
 class _NotSure(Exception):
     """Raised anywhere the subset ends; :func:`parse` turns it into ``None``."""
-
-
-class _Index:
-    """Where nodes start (path -> (kind, line, column)) and, apart, where keys do (path -> (line, column)).
-
-    Apart, because a key's path may look like any node's: ``key:\n  key: 1``.
-    """
-
-    __slots__ = ("nodes", "keys")
-
-    def __init__(self) -> None:
-        self.nodes: dict[Path, tuple[str, int, int]] = {}
-        self.keys: dict[Path, tuple[int, int]] = {}
 
 
 def _plain(value: str) -> Any:
@@ -181,7 +168,7 @@ def _typed(rest: str) -> Any:
     return value
 
 
-def _mapping(lines: list[_Line], i: int, indent: int, depth: int, index: _Index | None, path: Path) -> tuple[dict[Any, Any], int]:
+def _mapping(lines: list[_Line], i: int, indent: int, depth: int, index: Index | None, path: Path) -> tuple[dict[Any, Any], int]:
     if depth > _MAX_DEPTH:
         raise _NotSure
     result: dict[Any, Any] = {}
@@ -223,7 +210,8 @@ def _mapping(lines: list[_Line], i: int, indent: int, depth: int, index: _Index 
             result[key], i = _node(lines, i, depth + 1, index, here)
         elif nxt == indent and lines[i][1][0] == "-":
             # A sequence may sit at its key's own indentation.
-            result[key], i = _sequence(lines, i, indent, depth + 1, index, here)
+            inner = inside(index, depth + 1, here, "s", lines[i][2], indent)
+            result[key], i = _sequence(lines, i, indent, depth + 1, inner, here)
         else:
             result[key] = None
             if index is not None:  # an empty value sits just after its colon, as libyaml marks it
@@ -231,7 +219,7 @@ def _mapping(lines: list[_Line], i: int, indent: int, depth: int, index: _Index 
     return result, i
 
 
-def _scalar_at(index: _Index, path: Path, value: Any, text: str, line: int, column: int) -> None:
+def _scalar_at(index: Index, path: Path, value: Any, text: str, line: int, column: int) -> None:
     """Where a value written on one line starts, and where each item of a ``[a, b]`` list does."""
     nodes = index.nodes
     if type(value) is list:
@@ -246,15 +234,15 @@ def _scalar_at(index: _Index, path: Path, value: Any, text: str, line: int, colu
         nodes[path] = ("v", line, column)
 
 
-def _node(lines: list[_Line], i: int, depth: int, index: _Index | None, path: Path) -> tuple[Any, int]:
+def _node(lines: list[_Line], i: int, depth: int, index: Index | None, path: Path) -> tuple[Any, int]:
     """The block node starting at line ``i`` (which is indented deeper than its parent)."""
-    at, content, _ = lines[i]
+    at, content, line = lines[i]
     if content == "-" or content[:2] == "- ":
-        return _sequence(lines, i, at, depth, index, path)
-    return _mapping(lines, i, at, depth, index, path)
+        return _sequence(lines, i, at, depth, inside(index, depth, path, "s", line, at), path)
+    return _mapping(lines, i, at, depth, inside(index, depth, path, "m", line, at), path)
 
 
-def _sequence(lines: list[_Line], i: int, indent: int, depth: int, index: _Index | None, path: Path) -> tuple[list[Any], int]:
+def _sequence(lines: list[_Line], i: int, indent: int, depth: int, index: Index | None, path: Path) -> tuple[list[Any], int]:
     if depth > _MAX_DEPTH:
         raise _NotSure
     result: list[Any] = []
@@ -302,7 +290,7 @@ def _sequence(lines: list[_Line], i: int, indent: int, depth: int, index: _Index
     return result, i
 
 
-def _read(text: str, index: _Index | None) -> dict[Any, Any] | None:
+def _read(text: str, index: Index | None) -> dict[Any, Any] | None:
     if "\r" in text:  # Windows line ends mean the same as Unix ones; a lone CR is left to libyaml
         text = text.replace("\r\n", "\n")
     if _UNUSUAL.search(text):
@@ -327,60 +315,22 @@ def parse(text: str) -> dict[Any, Any] | None:
     return _read(text, None)
 
 
-class Positions:
-    """Where each node of a file starts, as libyaml's marks say, for files :func:`parse` reads.
-
-    ``locate`` walks a path exactly as :meth:`fxfk.load.yamlload.LoadedYaml.locate` walks libyaml's node
-    tree (``tests/test_fastyaml.py`` compares the two on every node): composing that tree costs
-    ~14 ms for a big register; this index, ~5 ms, and far less memory.
-    """
-
-    def __init__(self, index: _Index):
-        self._index = index.nodes
-        self._keys = index.keys
-
-    def locate(self, loc: tuple[int | str, ...], key: bool = False) -> tuple[int, int]:
-        index = self._index
-        path: Path = ()
-        kind, line, column = index[()]
-        for i, part in enumerate(loc):
-            if kind == "m":
-                found = next((p for p in _key_candidates(part) if path + (p,) in index), _MISSING)
-                if found is _MISSING:
-                    if isinstance(part, str) and part.startswith("discretion-"):
-                        continue  # pydantic's union tag, not a key
-                    break
-                path += (found,)
-                if key and i == len(loc) - 1:
-                    line, column = self._keys[path]
-                    break
-                kind, line, column = index[path]
-            elif kind == "s":
-                if not isinstance(part, int):
-                    continue  # a union tag inside a list
-                if path + (part,) not in index:
-                    break
-                path += (part,)
-                kind, line, column = index[path]
-            else:
-                break
-        return line + 1, column + 1
-
-    def paths(self) -> list[Path]:
-        """Every node's path (for the tests)."""
-        return list(self._index)
-
-
-def _key_candidates(part: Any) -> tuple[Any, ...]:
-    # A key matches a path part equal to its value or to its text: 2017 and "2017" both find `2017:`.
-    if isinstance(part, str) and part.isdigit() and part.isascii() and len(part) <= MAX_INT_DIGITS and str(int(part)) == part:
-        return (part, int(part))
-    return (part,)
-
-
 def positions(text: str) -> Positions | None:
     """The positions of every node of ``text``, or None when :func:`parse` would not read it."""
-    index = _Index()
+    index = Index()
     if _read(text, index) is None:
         return None
     return Positions(index)
+
+
+def shallow_positions(text: str, depth: int = 3) -> tuple[dict[Any, Any], Positions] | None:
+    """The data of ``text`` and the positions of its nodes down to ``depth`` (a register's
+    ``risks[i].level`` is at 3), or None when :func:`parse` would not read it.
+
+    Nodes deeper than ``depth`` get only their start, so a path that reaches no deeper locates exactly
+    as with :func:`positions`, at little more than the cost of :func:`parse` (fxfk classify gives the
+    line of every point's ``level``).
+    """
+    index = Index(depth)
+    data = _read(text, index)
+    return None if data is None else (data, Positions(index))

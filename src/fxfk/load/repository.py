@@ -51,6 +51,9 @@ class SourceFile(Generic[M]):
     _facts: RegisterFacts | None = field(default=None, repr=False)
     # A register loaded facts_only: how to build its full model again (see load_model).
     _rebuild: Callable[[SourceFile[M]], M | None] | None = field(default=None, repr=False)
+    # The cache and key of the bytes it was loaded from (None without the cache): later parts of
+    # the same snapshot (fxfk.load.views) are stored and found under it.
+    stored: tuple[FileCache, str] | None = field(default=None, repr=False)
 
     def load_model(self) -> M | None:
         """The model, or for a register loaded facts_only one built now (from the cache, else the
@@ -337,6 +340,10 @@ def _load_all(root: Path, paths: list[Path], kind: FileKind[M], options: Options
             done += 1
             if progress:
                 progress(done, len(jobs))
+    if cache is not None:
+        for job in jobs:
+            if job.source is not None and job.digest is not None:
+                job.source.stored = (cache, job.digest)
     if not kind.full:
         from fxfk.load.rebuild import full_model
 

@@ -19,6 +19,7 @@ from fxfk.rules.classify import (
     Classification,
     LevelStatus,
     Row,
+    level_at,
     level_columns,
     office_groups,
 )
@@ -157,7 +158,7 @@ def _render_text(c: Classification, columns: int | None = None) -> str:
         for r in rows:
             lines = explanation_lines(r)
             if not r.ok:  # (located only when shown: a position index per file is costly)
-                line, column = r.point.locate("level")
+                line, column = level_at(r.point)
                 lines[-1] += f"（{r.point.source.rel}:{line}:{column}）"
             out += ["  " + s for s in lines]
         counts = dict(zip(counts_header(c.levels), counts_row("", rows, c.levels)))
@@ -206,7 +207,7 @@ def _warnings_text(c: Classification, columns: int | None) -> list[str]:
     for g in c.inconsistencies:
         out.append(f"  处罚依据 {'、'.join(g.articles)}：")
         for p in g.members:
-            line, column = p.locate("level")
+            line, column = level_at(p)
             out.append(f"    {p.office_name}（{p.office_id}）{p.risk.id} {p.risk.title}：{level_label(p.declared)}（{p.source.rel}:{line}:{column}）")
     out.append("")
     return out
@@ -218,7 +219,7 @@ def _warnings_text(c: Classification, columns: int | None) -> list[str]:
 def as_dict(c: Classification, r: Row, line: int | None = None) -> dict[str, Any]:
     """One row as JSON; ``line``: of its ``level`` (located here when not given)."""
     if line is None:
-        line, _ = r.point.locate("level")
+        line, _ = level_at(r.point)
     return {
         "office": r.point.office_id,
         "id": r.risk.id,
@@ -241,12 +242,20 @@ def as_dict(c: Classification, r: Row, line: int | None = None) -> dict[str, Any
 
 
 def render_json(c: Classification, *, color: bool = False, workers: int = 1) -> str:
-    """Every row, with the line of its ``level`` (located file by file in ``workers`` processes)."""
-    from fxfk.load.locate import locate_many
+    """Every row, with the line of its ``level``: ``json.dumps(rows, indent=2)``, written row by row.
 
-    found = locate_many([(r.point.source.loaded, ("risks", r.point.index, "level")) for r in c.rows], workers)
-    rows = [as_dict(c, r, line) for r, (line, _) in zip(c.rows, found)]
-    return json_text(json.dumps(rows, ensure_ascii=False, indent=2)) + "\n"
+    The bytes are those of dumping the whole list (tested), without holding a dict per row for every
+    point at once. ``workers`` is kept for callers: the lines come with the points now.
+    """
+    if not c.rows:
+        return "[]\n"
+    parts = []
+    for r in c.rows:
+        # A row dumped alone, each line indented once more, is that row inside the dumped list
+        # (dumped strings never hold a line break: json escapes it).
+        text = json_text(json.dumps(as_dict(c, r), ensure_ascii=False, indent=2))
+        parts.append("  " + text.replace("\n", "\n  "))
+    return "[\n" + ",\n".join(parts) + "\n]\n"
 
 
 CSV_HEADER = ["单位标识", "单位", "编号", "违法风险点", "领域", "申报等级", "规则等级", "依据条款", "定级事实", "结论", "预警"]

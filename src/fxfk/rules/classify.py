@@ -15,12 +15,15 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any, cast
 
 from pydantic import ValidationError
 
 from fxfk.diagnostics import Diagnostic
 from fxfk.errors import DataRefused, FxfkError
-from fxfk.load.repository import Repository
+from fxfk.load.facts import BasisFacts
+from fxfk.load.repository import Repository, SourceFile
+from fxfk.load.views import FactorView, PlainView, RiskView, plain_view, risk_views, views_of
 from fxfk.models import Level, Register, Risk
 from fxfk.models.register import attention_rank
 from fxfk.options import Options
@@ -35,7 +38,6 @@ from fxfk.rules.hotspots import (
     hotspot_warnings,
     inconsistencies,
     latest_year,
-    points_of,
 )
 from fxfk.rules.levels import Explanation, explain
 from fxfk.rules.validation import validate_repository
@@ -114,6 +116,7 @@ class Classification:
     inconsistencies: list[Inconsistency]  # touching the rows shown
     by_domain: list[Cluster] = field(default_factory=list)
     by_office: list[Cluster] = field(default_factory=list)
+    _findings: dict[int, list[tuple[str, str]]] | None = field(default=None, init=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -124,11 +127,16 @@ class Classification:
 
     def findings(self, row: Row) -> list[tuple[str, str]]:
         """(code, message) of the hotspot warnings and inconsistencies concerning one row."""
-        items = [(w.code, w.message) for w in self.warnings if w.point is row.point]
-        items += [
-            ("inconsistent-level", g.message) for g in self.inconsistencies if any(m is row.point for m in g.members)
-        ]
-        return items
+        if self._findings is None:  # by point, worked out once: every row asks (150,000 on a province's data)
+            found: dict[int, list[tuple[str, str]]] = {}
+            for w in self.warnings:
+                found.setdefault(id(w.point), []).append((w.code, w.message))
+            for g in self.inconsistencies:
+                item = ("inconsistent-level", g.message)
+                for m in dict.fromkeys(id(m) for m in g.members):
+                    found.setdefault(m, []).append(item)
+            self._findings = found
+        return list(self._findings.get(id(row.point), ()))
 
 
 def office_groups(rows: list[Row]) -> list[tuple[Point, list[Row]]]:
@@ -146,21 +154,27 @@ def level_columns(levels: int) -> list[Level]:
 # --- loading ----------------------------------------------------------------------------------
 
 
-def load(root: Path, options: Options | None = None) -> tuple[Repository, set[tuple[str, int]]]:
-    """The repository and the points whose level is missing or invalid; raises DataRefused when an
-    error would make the table wrong.
+Views = dict[str, "tuple[RiskView, ...]"]  # each register's points (by its rel), see fxfk.load.views
+
+
+def load(root: Path, options: Options | None = None) -> tuple[Repository, set[tuple[str, int]], Views]:
+    """The repository (facts only), the points whose level is missing or invalid, and every valid
+    register's points as views; raises DataRefused when an error would make the table wrong.
 
     A register whose only errors are missing or invalid ``level`` values is still classified (that is
     what ``--write`` fills in): it is validated with a placeholder level, and those points are
     remembered as undeclared. Any other error blocks, since the table would silently miss points.
+    No full model is kept but those (rare) placeholder ones: the views hold what classify shows.
     """
-    repo = validation.load(root, options)  # registers checked as parsed, and cached
+    options = options or Options()
+    repo = validation.load(root, options, facts_only=True)  # registers checked as parsed, and cached
     if not repo.files:
         raise FxfkError(f"“{root}”中没有找到数据文件（fxfk.yaml、data/risks/*.yaml、data/tasks/*.yaml）")
     undeclared: set[tuple[str, int]] = set()
+    plain: dict[str, PlainView | None] = {}
     for src in repo.registers:
         loaded = src.loaded
-        if src.model is not None or loaded.data is None:
+        if src.facts is not None or loaded.data is None:
             continue
         errors = [d for d in loaded.diagnostics if d.severity == "error"]
         if not errors or not all(d.code in _MISSING_CODES and _LEVEL_PATH.fullmatch(d.path) for d in errors):
@@ -173,11 +187,12 @@ def load(root: Path, options: Options | None = None) -> tuple[Repository, set[tu
             src.model = Register.model_validate(patched)
         except (ValidationError, KeyError, IndexError, TypeError):
             continue
+        plain[src.rel] = plain_view(patched, loaded.locate)
         undeclared |= {(src.rel, i) for i in indexes}
     # Only what would make the table wrong blocks: a register or fxfk.yaml that cannot be read (its
     # points would silently be missing, or the number of levels would be wrong) and ambiguous ids.
     # Everything else (task tables, consultation records …) is fxfk validate's business.
-    unreadable = {src.rel for src in repo.registers if src.model is None}
+    unreadable = {src.rel for src in repo.registers if src.facts is None}
     if repo.settings_file is not None and repo.settings_file.model is None:
         unreadable.add(repo.settings_file.rel)
     result = validate_repository(repo)
@@ -187,14 +202,47 @@ def load(root: Path, options: Options | None = None) -> tuple[Repository, set[tu
     ]
     if blocking:
         raise DataRefused(REFUSAL, blocking, files=len(repo.files))
-    return repo, undeclared
+    valid = [src for src in repo.valid_registers() if src.rel not in plain]
+    requests = [(src.rel, src.path, src.stored) for src in valid]
+    plain.update(zip((src.rel for src in valid), views_of(requests, options.max_bytes, options.workers())))
+    views: Views = {}
+    for src in repo.valid_registers():
+        view = plain[src.rel]
+        if view is None:  # valid a moment ago
+            raise FxfkError(f"“{src.rel}”在 fxfk 运行期间被修改或删除；请重新运行")
+        views[src.rel] = risk_views(src.valid_facts, view, src.rel)
+    return repo, undeclared, views
+
+
+def model_views(src: SourceFile[Register]) -> tuple[RiskView, ...]:
+    """The views of a register loaded with its full model (a repository not loaded by :func:`load`)."""
+    return tuple(
+        RiskView(r.id, r.title, r.domain, r.level, r.level_reason, r.attention, r.status,
+                 cast(FactorView, r.factors), r.cases, cast("tuple[BasisFacts, ...]", r.basis),
+                 *src.locate("risks", i, "level"))
+        for i, r in enumerate(src.valid_model.risks)
+    )
+
+
+def level_at(point: Point) -> tuple[int, int]:
+    """Line and column of a point's ``level`` (of the point when it has none), as ``point.locate("level")``."""
+    risk = point.risk
+    if isinstance(risk, RiskView):
+        return risk.line, risk.column
+    return point.locate("level")
 
 
 # --- classification ---------------------------------------------------------------------------
 
 
-def classify_point(point: Point, levels: int) -> Row:
-    why = explain(point.risk.factors, levels)
+def classify_point(point: Point, levels: int, known: dict[Any, Explanation] | None = None) -> Row:
+    """The row of one point; ``known``: explanations already worked out, by factors (points share them)."""
+    factors = point.risk.factors
+    why = known.get(factors) if known is not None else None
+    if why is None:
+        why = explain(factors, levels)
+        if known is not None:
+            known[factors] = why
     declared = point.declared
     if declared is None:
         return Row(point, why, LevelStatus.missing)
@@ -222,13 +270,17 @@ def classify(
     offices: list[str] | None = None,
     level: str | None = None,
     domain: str | None = None,
+    views: Views | None = None,
 ) -> Classification:
+    """The classification of ``repo``'s points (``views``: as :func:`load` gives them; else from full models)."""
     levels = repo.settings.levels
-    points = [
-        Point(p.source, p.index, p.risk, None if (p.source.rel, p.index) in undeclared else p.declared)
-        for p in points_of(repo)
-    ]
-    known_offices = sorted({p.office_id for p in points} | {s.valid_model.office.id for s in repo.valid_registers()})
+    points = []
+    for src in sorted(repo.valid_registers(), key=lambda s: s.rel):  # as hotspots.points_of orders them
+        risks = views[src.rel] if views is not None else model_views(src)
+        for i, risk in enumerate(risks):
+            # RiskView mirrors the fields of Risk that classify and the hotspot rules read.
+            points.append(Point(src, i, cast(Risk, risk), None if (src.rel, i) in undeclared else risk.level))
+    known_offices = sorted({p.office_id for p in points} | {s.valid_facts.office.id for s in repo.valid_registers()})
     if offices:
         unknown = [o for o in offices if o not in known_offices]
         if unknown:
@@ -242,12 +294,13 @@ def classify(
             raise FxfkError(f"没有领域为“{domain}”的风险点；已有领域：{'、'.join(domains) or '（无）'}")
 
     rows = []
+    known: dict[Any, Explanation] = {}
     for p in points:
         if offices and p.office_id not in offices:
             continue
         if domain is not None and p.risk.domain.strip() != domain.strip():
             continue
-        row = classify_point(p, levels)
+        row = classify_point(p, levels, known)
         # A point shows under --level L when either its declared or its rule level is L, so that a
         # disagreement is seen from both sides.
         if wanted_level is not None and wanted_level not in (row.declared, row.computed):
