@@ -65,3 +65,70 @@ def test_counts_agree_with_day_by_day(start, length):
     assert cal.working_days_left(end + dt.timedelta(days=1), start) == -sum(
         cal.is_workday(start + dt.timedelta(days=i)) for i in range(1, length + 2)
     )
+
+
+# --- the counting arithmetic against the day-by-day walk it replaced ---------------------------
+
+
+def walk_count(cal: WorkCalendar, first: dt.date, last: dt.date) -> int:
+    """The old ``WorkCalendar.count``, one day at a time: the reference for the arithmetic."""
+    return sum(cal.is_workday(first + dt.timedelta(days=i)) for i in range((last - first).days + 1))
+
+
+def walk_left(cal: WorkCalendar, today: dt.date, due: dt.date) -> int:
+    if due >= today:
+        return walk_count(cal, today, due)
+    return -walk_count(cal, due + dt.timedelta(days=1), today)
+
+
+# Guidance intervals (fxfk.yaml guidance_days up to 3650) and the task deadlines' short spans.
+SHORT = (0, 1, 2, 4, 5, 6, 7, 8, 14, 30, 90)
+LONG = (180, 365, 366, 1000, 3650)
+
+
+def test_every_start_2019_to_2027_agrees_with_the_walk():
+    fast, slow = WorkCalendar(), WorkCalendar()
+    day, end = D(2019, 1, 1), D(2027, 12, 31)
+    checked = 0
+    while day <= end:
+        # the long spans every 13th day keep the walk affordable; every weekday phase still comes round
+        for span in SHORT + LONG if day.toordinal() % 13 == 0 else SHORT:
+            later = day + dt.timedelta(days=span)
+            assert fast.working_days_left(day, later) == walk_left(slow, day, later), (day, span)
+            assert fast.working_days_left(later, day) == walk_left(slow, later, day), (later, span)
+            checked += 1
+        day += dt.timedelta(days=1)
+    assert checked > 3287 * len(SHORT)
+    assert fast.fallback_years == slow.fallback_years and 2027 in fast.fallback_years
+    assert fast.fallback_note() == slow.fallback_note()
+
+
+def test_fallback_years_are_those_a_walk_would_meet():
+    first, last = WorkCalendar().official
+    for a, b in [(D(first - 2, 12, 30), D(first, 1, 2)), (D(last, 12, 1), D(last + 3, 1, 1)),
+                 (D(last + 1, 5, 5), D(last + 1, 5, 4))]:
+        fast, slow = WorkCalendar(), WorkCalendar()
+        assert fast.working_days_left(a, b) == walk_left(slow, a, b)
+        assert fast.working_days_left(b, a) == walk_left(slow, b, a)
+        assert fast.fallback_years == slow.fallback_years
+        assert fast.fallback_note() == slow.fallback_note()
+
+
+def test_without_official_data_counts_monday_to_friday_to_the_ends_of_time():
+    fast, slow = WorkCalendar(official=False), WorkCalendar(official=False)
+    for a, b in [(D(2019, 9, 10), D(2029, 9, 10)), (dt.date.min, D(1, 3, 1)), (D(9999, 10, 1), dt.date.max)]:
+        assert fast.count(a, b) == walk_count(slow, a, b)
+        assert fast.working_days_left(b, a) == walk_left(slow, b, a)
+    assert fast.fallback_years == slow.fallback_years
+    assert fast.fallback_note() == slow.fallback_note()
+    weeks, rest = divmod(dt.date.max.toordinal(), 7)  # ordinal 1 is a Monday
+    assert WorkCalendar(official=False).count(dt.date.min, dt.date.max) == 5 * weeks + min(rest, 5)
+
+
+@given(st.dates(), st.integers(min_value=0, max_value=4000))
+def test_any_span_agrees_with_the_walk(start, length):
+    end = start + dt.timedelta(days=min(length, (dt.date.max - start).days))
+    fast, slow = WorkCalendar(), WorkCalendar()
+    assert fast.working_days_left(start, end) == walk_left(slow, start, end)
+    assert fast.working_days_left(end, start) == walk_left(slow, end, start)
+    assert fast.fallback_years == slow.fallback_years
