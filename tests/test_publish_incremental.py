@@ -1,0 +1,196 @@
+"""`fxfk publish` renders only what changed: unchanged files are linked from the previous output.
+
+Through the CLI: the output after any change is byte-identical to a from-scratch publish, and only
+the files that depend on the change are new (their inode and mtime); every input that reaches the
+output (a register, fxfk.yaml, the law catalogue, a template, the date) re-renders what it decides.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import run_fxfk
+from corpus_generator import generate
+from fxfk.publish.reuse import MANIFEST
+
+FORMATS = "html,md,csv,xlsx,docx"
+ENV = {"FXFK_JOBS": "1"}
+
+
+TOOL = ["tool-1"]
+
+
+@pytest.fixture(autouse=True)
+def fixed_tool(monkeypatch):
+    """The tool's fingerprint, fixed: it follows every source file's mtime, and other work on this
+    checkout may touch one between two runs of a test (then nothing is reused, rightly)."""
+    from functools import lru_cache
+
+    from fxfk.load import cache
+
+    monkeypatch.setattr(cache, "tool_fingerprint", lru_cache(maxsize=1)(lambda: TOOL[0]))
+    yield
+    TOOL[0] = "tool-1"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return generate(tmp_path / "repo", offices=4, risks=6)
+
+
+def publish(repo: Path, out: Path, *extra: str, date: str = "2019-12-31", formats: str = FORMATS):
+    run = run_fxfk("publish", "--root", str(repo), "--date", date, "-f", formats, "--out", str(out), *extra, env=ENV)
+    assert run.code == 0, run.err
+    return run
+
+
+def state(out: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Each file's (inode, mtime_ns, bytes), the manifest and marker aside."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(out.iterdir()) if not p.name.startswith(".")}
+
+
+def changed(before: dict, after: dict) -> set[str]:
+    """Names whose file is new (another inode or mtime)."""
+    assert set(before) == set(after)
+    return {n for n in after if before[n][:2] != after[n][:2]}
+
+
+def same_bytes_as_fresh(repo: Path, out: Path, tmp_path: Path, *extra: str, date: str = "2019-12-31",
+                        formats: str = FORMATS) -> None:
+    fresh = tmp_path / "fresh"
+    publish(repo, fresh, "--rebuild", *extra, date=date, formats=formats)
+    a, b = state(out), state(fresh)
+    assert list(a) == list(b)
+    assert [n for n in a if a[n][2] != b[n][2]] == []
+
+
+CITY = {"_city.html", "_city.md", "_city.csv", "_city.docx", "_city.no-penalty.html", "_city.no-penalty.md",
+        "_city.no-penalty.csv", "_city.no-penalty.docx", "index.html", "risk-lists.xlsx"}
+
+
+def office_files(oid: str) -> set[str]:
+    return {f"{oid}{kind}.{ext}" for kind in ("", ".no-penalty") for ext in ("html", "md", "csv", "docx")}
+
+
+def test_one_edited_register_rerenders_its_office_and_the_city_files(repo, tmp_path):
+    out = tmp_path / "public"
+    first = publish(repo, out)
+    assert "重新生成 42 个，沿用上次未变的 0 个" in first.out
+    before = state(out)
+    again = publish(repo, out)
+    assert "重新生成 0 个，沿用上次未变的 42 个" in again.out
+    assert changed(before, state(out)) == set()
+
+    path = repo / "data/risks/office-00002.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("0371-60000002", "0371-60000099"), encoding="utf-8")
+    run = publish(repo, out)
+    after = state(out)
+    assert changed(before, after) == office_files("office-00002") | CITY
+    assert "0371-60000099" in after["office-00002.html"][2].decode() and "0371-60000099" in after["_city.md"][2].decode()
+    assert f"重新生成 {len(CITY) + 8} 个" in run.out
+    same_bytes_as_fresh(repo, out, tmp_path)
+
+
+def test_city_sections_are_read_back_from_the_previous_city_list(repo, tmp_path):
+    out = tmp_path / "public"
+    publish(repo, out, formats="html,md,csv")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    for name in ("_city.html", "_city.csv"):
+        assert len(manifest[name]["sections"]) == 4, name
+    assert len(manifest["_city.md"]["sections"]) >= 3  # (the file's end is tidied: its last section may not be kept)
+    # A section read back is what the manifest says is there: corrupt the recorded bytes behind fxfk's back
+    # (keeping size and mtime), and the city list shows it, while the office's own list does not change.
+    city = out / "_city.html"
+    data = bytearray(city.read_bytes())
+    at = data.index(b'id="o-office-00003"')
+    start = next(a for _, a, b in manifest["_city.html"]["sections"] if a <= at < b)
+    st = city.stat()
+    marker = "ZZSECTIONZZ".encode()
+    data[start + 20:start + 20 + len(marker)] = marker
+    city.write_bytes(bytes(data))
+    os.utime(city, ns=(st.st_atime_ns, st.st_mtime_ns))
+    path = repo / "data/risks/office-00000.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("0371-60000000", "0371-60000077"), encoding="utf-8")
+    publish(repo, out, formats="html,md,csv")
+    assert b"ZZSECTIONZZ" in (out / "_city.html").read_bytes()  # reused, not rendered
+    assert b"0371-60000077" in (out / "_city.html").read_bytes()  # re-rendered section
+
+
+def test_a_hand_edited_or_missing_file_is_rendered_again(repo, tmp_path):
+    out = tmp_path / "public"
+    publish(repo, out)
+    (out / "office-00001.md").write_text("改过了\n", encoding="utf-8")
+    (out / "office-00003.no-penalty.csv").unlink()
+    before = state(out) | {"office-00003.no-penalty.csv": (0, 0, b"")}
+    publish(repo, out)
+    assert changed(before, state(out)) == {"office-00001.md", "office-00001.no-penalty.md",
+                                           "office-00003.csv", "office-00003.no-penalty.csv"}
+    same_bytes_as_fresh(repo, out, tmp_path)
+
+
+@pytest.mark.parametrize("what", ["settings", "laws", "template", "date", "tool", "rebuild"])
+def test_every_input_that_reaches_the_output_rerenders_all(repo, tmp_path, what):
+    out = tmp_path / "public"
+    publish(repo, out)
+    before = state(out)
+    date = "2019-12-31"
+    extra: tuple[str, ...] = ()
+    if what == "settings":
+        (repo / "fxfk.yaml").write_text("organization: 另一个市商务局\n", encoding="utf-8")
+    elif what == "laws":
+        laws = repo / "data/laws.yaml"
+        laws.write_text(laws.read_text(encoding="utf-8").replace("issuer: 商务部\n", "issuer: 中华人民共和国商务部\n", 1),
+                        encoding="utf-8")
+    elif what == "template":
+        (repo / "templates/publish").mkdir(parents=True)
+        (repo / "templates/publish/no_penalty.md.j2").write_text(
+            '{% extends "default:no_penalty.md.j2" %}\n', encoding="utf-8")
+    elif what == "date":
+        date = "2020-01-15"
+    elif what == "tool":
+        TOOL[0] = "tool-2"
+    else:
+        extra = ("--rebuild",)
+    run = publish(repo, out, *extra, date=date)
+    assert "沿用上次未变的 0 个" in run.out
+    assert changed(before, state(out)) == set(before)
+    same_bytes_as_fresh(repo, out, tmp_path, date=date)
+
+
+def test_with_a_template_override_only_an_unchanged_repository_reuses(repo, tmp_path):
+    # The repository's own templates see the whole view: an office's page may show another office.
+    (repo / "templates/publish").mkdir(parents=True)
+    (repo / "templates/publish/risk_list.md.j2").write_text(
+        '{% extends "default:risk_list.md.j2" %}\n', encoding="utf-8")
+    out = tmp_path / "public"
+    publish(repo, out, formats="md")
+    before = state(out)
+    assert "重新生成 0 个" in publish(repo, out, formats="md").out
+    path = repo / "data/risks/office-00002.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("0371-60000002", "0371-60000099"), encoding="utf-8")
+    publish(repo, out, formats="md")
+    assert changed(before, state(out)) == set(before)
+    same_bytes_as_fresh(repo, out, tmp_path, formats="md")
+
+
+def test_a_killed_run_leaves_the_old_output(repo, tmp_path, monkeypatch):
+    out = tmp_path / "public"
+    publish(repo, out)
+    before = state(out)
+    path = repo / "data/risks/office-00002.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("0371-60000002", "0371-60000099"), encoding="utf-8")
+    from fxfk.publish import city
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(city, "finish", killed)
+    assert run_fxfk("publish", "--root", str(repo), "--date", "2019-12-31", "-f", FORMATS, "--out", str(out),
+                    env=ENV).code == 130
+    assert state(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "repo"]
