@@ -8,8 +8,8 @@ offices' own lists. A section is numbered from its ``offset`` (本清单的序�
 includes the offset: an office that gains a point renumbers every section after it.
 
 Unchanged sections are read back from the previous city file: its manifest entry records where each
-section's bytes are (:class:`fxfk.publish.reuse.Entry`), and the old file must still have the size and
-mtime written there. Markdown's blank-line tidying is applied to each section alone first; collapsing
+section's bytes are (:class:`fxfk.publish.reuse.Entry`), and the old file must be untouched since
+(:meth:`fxfk.publish.reuse.Reuse.unchanged`). Markdown's blank-line tidying is applied to each section alone first; collapsing
 runs of blank lines twice gives what collapsing them once does, so the file is the same (and a
 section is only recorded when its bytes are found at its place in the file). CSV: the header row,
 then each office's rows.

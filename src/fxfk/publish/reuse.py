@@ -1,15 +1,20 @@
 """Reusing the unchanged files of the previous ``fxfk publish`` (issue 19: one edit, one office re-rendered).
 
 The output folder holds a manifest (:data:`MANIFEST`, next to the ``.fxfk-publish`` marker): for
-every file written, the *key* of what decided its bytes and the file's size and ``mtime_ns``. The
-next run computes the key of each file it is about to write; when the old output has that file with
-the same key and the same size and mtime, the file is hard-linked into the staged folder (a copy
+every file written, the *key* of what decided its bytes and the file's size. The next run computes
+the key of each file it is about to write; when the old output has that file with the same key and
+size, and the file is no newer than the manifest, it is hard-linked into the staged folder (a copy
 with its times where links are impossible) instead of rendered. A hand-edited, replaced or missing
-old file fails the stat check and is rendered again. The folder swap stays atomic: the old folder
-is never written to, a link only adds a name to its file.
+old file fails that check and is rendered again. The folder swap stays atomic: the old folder is
+never written to, a link only adds a name to its file.
 
 Decisions:
 
+- The manifest is written after every file of the run, so its own mtime is the stamp: a file changed
+  since has a later mtime. Recording each file's mtime instead would make the manifest's bytes differ
+  between two runs on the same data (the output must be byte-identical, hidden files included).
+  Not noticed: an edit of the same size within the file system's timestamp step of the publish, or
+  one that sets an old mtime on purpose — ``--rebuild`` renders everything.
 - A key is a SHA-256 over: :func:`fxfk.load.cache.tool_fingerprint` (the code), the bytes of the
   built-in templates and of the repository's ``templates/publish/`` (the tool fingerprint covers
   ``.py`` files only), ``fxfk.yaml`` and the law catalogue bytes (organization, levels, the
@@ -92,7 +97,6 @@ def key_of(*parts: str) -> str:
 class Entry:
     key: str
     size: int
-    mtime_ns: int
     # For a city-wide list assembled from per-office sections: (section key, start, end) in its bytes.
     sections: list[tuple[str, int, int]] = field(default_factory=list)
 
@@ -100,21 +104,23 @@ class Entry:
 def _entry(value: Any) -> Entry | None:
     try:
         sections = [(str(k), int(a), int(b)) for k, a, b in value.get("sections", [])]
-        return Entry(str(value["key"]), int(value["size"]), int(value["mtime_ns"]), sections)
+        return Entry(str(value["key"]), int(value["size"]), sections)
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
 
 
-def read_manifest(out: Path) -> dict[str, Entry]:
-    """The previous run's manifest; empty when absent or unreadable (then everything is rendered)."""
+def read_manifest(out: Path) -> tuple[dict[str, Entry], int]:
+    """The previous run's manifest and its mtime; empty when absent or unreadable (then all is rendered)."""
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        with open(out / MANIFEST, "rb") as f:
+            stamp = os.fstat(f.fileno()).st_mtime_ns
+            data = json.loads(f.read().decode("utf-8"))
     except (OSError, ValueError):
-        return {}
+        return {}, 0
     if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("files"), dict):
-        return {}
+        return {}, 0
     entries = {name: _entry(value) for name, value in data["files"].items()}
-    return {name: e for name, e in entries.items() if e is not None and isinstance(name, str)}
+    return {name: e for name, e in entries.items() if e is not None and isinstance(name, str)}, stamp
 
 
 @dataclass
@@ -124,12 +130,14 @@ class Reuse:
     old: Path | None
     common: str  # key of everything all files share
     before: dict[str, Entry] = field(default_factory=dict)
+    stamp: int = 0  # the old manifest's mtime_ns: no reused file may be newer
     now: dict[str, Entry] = field(default_factory=dict)
     reused: set[str] = field(default_factory=set)
 
     @classmethod
     def start(cls, old: Path | None, common: str) -> Reuse:
-        return cls(old, common, read_manifest(old) if old is not None else {})
+        before, stamp = read_manifest(old) if old is not None else ({}, 0)
+        return cls(old, common, before, stamp)
 
     def key(self, *parts: str) -> str:
         return key_of(self.common, *parts)
@@ -140,7 +148,7 @@ class Reuse:
         return entry if entry is not None and entry.key == key else None
 
     def unchanged(self, name: str) -> Entry | None:
-        """The old entry of ``name`` when the old file still has the size and mtime written there."""
+        """The old entry of ``name`` when the old file is still the one written then (size, mtime)."""
         entry = self.before.get(name)
         if self.old is None or entry is None or "/" in name or name.startswith("."):
             return None
@@ -148,7 +156,7 @@ class Reuse:
             st = os.lstat(self.old / name)
         except OSError:
             return None
-        if not stat.S_ISREG(st.st_mode) or st.st_size != entry.size or st.st_mtime_ns != entry.mtime_ns:
+        if not stat.S_ISREG(st.st_mode) or st.st_size != entry.size or st.st_mtime_ns > self.stamp:
             return None
         return entry
 
@@ -164,12 +172,12 @@ class Reuse:
         return True
 
     def record(self, folder: Path, name: str, key: str, sections: list[tuple[str, int, int]] | None = None) -> None:
-        st = os.stat(folder / name)
-        self.now[name] = Entry(key, st.st_size, st.st_mtime_ns, sections or [])
+        self.now[name] = Entry(key, os.stat(folder / name).st_size, sections or [])
 
     def write(self, folder: Path) -> None:
-        files = {name: {"key": e.key, "size": e.size, "mtime_ns": e.mtime_ns,
+        files = {name: {"key": e.key, "size": e.size,
                         **({"sections": e.sections} if e.sections else {})} for name, e in sorted(self.now.items())}
+        # Written last: its mtime is the stamp of every file it lists (see the module's decisions).
         (folder / MANIFEST).write_text(json.dumps({"version": VERSION, "files": files}, ensure_ascii=False,
                                                   separators=(",", ":")), encoding="utf-8")
 
