@@ -90,6 +90,32 @@ def guidance_state(due: dt.date, today: dt.date, due_soon_days: int) -> TaskStat
     return TaskState.pending
 
 
+# What a point's row needs of its register: id, title, level, 社会关注度, batch date, last guidance.
+_Point = tuple[str, str, Level, "Level | None", dt.date, "dt.date | None"]
+
+
+def _published_points(reg: Register, today: dt.date) -> list[_Point]:
+    """The points of ``reg`` public on ``today`` with their last guidance: the same answers as
+    :func:`published_on` and :func:`last_guidance`, in one pass over batches and activities."""
+    batches: dict[int, dt.date] = {}
+    for batch in reg.batches:
+        batches.setdefault(batch.id, batch.date)  # the first batch of an id, as published_on finds it
+    latest: dict[str, dt.date] = {}
+    for activity in reg.activities:
+        if activity.kind.value == "guidance" and activity.date <= today:
+            for risk_id in activity.risks:
+                if risk_id not in latest or latest[risk_id] < activity.date:
+                    latest[risk_id] = activity.date
+    out: list[_Point] = []
+    for risk in reg.risks:
+        if risk.status is not Status.published or risk.batch is None:
+            continue
+        published = batches.get(risk.batch)
+        if published is not None and published <= today:
+            out.append((risk.id, risk.title, risk.level, risk.attention, published, latest.get(risk.id)))
+    return out
+
+
 def guidance_statuses(
     repo: Repository,
     today: dt.date,
@@ -97,29 +123,31 @@ def guidance_statuses(
     calendar: WorkCalendar | None = None,
 ) -> list[GuidanceStatus]:
     """Every published point of the chosen offices: per office, highest level first, then highest
-    社会关注度 (:func:`fxfk.models.register.attention_rank`), then worst first."""
+    社会关注度 (:func:`fxfk.models.register.attention_rank`), then worst first.
+
+    Decided: each register's full model is built once (a repository loaded facts_only holds none) and
+    only the few values a row needs are kept; the offices are chosen from those registers stripped of
+    points and activities. Dates and working days are worked out for the chosen offices only.
+    """
     calendar = calendar or WorkCalendar()
-    order = {o.id: k for k, o in enumerate(select_offices(repo, offices))}  # by kind, then id
-    # Each register's full model in turn (a repository loaded facts_only holds none), in office order.
-    sources = sorted((src for src in repo.valid_registers() if src.valid_facts.office.id in order),
-                     key=lambda src: order[src.valid_facts.office.id])
-    registers = ((src.load_model() or src.valid_model) for src in sources)
+    offices_only: list[Register] = []
+    points: dict[str, list[_Point]] = {}
+    for src in repo.valid_registers():
+        reg = src.load_model() or src.valid_model
+        offices_only.append(reg.model_copy(update={"risks": [], "activities": []}))
+        points.setdefault(reg.office.id, []).extend(_published_points(reg, today))
     days = repo.settings.guidance_days
     soon = repo.settings.due_soon_days
     out: list[GuidanceStatus] = []
-    for reg in registers:
+    for office in select_offices(repo, offices, offices_only):  # by kind, then id
         rows = []
-        for risk in reg.risks:
-            published = published_on(reg, risk, today)
-            if published is None:
-                continue
-            interval = getattr(days, risk.level.value)
-            last = last_guidance(reg, risk.id, today)
+        for risk_id, title, level, attention, published, last in points.pop(office.id, []):
+            interval = getattr(days, level.value)
             due = (last or published) + dt.timedelta(days=interval)
             rows.append(
                 GuidanceStatus(
-                    risk_id=risk.id, title=risk.title, office_id=reg.office.id, office_name=reg.office.name,
-                    level=risk.level, attention=risk.attention, interval=interval, published=published, last_guidance=last, due=due,
+                    risk_id=risk_id, title=title, office_id=office.id, office_name=office.name,
+                    level=level, attention=attention, interval=interval, published=published, last_guidance=last, due=due,
                     status=guidance_state(due, today, soon), working_days_left=calendar.working_days_left(today, due),
                 )
             )
