@@ -56,7 +56,11 @@ def classify_command(
     # Unreadable registers or ambiguous ids are refused (fxfk.DataRefused, shown by cli/app.py).
     result = fxfk.classify(data_root, options, offices=offices, level=level, domain=domain)
     if not write:
-        emit(render.render(result, chosen, columns=text_columns(output), workers=options.workers()), output)
+        if chosen == "json" and output is None:
+            for chunk in render.json_chunks(result):  # as it is made: 150,000 rows are too big to hold
+                emit(chunk)
+        else:
+            emit(render.render(result, chosen, columns=text_columns(output), workers=options.workers()), output)
         raise typer.Exit(0 if result.ok else 1)
 
     from fxfk.edit import level_lines

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from fxfk.models import Level
@@ -91,13 +91,21 @@ def counts_header(levels: int) -> list[str]:
 
 
 def counts_row(name: str, rows: list[Row], levels: int) -> list[str]:
+    declared: dict[Level | None, int] = {}
+    computed: dict[Level, int] = {}
+    missing = wrong = 0
+    for r in rows:  # one pass: the city-wide total row counts every point
+        declared[r.declared] = declared.get(r.declared, 0) + 1
+        computed[r.computed] = computed.get(r.computed, 0) + 1
+        missing += r.status is LevelStatus.missing
+        wrong += not r.ok
     cols = level_columns(levels)
     return (
         [name, str(len(rows))]
-        + [str(sum(1 for r in rows if r.declared is lv)) for lv in cols]
-        + [str(sum(1 for r in rows if r.status is LevelStatus.missing))]
-        + [str(sum(1 for r in rows if r.computed is lv)) for lv in cols]
-        + [str(sum(1 for r in rows if not r.ok))]
+        + [str(declared.get(lv, 0)) for lv in cols]
+        + [str(missing)]
+        + [str(computed.get(lv, 0)) for lv in cols]
+        + [str(wrong)]
     )
 
 
@@ -242,20 +250,57 @@ def as_dict(c: Classification, r: Row, line: int | None = None) -> dict[str, Any
 
 
 def render_json(c: Classification, *, color: bool = False, workers: int = 1) -> str:
-    """Every row, with the line of its ``level``: ``json.dumps(rows, indent=2)``, written row by row.
+    """Every row, with the line of its ``level``: the bytes of ``json.dumps([as_dict(c, r) …],
+    ensure_ascii=False, indent=2)`` (tested), written row by row without a dict per row: with
+    ``indent`` the json module encodes in Python, several times slower. ``workers`` is kept for
+    callers: the lines come with the points now."""
+    return "".join(json_chunks(c))
 
-    The bytes are those of dumping the whole list (tested), without holding a dict per row for every
-    point at once. ``workers`` is kept for callers: the lines come with the points now.
-    """
+
+def json_chunks(c: Classification, rows: int = 1000) -> Iterator[str]:
+    """:func:`render_json` in pieces of ``rows`` rows, to be written as they come: the whole document
+    for 150,000 points is hundreds of megabytes in memory."""
     if not c.rows:
-        return "[]\n"
-    parts = []
-    for r in c.rows:
-        # A row dumped alone, each line indented once more, is that row inside the dumped list
-        # (dumped strings never hold a line break: json escapes it).
-        text = json_text(json.dumps(as_dict(c, r), ensure_ascii=False, indent=2))
-        parts.append("  " + text.replace("\n", "\n  "))
-    return "[\n" + ",\n".join(parts) + "\n]\n"
+        yield "[]\n"
+        return
+    shared: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(c.rows), rows):
+        body = ",\n".join(_json_row(c, r, shared) for r in c.rows[start:start + rows])
+        yield json_text(("[\n" if start == 0 else ",\n") + body)
+    yield "\n]\n"
+
+
+_quote = json.encoder.encode_basestring  # a string as json.dumps(ensure_ascii=False) writes it
+
+
+def _strings(items: Sequence[str]) -> str:
+    return "[\n" + ",\n".join("      " + _quote(x) for x in items) + "\n    ]" if items else "[]"
+
+
+def _json_row(c: Classification, r: Row, shared: dict[int, tuple[str, str]]) -> str:
+    """One row of :func:`render_json`, as :func:`as_dict` gives it; ``shared``: the parts that come
+    from an explanation, by its id (points share a few dozen explanations)."""
+    q, why = _quote, r.explanation
+    parts = shared.get(id(why))
+    if parts is None:
+        parts = shared[id(why)] = (
+            f'    "computed": {q(r.computed.value)},\n    "clause": {q(why.clause.ref)},\n'
+            f'    "facts": {_strings([f.field for f in why.facts])},\n',
+            f'    "clause_text": {q(why.clause.wording)},\n    "clause_quoted": {"true" if why.clause.quoted else "false"},\n'
+            f'    "overridden": {_strings([f.field for f in why.overridden])},\n',
+        )
+    findings = c.findings(r)
+    warnings = "[\n" + ",\n".join(
+        f'      {{\n        "code": {q(code)},\n        "message": {q(message)}\n      }}' for code, message in findings
+    ) + "\n    ]" if findings else "[]"
+    risk, declared = r.risk, r.declared
+    return (
+        f'  {{\n    "office": {q(r.point.office_id)},\n    "id": {q(risk.id)},\n    "title": {q(risk.title)},\n'
+        f'    "declared": {q(declared.value) if declared is not None else "null"},\n{parts[0]}'
+        f'    "agrees": {"true" if declared is r.computed else "false"},\n    "status": {q(r.status.value)},\n{parts[1]}'
+        f'    "level_reason": {q(risk.level_reason.strip())},\n    "domain": {q(risk.domain)},\n'
+        f'    "file": {q(r.point.source.rel)},\n    "line": {level_at(r.point)[0]},\n    "warnings": {warnings}\n  }}'
+    )
 
 
 CSV_HEADER = ["单位标识", "单位", "编号", "违法风险点", "领域", "申报等级", "规则等级", "依据条款", "定级事实", "结论", "预警"]
