@@ -80,14 +80,17 @@ def csv_cell(value: _Cell) -> _Cell | str:
 
 # --- Markdown --------------------------------------------------------------------------------------
 
-# Every line break CommonMark, browsers or Python know, so that a value never spans two lines.
-_LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Every line break CommonMark, browsers or Python know, so that a value never spans two lines
+# ("\r\n" is one break). Written to start with a character class, which ``re`` scans for in C.
+_LINE_BREAK = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029](?:(?<=\r)\n)?")
 # ASCII punctuation that is Markdown syntax anywhere in a line: escapes, code spans, emphasis,
 # links and images, table pipes, strikethrough, heading markers; GitHub math (``$``). An "_"
 # between two letters or digits (level_reason) cannot start or end emphasis, so it is left alone.
 _MD_INLINE = re.compile(r"([\\`*\[\]|~#$]|(?<![^\W_])_|_(?![^\W_]))")
+_MD_INLINE_CHARS = re.compile(r"[\\`*\[\]|~#$_]")  # what _MD_INLINE can match, found faster
 # Bare links that GFM autolinks: break "scheme://" and "www." with an escape.
 _MD_URL = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<![a-z0-9.])(www)(\.)")
+_MD_WWW = re.compile(r"[wW]{3}\.")  # with "://", what _MD_URL needs (only w and W are "w" ignoring case)
 # What may start a block when the value begins a line: list, thematic break, setext underline,
 # ordered list "1." / "1)". ("#", "*", "|", "~" and "`" are escaped everywhere; a quote ">" and raw
 # HTML "<" become entities, which never start a block; leading spaces are stripped.)
@@ -95,10 +98,15 @@ _MD_BLOCK_START = re.compile(r"^([+\-=])(?=[ \t+\-=]|$)|^(\d{1,9})([.)])(?=[ \t]
 
 
 def _md_line(text: str) -> str:
+    # Each substitution runs only when a cheap test says it can match (most cells are plain CJK text).
     text = text.strip()
-    text = _MD_INLINE.sub(r"\\\1", text)
-    text = _MD_URL.sub(lambda m: "\\:" if m.group(1) else m.group(2) + "\\.", text)
-    text = _MD_BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text)
+    if _MD_INLINE_CHARS.search(text):
+        text = _MD_INLINE.sub(r"\\\1", text)
+    if "://" in text or _MD_WWW.search(text):
+        text = _MD_URL.sub(lambda m: "\\:" if m.group(1) else m.group(2) + "\\.", text)
+    block = _MD_BLOCK_START.match(text)  # anchored at the start: at most this one replacement
+    if block:
+        text = ("\\" + block[1] if block[1] else block[2] + "\\" + block[3]) + text[block.end():]
     # Raw HTML, autolinks and entities: text, never markup.
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -110,7 +118,7 @@ def md(value: object) -> str:
     backslash-escaped, ``<>&`` become entities, controls and bidi overrides become visible escapes,
     and a value cannot start a block (heading, list, quote, fence, table row) wherever it is placed.
     """
-    return "<br>".join(_md_line(terminal(part)) for part in _LINE_BREAK.split(str(value)))
+    return "<br>".join([_md_line(_CONTROL.sub(_visible, part)) for part in _LINE_BREAK.split(str(value))])
 
 
 md_cell = md

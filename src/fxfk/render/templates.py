@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from fxfk.dates import chinese_date
 from fxfk.errors import FxfkError
 from fxfk.public import plain
+from fxfk.render.escaping import md
 
 if TYPE_CHECKING:  # jinja2 is imported when a template is rendered (startup time)
     import jinja2
@@ -51,8 +52,6 @@ def _autoescape(name: str | None) -> bool:
 
 def md_cell(value: object) -> str:
     """Data as Markdown text or a table cell: shown literally, line breaks as <br> (fxfk.render.escaping.md)."""
-    from fxfk.render.escaping import md
-
     return md(value)
 
 
