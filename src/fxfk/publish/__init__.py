@@ -64,22 +64,17 @@ def parse_formats(values: list[str] | None, formats: tuple[str, ...] = FORMATS) 
 def prepare(root: Path, date: dt.date, offices: list[str] | None = None, options: Options | None = None) -> BuiltView:
     """Everything up to the public view for publication on ``date``, with every refusal
     (:class:`~fxfk.errors.DataRefused`); returns the BuiltView."""
-    return _prepare(root, date, offices, options)[0]
+    repo, chosen = _validated(root, offices, options or Options())
+    return _view(repo, date, chosen)
 
 
-def _prepare(root: Path, date: dt.date, offices: list[str] | None = None,
-             options: Options | None = None) -> tuple[BuiltView, Repository]:
-    from fxfk.load.gcpause import gc_paused
-    from fxfk.public.view import build_view
-    from fxfk.publish.safety import scan_personal_data
-    from fxfk.rules.law_articles import conditions_not_in_force
-    from fxfk.rules.laws import laws_not_in_force
+def _validated(root: Path, offices: list[str] | None, options: Options) -> tuple[Repository, list[str] | None]:
+    """The repository, refused while validation finds errors; and the chosen offices (None: all)."""
     from fxfk.rules.validation import validate
 
     # Validation judges on the real today (a batch dated later is scheduled), the list on ``date``.
     # Facts only: the public view takes each register's full model in turn (build_view), from the
     # cache; without one that would parse every file twice, so whole models are loaded at once.
-    options = options or Options()
     result = validate(root, dataclasses.replace(options, date=None), facts_only=options.cache)
     errors = [d for d in result.diagnostics if d.severity == "error"]
     if errors:
@@ -94,9 +89,27 @@ def _prepare(root: Path, date: dt.date, offices: list[str] | None = None,
             raise FxfkError(
                 f"没有单位“{'、'.join(unknown)}”的登记册；已有单位：{'、'.join(known) or '（无）'}"
             )
-        offices = list(dict.fromkeys(offices))
+        return repo, list(dict.fromkeys(offices))
+    return repo, None
+
+
+def _view(repo: Repository, date: dt.date, offices: list[str] | None, only: set[str] | None = None) -> BuiltView:
+    """The public view of the chosen offices, refused on what must not be published.
+
+    ``only``: build just these offices (the others' files are reused, :mod:`fxfk.publish.summary`);
+    the scans then cover only them — the others passed them last time with the same key."""
+    from fxfk.load.gcpause import gc_paused
+    from fxfk.public.view import build_view
+    from fxfk.publish.safety import scan_personal_data
+    from fxfk.rules.law_articles import conditions_not_in_force
+    from fxfk.rules.laws import laws_not_in_force
+
+    chosen = offices
+    if only is not None:
+        chosen = [s.valid_facts.office.id for s in repo.valid_registers() if s.valid_facts.office.id in only]
     with gc_paused(keep=True):  # 100,000s of acyclic objects that live until the files are written
-        built = build_view(repo, date, offices or None)
+        built = build_view(repo, date, chosen)
+    built.view = dataclasses.replace(built.view, all_offices=offices is None)
     problems = list(scan_personal_data(built.texts))
     catalogue = repo.laws.model if repo.laws is not None else None
     problems += list(laws_not_in_force(built.citations, catalogue, date))
@@ -104,7 +117,7 @@ def _prepare(root: Path, date: dt.date, offices: list[str] | None = None,
     if problems:
         problems.sort(key=lambda d: (d.file, d.line, d.column, d.code))
         raise DataRefused(f"公开内容中发现 {len(problems)} 处不能公布的内容，已拒绝公布", problems)
-    return built, repo
+    return built
 
 
 def _titles(view: PublicView) -> tuple[str, str]:
@@ -189,25 +202,49 @@ def publish(root: Path, out: Path, options: Options | None = None, offices: list
     """
     from fxfk.publish.output import write_atomically
     from fxfk.publish.pages import render_all
-    from fxfk.publish.reuse import Reuse, common_key, register_digests
+    from fxfk.publish.reuse import Reuse, common_key, key_of, read_manifest, register_digests
+    from fxfk.publish.summary import NeedFull, stub_of, summary_of
 
     options = options or Options()
-    built, repo = _prepare(root, options.day(), offices, options)
-    view = built.view
+    date = options.day()
+    repo, chosen_offices = _validated(root, offices, options)
     chosen = list(formats) if formats else list(FORMATS)
-    digests = register_digests(repo, {o.id for o in view.offices})
-    common = common_key(root, repo, options.day(), offices, chosen)
+    ids = [s.valid_facts.office.id for s in repo.valid_registers()
+           if chosen_offices is None or s.valid_facts.office.id in chosen_offices]
+    digests = register_digests(repo, set(ids))
+    common = common_key(root, repo, date, chosen_offices, chosen)
+    office_key = {i: key_of(common, "office", i, digests[i]) for i in ids}
+    old = out.absolute() if reuse and (out / MARKER).is_file() else None
+    # Offices whose summary is in the old manifest are not built (their files are reused); XLSX and
+    # DOCX hold every point of the city, so with them every office is built.
+    stubs: dict[str, OfficeList] = {}
+    if old is not None and not {"xlsx", "docx"} & set(chosen):
+        summaries = read_manifest(old)[2]  # (read again under the lock: keyed by content, so the same)
+        for i in ids:
+            stub = stub_of(summaries[office_key[i]]) if isinstance(summaries.get(office_key[i]), dict) else None
+            if stub is not None and stub.id == i:
+                stubs[i] = stub
 
     def fill(tmp: Path) -> list[str]:
         flagged: list[str] = []  # the files holding personal numbers, found as they are written
-        old = out.absolute() if reuse and (out / MARKER).is_file() else None
         plan = Reuse.start(old, common)
-        files = render_all(tmp, root, view, chosen, progress, options.workers(), flagged, plan, digests)
+        files = render_all(tmp, root, view, chosen, progress, options.workers(), flagged, plan, digests,
+                           frozenset(stubs))
         refuse_personal_numbers_in(tmp, flagged, out, built.texts)
+        plan.offices = {office_key[o.id]: summary_of(o) for o in view.offices}
         plan.write(tmp)
         result.reused = len(plan.reused)
         return files
 
-    result = PublishResult(out, [], len(view.offices), len(view.risks), len(view.no_penalty))
-    result.files = write_atomically(out, root, fill, MARKER, MARKER_TEXT, what="公开清单", command="fxfk publish")
-    return result
+    while True:
+        built = _view(repo, date, chosen_offices, {i for i in ids if i not in stubs} if stubs else None)
+        view = dataclasses.replace(built.view, offices=built.view.offices + tuple(stubs.values()))
+        result = PublishResult(out, [], len(view.offices), len(view.risks), len(view.no_penalty))
+        try:
+            result.files = write_atomically(out, root, fill, MARKER, MARKER_TEXT, what="公开清单", command="fxfk publish")
+            return result
+        except NeedFull as need:  # an office's summary was not enough after all: build it too
+            if not need.ids & set(stubs):
+                raise RuntimeError(f"publish: no stub among {need}") from None
+            for i in need.ids:
+                stubs.pop(i, None)

@@ -94,7 +94,10 @@ def plan(reuse: Reuse, env: jinja2.Environment | None, fmt: str, view: PublicVie
                 if key in where:
                     start, end = where[key]
                     old.seek(start)
-                    city.parts[i] = old.read(end - start)
+                    data = old.read(end - start)
+                    if len(data) < end - start and fmt == "md" and data.endswith(b"\n"):
+                        data += b"\n" * (end - start - len(data))  # the file's last blank lines, tidied away
+                    city.parts[i] = data if len(data) == end - start else None
     return city
 
 
@@ -139,12 +142,13 @@ def finish(folder: Path, city: CityList, reuse: Reuse, key: str, results: list[t
     body = city.head + b"".join(parts) + city.tail
     start = len(city.head)
     if city.fmt == "md":
-        body = _BLANKS.sub(b"\n\n", body).strip(b"\n") + b"\n"
+        # tidy_markdown in two steps: the sections are placed in ``body``, the file ends with one newline.
+        body = _BLANKS.sub(b"\n\n", body).lstrip(b"\n")
         start = len(_BLANKS.sub(b"\n\n", city.head).lstrip(b"\n"))
-    (folder / city.name).write_bytes(body)
+    (folder / city.name).write_bytes(body.rstrip(b"\n") + b"\n" if city.fmt == "md" else body)
     sections: list[tuple[str, int, int]] = []
     for k, part in zip(city.keys, parts):
-        if body[start:start + len(part)] == part:  # (the end of a Markdown file may be cut: not recorded)
+        if body[start:start + len(part)] == part:  # (recorded only where it is found)
             sections.append((k, start, start + len(part)))
         start += len(part)
     reuse.record(folder, city.name, key, sections)

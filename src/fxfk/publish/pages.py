@@ -39,14 +39,16 @@ class Page(NamedTuple):
 
 def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], progress: Progress | None = None,
                workers: int = 1, flagged: list[str] | None = None, reuse: Reuse | None = None,
-               digests: dict[str, str] | None = None) -> list[str]:
+               digests: dict[str, str] | None = None, stubs: frozenset[str] = frozenset()) -> list[str]:
     """Write every requested file into ``folder``; returns their names in writing order.
 
     ``progress(done, total)`` is told about each set of lists rendered or reused (per format).
     With ``flagged``, each rendered file is scanned for personal numbers as it is written (in its
     worker) and the names of those holding any are appended to it. ``reuse`` decides which files
     come from the previous output (default: none) and records the manifest entries; ``digests``
-    are the chosen registers' bytes digests by office id (default: no reuse possible).
+    are the chosen registers' bytes digests by office id (default: no reuse possible). ``stubs``:
+    offices of ``view`` known only by their summary (:mod:`fxfk.publish.summary`); raises
+    :class:`~fxfk.publish.summary.NeedFull` before writing anything that would render one.
     """
     from fxfk.dates import chinese_date
     from fxfk.load.parallel import run_in_order
@@ -54,6 +56,7 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
     from fxfk.publish import city as citylist
     from fxfk.publish.reuse import template_files
     from fxfk.publish.safety import scan_rendered
+    from fxfk.publish.summary import NeedFull
     from fxfk.render import tabular
     from fxfk.render.templates import environment, render
 
@@ -86,7 +89,7 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
         return reuse.key(fmt, "page", page.stem, every if page.city else digests[page.stem] + own)
 
     env = environment(root) if ("html" in formats or "md" in formats) else None
-    total = len(pages) * sum(1 for f in formats if f != "xlsx")
+    total = 0
     done = 0
 
     def tick() -> None:
@@ -144,16 +147,22 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
         yield f"{page.stem}.no-penalty.csv", tabular.csv_bytes(plain.NO_PENALTY_COLUMNS + tabular.NO_PENALTY_EXTRA,
                                                                tabular.no_penalty_records(page.items, page.city))
 
-    def single(name: str, key: str, make: Callable[[], str | bytes]) -> None:
+    def single(name: str, key: str, make: Callable[[], str | bytes], whole: bool = False) -> None:
         if not reuse.take(folder, [name], key):
+            if whole and stubs:  # (XLSX: every point of every office)
+                raise NeedFull(set(stubs))
             _write(folder, name, make())
             note([checked(name)])
             reuse.record(folder, name, key)
 
+    # First decide, for every format, what is reused and what rendered (a stub must not be rendered:
+    # NeedFull before any work); then render.
     written: list[str] = []
+    steps: list[tuple[str, list[Task], citylist.CityList | None, list[tuple[Page, str]]]] = []
+    need: set[str] = set()
     for fmt in formats:
         if fmt == "xlsx":
-            single(XLSX_NAME, reuse.key(fmt, every), lambda: tabular.xlsx_bytes(view, city_prefix))
+            single(XLSX_NAME, reuse.key(fmt, every), lambda: tabular.xlsx_bytes(view, city_prefix), whole=True)
             written.append(XLSX_NAME)
             continue
         if fmt == "html":
@@ -169,7 +178,6 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
             written += names
             key = page_key(fmt, page)
             if reuse.take(folder, names, key):
-                tick()
                 continue
             skip: frozenset[str] = frozenset()
             if page.city and fmt in ("html", "md", "csv") and not citylist.overridden(root):
@@ -178,8 +186,12 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
                 city = citylist.plan(reuse, env, fmt, view, page.title, page.issuer, keys, offsets)
                 if city is not None:
                     skip = frozenset(names[:1])
+                    need |= {view.offices[i].id for i in city.todo} & stubs
                     tasks += [citylist.section_task(folder, city, i, env, view, scan) for i in city.todo]
-                    total += len(city.todo)
+            if page.city and not skip:
+                need |= set(stubs)  # the whole city list, or a DOCX of it
+            elif not page.city and page.stem in stubs:
+                need.add(page.stem)
             fresh.append((page, key))
             if fmt in ("html", "md"):
                 assert env is not None
@@ -188,6 +200,11 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
                 tasks.append(written_by(partial(csv_files, page, skip)))
             else:
                 tasks.append(written_by(partial(docx_files, page)))
+        steps.append((fmt, tasks, city, fresh))
+    if need:
+        raise NeedFull(need)
+    total = sum(len(tasks) for _, tasks, _, _ in steps)
+    for fmt, tasks, city, fresh in steps:
         if city is not None:
             (folder / citylist.PARTS).mkdir(exist_ok=True)
         results = run_in_order(tasks, workers, tick)

@@ -109,18 +109,21 @@ def _entry(value: Any) -> Entry | None:
         return None
 
 
-def read_manifest(out: Path) -> tuple[dict[str, Entry], int]:
-    """The previous run's manifest and its mtime; empty when absent or unreadable (then all is rendered)."""
+def read_manifest(out: Path) -> tuple[dict[str, Entry], int, dict[str, Any]]:
+    """The previous run's manifest: its files, its mtime and the offices' summaries (by office key);
+    empty when absent or unreadable (then everything is rendered)."""
     try:
         with open(out / MANIFEST, "rb") as f:
             stamp = os.fstat(f.fileno()).st_mtime_ns
             data = json.loads(f.read().decode("utf-8"))
     except (OSError, ValueError):
-        return {}, 0
+        return {}, 0, {}
     if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("files"), dict):
-        return {}, 0
+        return {}, 0, {}
     entries = {name: _entry(value) for name, value in data["files"].items()}
-    return {name: e for name, e in entries.items() if e is not None and isinstance(name, str)}, stamp
+    offices = data.get("offices")
+    return ({name: e for name, e in entries.items() if e is not None and isinstance(name, str)}, stamp,
+            offices if isinstance(offices, dict) else {})
 
 
 @dataclass
@@ -131,13 +134,16 @@ class Reuse:
     common: str  # key of everything all files share
     before: dict[str, Entry] = field(default_factory=dict)
     stamp: int = 0  # the old manifest's mtime_ns: no reused file may be newer
+    # office key -> summary (fxfk.publish.summary), of the previous run and of this one
+    summaries: dict[str, Any] = field(default_factory=dict)
+    offices: dict[str, Any] = field(default_factory=dict)
     now: dict[str, Entry] = field(default_factory=dict)
     reused: set[str] = field(default_factory=set)
 
     @classmethod
     def start(cls, old: Path | None, common: str) -> Reuse:
-        before, stamp = read_manifest(old) if old is not None else ({}, 0)
-        return cls(old, common, before, stamp)
+        before, stamp, summaries = read_manifest(old) if old is not None else ({}, 0, {})
+        return cls(old, common, before, stamp, summaries)
 
     def key(self, *parts: str) -> str:
         return key_of(self.common, *parts)
@@ -178,8 +184,8 @@ class Reuse:
         files = {name: {"key": e.key, "size": e.size,
                         **({"sections": e.sections} if e.sections else {})} for name, e in sorted(self.now.items())}
         # Written last: its mtime is the stamp of every file it lists (see the module's decisions).
-        (folder / MANIFEST).write_text(json.dumps({"version": VERSION, "files": files}, ensure_ascii=False,
-                                                  separators=(",", ":")), encoding="utf-8")
+        data = {"version": VERSION, "files": files, "offices": dict(sorted(self.offices.items()))}
+        (folder / MANIFEST).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def link(src: Path, dst: Path) -> None:
