@@ -215,12 +215,15 @@ def load(root: Path, options: Options | None = None) -> tuple[Repository, set[tu
 
 
 def model_views(src: SourceFile[Register]) -> tuple[RiskView, ...]:
-    """The views of a register loaded with its full model (a repository not loaded by :func:`load`)."""
+    """The views of a register from its full model (a repository not loaded by :func:`load`)."""
+    model = src.load_model()  # (built now, and not kept, for a register loaded facts_only)
+    if model is None:
+        raise ValueError(f"{src.rel}: no model")
     return tuple(
         RiskView(r.id, r.title, r.domain, r.level, r.level_reason, r.attention, r.status,
                  cast(FactorView, r.factors), r.cases, cast("tuple[BasisFacts, ...]", r.basis),
                  *src.locate("risks", i, "level"))
-        for i, r in enumerate(src.valid_model.risks)
+        for i, r in enumerate(model.risks)
     )
 
 
