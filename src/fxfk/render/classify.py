@@ -15,14 +15,7 @@ from typing import Any
 from fxfk.models import Level
 from fxfk.render.escaping import csv_cell, json_text, md, terminal
 from fxfk.render.text import fit, table
-from fxfk.rules.classify import (
-    Classification,
-    LevelStatus,
-    Row,
-    level_at,
-    level_columns,
-    office_groups,
-)
+from fxfk.rules.classify import Classification, LevelStatus, Row, level_at, level_columns, office_groups
 from fxfk.rules.hotspots import Cluster
 from fxfk.rules.levels import Fact, fact_value
 
@@ -165,7 +158,7 @@ def _render_text(c: Classification, columns: int | None = None) -> str:
         out.append("  定级说明：")
         for r in rows:
             lines = explanation_lines(r)
-            if not r.ok:  # (located only when shown: a position index per file is costly)
+            if not r.ok:  # (the line is shown only where something is to be done)
                 line, column = level_at(r.point)
                 lines[-1] += f"（{r.point.source.rel}:{line}:{column}）"
             out += ["  " + s for s in lines]
@@ -224,42 +217,29 @@ def _warnings_text(c: Classification, columns: int | None) -> list[str]:
 # --- JSON and CSV -----------------------------------------------------------------------------
 
 
-def as_dict(c: Classification, r: Row, line: int | None = None) -> dict[str, Any]:
-    """One row as JSON; ``line``: of its ``level`` (located here when not given)."""
-    if line is None:
-        line, _ = level_at(r.point)
+def as_dict(c: Classification, r: Row) -> dict[str, Any]:
+    """One row as JSON (what :func:`render_json` writes, faster), with the line of its ``level``."""
+    why = r.explanation
     return {
-        "office": r.point.office_id,
-        "id": r.risk.id,
-        "title": r.risk.title,
+        "office": r.point.office_id, "id": r.risk.id, "title": r.risk.title,
         "declared": r.declared.value if r.declared is not None else None,
-        "computed": r.computed.value,
-        "clause": r.explanation.clause.ref,
-        "facts": [f.field for f in r.explanation.facts],
-        "agrees": r.declared is r.computed,
-        "status": r.status.value,
-        "clause_text": r.explanation.clause.wording,
-        "clause_quoted": r.explanation.clause.quoted,  # false: clause_text is a local setting, not the notice's words
-        "overridden": [f.field for f in r.explanation.overridden],
-        "level_reason": r.risk.level_reason.strip(),
-        "domain": r.risk.domain,
-        "file": r.point.source.rel,
-        "line": line,
+        "computed": r.computed.value, "clause": why.clause.ref, "facts": [f.field for f in why.facts],
+        "agrees": r.declared is r.computed, "status": r.status.value, "clause_text": why.clause.wording,
+        "clause_quoted": why.clause.quoted,  # false: clause_text is a local setting, not the notice's words
+        "overridden": [f.field for f in why.overridden], "level_reason": r.risk.level_reason.strip(),
+        "domain": r.risk.domain, "file": r.point.source.rel, "line": level_at(r.point)[0],
         "warnings": [{"code": code, "message": message} for code, message in c.findings(r)],
     }
 
 
 def render_json(c: Classification, *, color: bool = False, workers: int = 1) -> str:
-    """Every row, with the line of its ``level``: the bytes of ``json.dumps([as_dict(c, r) …],
-    ensure_ascii=False, indent=2)`` (tested), written row by row without a dict per row: with
-    ``indent`` the json module encodes in Python, several times slower. ``workers`` is kept for
-    callers: the lines come with the points now."""
+    """The bytes of ``json.dumps([as_dict(c, r) …], ensure_ascii=False, indent=2)`` (tested), written
+    row by row (with ``indent`` the json module encodes in Python). ``workers``: unused, kept for callers."""
     return "".join(json_chunks(c))
 
 
 def json_chunks(c: Classification, rows: int = 1000) -> Iterator[str]:
-    """:func:`render_json` in pieces of ``rows`` rows, to be written as they come: the whole document
-    for 150,000 points is hundreds of megabytes in memory."""
+    """:func:`render_json` in pieces of ``rows`` rows: for 150,000 points the whole is hundreds of MB."""
     if not c.rows:
         yield "[]\n"
         return
@@ -278,8 +258,7 @@ def _strings(items: Sequence[str]) -> str:
 
 
 def _json_row(c: Classification, r: Row, shared: dict[int, tuple[str, str]]) -> str:
-    """One row of :func:`render_json`, as :func:`as_dict` gives it; ``shared``: the parts that come
-    from an explanation, by its id (points share a few dozen explanations)."""
+    """One row as :func:`as_dict` gives it; ``shared``: the parts of each explanation, by id (points share them)."""
     q, why = _quote, r.explanation
     parts = shared.get(id(why))
     if parts is None:
@@ -380,12 +359,9 @@ RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "markd
 
 
 def render(c: Classification, fmt: str, *, color: bool = False, columns: int | None = None, workers: int = 1) -> str:
-    """``c`` in ``fmt``; only text is wrapped to ``columns`` (files and machines get whole lines).
-    JSON locates every point's ``level`` in ``workers`` processes."""
+    """``c`` in ``fmt``; only text is wrapped to ``columns`` (files and machines get whole lines)."""
     if fmt == "text":
         return render_text(c, color=color, columns=columns)
-    if fmt == "json":
-        return render_json(c, color=color, workers=workers)
     return RENDERERS[fmt](c, color=color)
 
 
