@@ -9,9 +9,9 @@ includes the offset: an office that gains a point renumbers every section after 
 
 Unchanged sections are read back from the previous city file: its manifest entry records where each
 section's bytes are (:class:`fxfk.publish.reuse.Entry`), and the old file must be untouched since
-(:meth:`fxfk.publish.reuse.Reuse.unchanged`). Markdown's blank-line tidying is applied to each section alone first; collapsing
-runs of blank lines twice gives what collapsing them once does, so the file is the same (and a
-section is only recorded when its bytes are found at its place in the file). CSV: the header row,
+(:meth:`fxfk.publish.reuse.Reuse.unchanged`). Markdown's blank-line tidying is applied to each section (and the head) alone: a
+section never starts with a blank line, so no run of blank lines spans two parts and the file is
+what tidying it whole gives; only its end is trimmed to one newline. CSV: the header row,
 then each office's rows.
 
 A repository overriding a template the city list is made of (:data:`CITY_TEMPLATES`) gets the whole
@@ -20,6 +20,7 @@ render as before; so does a list of one office (the city list then takes the off
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,8 +57,8 @@ class CityList:
     tail: bytes
     keys: list[str]
     offsets: list[int]
-    parts: list[bytes | None] = field(default_factory=list)
-    hit: bool = False  # a personal number in a freshly rendered part
+    # Each section: (start, end) in the old file, or None until rendered into PARTS.
+    parts: list[tuple[int, int] | None] = field(default_factory=list)
 
     @property
     def todo(self) -> list[int]:
@@ -87,17 +88,11 @@ def plan(reuse: Reuse, env: jinja2.Environment | None, fmt: str, view: PublicVie
         head, tail = before.encode("utf-8"), after.encode("utf-8")
     city = CityList(f"_city.{fmt}", fmt, head, tail, keys, offsets, [None] * len(keys))
     entry = reuse.unchanged(city.name)
-    if entry is not None and reuse.old is not None:
-        where = {k: (start, end) for k, start, end in entry.sections}
-        with open(reuse.old / city.name, "rb") as old:
-            for i, key in enumerate(keys):
-                if key in where:
-                    start, end = where[key]
-                    old.seek(start)
-                    data = old.read(end - start)
-                    if len(data) < end - start and fmt == "md" and data.endswith(b"\n"):
-                        data += b"\n" * (end - start - len(data))  # the file's last blank lines, tidied away
-                    city.parts[i] = data if len(data) == end - start else None
+    if entry is not None:
+        # (Markdown: the last section's final blank lines are tidied away, so it may end past the file.)
+        size = entry.size + (2 if fmt == "md" else 0)
+        where = {k: (start, end) for k, start, end in entry.sections if 0 <= start <= end <= size}
+        city.parts = [where.get(key) for key in keys]
     return city
 
 
@@ -131,26 +126,38 @@ def section_task(folder: Path, city: CityList, i: int, env: jinja2.Environment |
 
 
 def finish(folder: Path, city: CityList, reuse: Reuse, key: str, results: list[tuple[str, bool]]) -> bool:
-    """Write the city file from its parts; returns whether a fresh part held a personal number."""
-    hit = False
-    for name, flagged in results:
-        i = int(name.split("/")[1].split(".")[0])
-        city.parts[i] = (folder / name).read_bytes()
-        (folder / name).unlink()
-        hit = hit or flagged
-    parts = [p if p is not None else b"" for p in city.parts]
-    body = city.head + b"".join(parts) + city.tail
-    start = len(city.head)
-    if city.fmt == "md":
-        # tidy_markdown in two steps: the sections are placed in ``body``, the file ends with one newline.
-        body = _BLANKS.sub(b"\n\n", body).lstrip(b"\n")
-        start = len(_BLANKS.sub(b"\n\n", city.head).lstrip(b"\n"))
-    (folder / city.name).write_bytes(body.rstrip(b"\n") + b"\n" if city.fmt == "md" else body)
+    """Write the city file from its parts, streamed (a province's list is 100s of MB); returns whether
+    a fresh part held a personal number."""
+    fresh = {int(name.split("/")[1].split(".")[0]): folder / name for name, _ in results}
+    md = city.fmt == "md"
+    head = _BLANKS.sub(b"\n\n", city.head).lstrip(b"\n") if md else city.head
+    tail = _BLANKS.sub(b"\n\n", city.tail) if md else city.tail
     sections: list[tuple[str, int, int]] = []
-    for k, part in zip(city.keys, parts):
-        if body[start:start + len(part)] == part:  # (recorded only where it is found)
-            sections.append((k, start, start + len(part)))
-        start += len(part)
+    with contextlib.ExitStack() as stack:
+        old = stack.enter_context(open(reuse.old / city.name, "rb")) if reuse.old and len(fresh) < len(city.parts) else None
+        out = stack.enter_context(open(folder / city.name, "w+b"))
+        out.write(head)
+        for i, (k, where) in enumerate(zip(city.keys, city.parts)):
+            if where is None:
+                data = fresh[i].read_bytes()
+                fresh[i].unlink()
+                if md and data[:1] in (b"", b"\n"):  # (never from fxfk's templates: the tidying below assumes it)
+                    raise RuntimeError(f"city section {i} starts with a blank line")
+            else:
+                assert old is not None
+                old.seek(where[0])
+                data = old.read(where[1] - where[0])
+                data += b"\n" * (where[1] - where[0] - len(data))  # (see plan)
+            sections.append((k, out.tell(), out.tell() + len(data)))
+            out.write(data)
+        out.write(tail)
+        if md:  # tidy_markdown's end: exactly one newline
+            end = out.tell()
+            out.seek(max(0, end - 4096))
+            last = out.read()
+            keep = end - (len(last) - len(last.rstrip(b"\n")))
+            out.truncate(keep)
+            out.seek(keep)
+            out.write(b"\n")
     reuse.record(folder, city.name, key, sections)
-    return hit
-
+    return any(hit for _, hit in results)
