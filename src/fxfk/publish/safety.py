@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator
 from fxfk.diagnostics import Diagnostic, format_path
 from fxfk.load.repository import SourceFile
 from fxfk.public.view import PublicText
-from fxfk.rules.personal_data import Found, find_personal_numbers, normalise
+from fxfk.rules.personal_data import Found, find_personal_numbers, normalise, special_characters
 
 
 def _position(source: SourceFile[Any], loc: tuple[str | int, ...], text: str, start: int, end: int) -> tuple[int, int]:
@@ -69,13 +69,36 @@ def _zip_texts(data: bytes) -> Iterator[str]:
             yield html.unescape("\n".join(_TEXT_NODE.findall(xml)))
 
 
+_joining: re.Pattern[str] | None = None
+
+
+def _joining_tag() -> re.Pattern[str]:
+    """A tag that, as the space it becomes when tags are stripped, could join two digits into a number.
+
+    Stripped, a tag is one space; a number's digits are separated by at most one space, so the tag
+    must follow what can end in a digit once decoded and normalised (a digit, ``;`` or a letter ending
+    an entity such as ``&#49;`` or ``&shy``, a special character such as ``１`` or a zero-width one) and
+    precede what can start with one (a digit, ``&``, a special character). Without such a tag the
+    stripped text holds no number the text as written does not: everywhere else the two read alike
+    (a tag is ``<`` … ``>`` there, never a digit, a separator or part of an amount's words).
+    """
+    global _joining
+    if _joining is None:
+        special = "".join(re.escape(c) for c in sorted(special_characters()))
+        _joining = re.compile(f"<(?<=[0-9A-Za-z;{special}]<)[^>]*>(?=[0-9&{special}])")
+    return _joining
+
+
 def file_texts(name: str, data: bytes) -> list[str]:
     """What a reader of ``name`` can see, as one or more texts to scan."""
     if name.endswith((".xlsx", ".docx")):
         return list(_zip_texts(data))
     text = data.decode("utf-8-sig", errors="replace")
     if name.endswith((".html", ".md")):
-        # As written (attributes, comments) and as displayed (tags gone, entities decoded).
+        # As written (attributes, comments) and as displayed (tags gone, entities decoded); the
+        # second only when it can hold a number the first does not (the usual file has no such tag).
+        if not _joining_tag().search(text):
+            return [html.unescape(text)]
         return [html.unescape(text), html.unescape(_TAG.sub(" ", text))]
     return [text]
 

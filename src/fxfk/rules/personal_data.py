@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -89,9 +90,22 @@ _special: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 _ASTRAL = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _COMPAT_RANGES if lo > 0xFFFF) + "]")
 
 
+@functools.cache
+def special_characters() -> frozenset[str]:
+    """Every character that normalising changes in a way matching cares about: the zero-width ones,
+    dashes, and the compatibility forms whose NFKC holds a digit, "+", "-", " " or "X"."""
+    chars = set(ZERO_WIDTH) | set(DASHES)
+    for lo, hi in _COMPAT_RANGES:
+        for cp in range(lo, hi + 1):
+            c = chr(cp)
+            n = unicodedata.normalize("NFKC", c)
+            if n != c and any(ch in "0123456789+- Xx" for ch in n):
+                chars.add(c)
+    return frozenset(chars)
+
+
 def _special_chars() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Regexes matching any character that normalising would change in a way matching cares about:
-    (the BMP ones only, all of them).
+    """Regexes matching any of :func:`special_characters`: (the BMP ones only, all of them).
 
     ``re`` turns a character class into a table lookup only when every member is in the BMP; one
     astral member leaves a list of ranges tried one by one, about 20 times slower per character.
@@ -99,15 +113,9 @@ def _special_chars() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """
     global _special
     if _special is None:
-        chars = set(ZERO_WIDTH) | set(DASHES)
-        for lo, hi in _COMPAT_RANGES:
-            for cp in range(lo, hi + 1):
-                c = chr(cp)
-                n = unicodedata.normalize("NFKC", c)
-                if n != c and any(ch in "0123456789+- Xx" for ch in n):
-                    chars.add(c)
-        bmp = "[" + "".join(re.escape(c) for c in sorted(chars) if c <= "\uffff") + "]"
-        astral = "[" + "".join(re.escape(c) for c in sorted(chars) if c > "\uffff") + "]"
+        chars = sorted(special_characters())
+        bmp = "[" + "".join(re.escape(c) for c in chars if c <= "\uffff") + "]"
+        astral = "[" + "".join(re.escape(c) for c in chars if c > "\uffff") + "]"
         _special = re.compile(bmp), re.compile(f"{bmp}|{astral}")
     return _special
 
