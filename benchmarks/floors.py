@@ -5,24 +5,34 @@ Each floor is a code string run as ``python -c FLOOR <corpus> [<out dir>]`` on a
 ``yaml.load(CSafeLoader)`` and ``model_validate`` it, one at a time, then do the command's own work the
 plain way a competent engineer would without fxfk — no cache, no worker processes, no positions, no
 sandbox, no checks beyond the models. The day is fixed as bench_scale.py fixes it for the commands.
+The last line a floor prints splits its time: reading and validating the files, and the rest (the
+command's own work, imports and start-up).
 They are slow (every file parsed from YAML): ``bench_scale.py --floors`` runs them.
 """
 
 from __future__ import annotations
 
 # Shared by every floor: the settings, and every register parsed and validated in turn.
+# The time spent reading and validating is summed apart, and the last line printed splits the total.
 _LOAD = r"""
-import datetime as dt, json, sys, yaml
+import atexit, datetime as dt, json, sys, time, yaml
 from pathlib import Path
 from fxfk.models import Register, Settings, TaskTable
+started, reading = time.perf_counter(), [0.0]
+atexit.register(lambda: print(f"read+validate {reading[0]:.1f} s, the rest {time.perf_counter() - started - reading[0]:.1f} s"))
+def read(model, p):
+    t = time.perf_counter()
+    m = model.model_validate(yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
+    reading[0] += time.perf_counter() - t
+    return m
 root = Path(sys.argv[1])
-settings = Settings.model_validate(yaml.load((root / "fxfk.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
+settings = read(Settings, root / "fxfk.yaml")
 def registers():
     for p in sorted((root / "data" / "risks").glob("*.yaml")):
-        yield p, Register.model_validate(yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
+        yield p, read(Register, p)
 def tables():
     for p in sorted((root / "data" / "tasks").glob("*.yaml")):
-        yield TaskTable.model_validate(yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
+        yield read(TaskTable, p)
 def public(reg, today):
     dates = {b.id: b.date for b in reg.batches}
     return [r for r in reg.risks if r.status.value == "published" and r.batch in dates and dates[r.batch] <= today]
@@ -40,7 +50,7 @@ for p, reg in registers():
                      "agrees": e.level is r.level, "clause_text": e.clause.wording,
                      "overridden": [f.field for f in e.overridden], "domain": r.domain,
                      "file": p.relative_to(root).as_posix()})
-sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")  # then the split (atexit)
 """
 
 # deadlines --format json: every (task, office) pair's progress, state and working days left.
@@ -64,7 +74,7 @@ for task in table.tasks:
         rows.append({"task": task.id, "office": office.id, "status": state.value, "due": due and due.isoformat(),
                      "done": done, "target": row_target(task), "completed_on": completed and completed.isoformat(),
                      "working_days_left": left})
-sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")  # then the split (atexit)
 """
 
 # publish --format html,md,csv: one list per office and one city-wide list, each in three formats.
