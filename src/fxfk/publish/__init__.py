@@ -4,6 +4,11 @@ Steps: refuse while validation finds errors → build the public view for the pu
 refuse on personal numbers or laws not in force → render every format into a temporary folder next
 to the output → swap it in (:mod:`fxfk.publish.output`). A failure at any step leaves the previous
 output as it was. Every refusal is a :class:`fxfk.errors.DataRefused` carrying its diagnostics.
+
+Only what changed is rendered (:mod:`fxfk.publish.pages`): files whose inputs are unchanged are
+linked from the previous output (:mod:`fxfk.publish.reuse`), the city-wide list is assembled from
+per-office sections (:mod:`fxfk.publish.city`), and for HTML, Markdown and CSV an unchanged office is
+not even built — its summary from the previous manifest stands in (:mod:`fxfk.publish.summary`).
 """
 
 from __future__ import annotations
