@@ -56,8 +56,9 @@ def prepare(root: Path, date: dt.date, year: int | None = None, offices: Sequenc
     from fxfk.rules.validation import validate
 
     # Validation judges on the real today (a batch dated later is scheduled), the figures on ``date``.
-    # Facts only: the figures take each register's full model in turn (build_report), from the
-    # cache; without one that would parse every file twice, so whole models are loaded at once.
+    # Facts only: the figures take each register's titles, office and activities in turn
+    # (build_report), from the cache; without one that would parse every file twice, so whole models
+    # are loaded at once.
     options = options or Options()
     result = validate(root, dataclasses.replace(options, date=None), facts_only=options.cache)
     if result.errors:
@@ -66,7 +67,7 @@ def prepare(root: Path, date: dt.date, year: int | None = None, offices: Sequenc
     repo = result.repo
     if repo is None:  # (validate returns the repository whenever it found no errors)
         raise DataRefused(REFUSED, result.diagnostics, files=result.files)
-    return build_report(repo, date, year, names)
+    return build_report(repo, date, year, names, options.workers())
 
 
 def title_of(report: Report) -> str:
@@ -77,6 +78,7 @@ def title_of(report: Report) -> str:
 
 def render_all(folder: Path, root: Path, report: Report, formats: list[str], notes: list[str] | None = None) -> list[str]:
     """Write the chosen formats into ``folder``; ``notes`` collects what the user should be told."""
+    from fxfk.load.gcpause import gc_paused
     from fxfk.publish import tidy_markdown
     from fxfk.render.templates import environment, render
     from fxfk.report import figures
@@ -97,7 +99,8 @@ def render_all(folder: Path, root: Path, report: Report, formats: list[str], not
         env.filters["signed"] = figures.signed
         for fmt in ("html", "md"):
             if fmt in formats:
-                text = render(env, f"report.{fmt}.j2", hint="报告模板只能使用报告中的数据", report=report, charts=charts, title=title)
+                with gc_paused():  # ~10 short-lived objects a cell, none in a cycle: collections found nothing
+                    text = render(env, f"report.{fmt}.j2", hint="报告模板只能使用报告中的数据", report=report, charts=charts, title=title)
                 if fmt == "md":
                     text = tidy_markdown(text)
                 (folder / f"{NAME}.{fmt}").write_bytes(text.encode("utf-8"))

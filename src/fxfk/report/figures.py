@@ -39,15 +39,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from functools import partial
 from typing import NamedTuple
 
 from fxfk.dates import chinese_date
 from fxfk.errors import FxfkError
 from fxfk.load.gcpause import gc_paused
-from fxfk.load.repository import Repository
-from fxfk.models import Activity, ActivityKind, Batch, Level, OfficeKind, Register, Risk, Status
+from fxfk.load.parallel import run_in_order
+from fxfk.load.repository import Repository, SourceFile
+from fxfk.models import Activity, ActivityKind, Level, Office, OfficeKind, Register, Status
 from fxfk.models.register import attention_rank
-from fxfk.public.view import is_public
 from fxfk.report.content import (
     FUNNEL_STAGES,
     NO_DATA,
@@ -69,6 +70,7 @@ from fxfk.report.content import (
     number,
     signed,
 )
+from fxfk.report.sources import OfficeInput, Point, office_input
 from fxfk.tasks.status import default_year, select_offices, task_statuses
 
 DEFINITIONS = (
@@ -109,27 +111,34 @@ def definitions(min_cases: int) -> tuple[tuple[str, str], ...]:
     return tuple((term, text.replace("{min_cases}", str(min_cases))) for term, text in DEFINITIONS)
 
 
-def _pending(reg: Register, date: dt.date) -> list[PendingPoint]:
-    batches = {b.id: b for b in reg.batches}
+def _pending(office: str, inp: OfficeInput, date: dt.date) -> list[PendingPoint]:
     out = []
-    for risk in sorted(reg.risks, key=lambda r: attention_rank(r.attention)):  # stable: file order within
-        if risk.status is Status.retired or is_public(risk, batches, date):
+    for risk in sorted(inp.points, key=lambda r: attention_rank(r.attention)):  # stable: file order within
+        if risk.status is Status.retired or _public(risk, inp.batches, date):
             continue
         status, note = risk.status.label, ""
         if risk.status is Status.published:
-            batch = batches.get(risk.batch) if risk.batch is not None else None
+            batch = inp.batches.get(risk.batch) if risk.batch is not None else None
             status = SCHEDULED
-            note = f"状态为已公布，所属批次定于{chinese_date(batch.date)}公布，报告日期尚未公开" if batch else ""
-        out.append(PendingPoint(risk.id, risk.title, reg.office.name, risk.level.label,
+            note = f"状态为已公布，所属批次定于{chinese_date(batch)}公布，报告日期尚未公开" if batch else ""
+        out.append(PendingPoint(risk.id, risk.title, office, risk.level.label,
                                 risk.attention.label if risk.attention else "", status, note))
     return out
 
 
-def funnel_stage(risk: Risk, batches: dict[int, Batch], date: dt.date) -> int:
+def _public(risk: Point, batches: dict[int, dt.date], date: dt.date) -> bool:
+    """:func:`fxfk.public.view.is_public` on a report's point: published, in a batch dated on or before ``date``."""
+    if risk.status is not Status.published or risk.batch is None:
+        return False
+    batch = batches.get(risk.batch)
+    return batch is not None and batch <= date
+
+
+def funnel_stage(risk: Point, batches: dict[int, dt.date], date: dt.date) -> int:
     """How far along the funnel a point got: -1 retired, 0 identified … 3 published on ``date``."""
     if risk.status is Status.retired:
         return -1
-    if is_public(risk, batches, date):
+    if _public(risk, batches, date):
         return 3
     return {Status.draft: 0, Status.consulting: 1}.get(risk.status, 2)
 
@@ -148,20 +157,20 @@ def _survey_ratio(activities: Iterable[Activity]) -> Ratio:
     return Ratio(sum(a.satisfied or 0 for a in acts), sum(a.respondents or 0 for a in acts))
 
 
-def _overview(reg: Register, levels: tuple[Level, ...], date: dt.date) -> OfficeOverview:
-    live = [r for r in reg.risks if r.status is not Status.retired]
-    batches = {b.id: b for b in reg.batches}
-    scheduled = sum(1 for r in reg.risks if r.status is Status.published and not is_public(r, batches, date))
+def _overview(office: Office, inp: OfficeInput, levels: tuple[Level, ...], date: dt.date) -> OfficeOverview:
+    points = inp.points
+    live = [r for r in points if r.status is not Status.retired]
+    scheduled = sum(1 for r in points if r.status is Status.published and not _public(r, inp.batches, date))
 
     def count(status: Status) -> int:  # 已公布 as the public lists and the funnel count it
-        n = sum(1 for r in reg.risks if r.status is status)
+        n = sum(1 for r in points if r.status is status)
         return n - scheduled if status is Status.published else n + scheduled if status is Status.approved else n
 
     return OfficeOverview(
-        office_id=reg.office.id, name=reg.office.name, kind=reg.office.kind.label,
+        office_id=office.id, name=office.name, kind=office.kind.label,
         by_level=tuple(sum(1 for r in live if r.level is lv) for lv in levels),
         by_status=tuple(count(st) for st in Status),
-        total=len(reg.risks), scheduled=scheduled,
+        total=len(points), scheduled=scheduled,
     )
 
 
@@ -176,13 +185,13 @@ def whole_years_after(published: dt.date, date: dt.date) -> range:
     return range(first, last + 1)
 
 
-def _evaluate_point(risk: Risk, reg: Register, batch_date: dt.date, date: dt.date, acts: list[Activity],
+def _evaluate_point(risk: Point, office: str, batch_date: dt.date, date: dt.date, acts: list[Activity],
                     min_cases: int) -> PointEvaluation:
     year = batch_date.year
     years = whole_years_after(batch_date, date)
     after = tuple(sorted((y, n) for y, n in risk.cases.items() if y in years))
     return PointEvaluation(
-        risk_id=risk.id, title=risk.title, office=reg.office.name, domain=risk.domain,
+        risk_id=risk.id, title=risk.title, office=office, domain=risk.domain,
         level=risk.level.label, published=batch_date, before_year=year - 1,
         before=risk.cases.get(year - 1), after=after,
         compliance=_guidance_ratio(a for a in acts if risk.id in a.risks), min_cases=min_cases,
@@ -222,40 +231,43 @@ class _OfficeFigures(NamedTuple):
     points: list[PointEvaluation]
 
 
-def _office_figures(reg: Register, levels: tuple[Level, ...], year: int, date: dt.date, min_cases: int) -> _OfficeFigures:
-    batches = {b.id: b for b in reg.batches}
-    stages = [funnel_stage(r, batches, date) for r in reg.risks]
-    acts = [a for a in reg.activities if _counted(a, year, date)]
+def _office_figures(inp: OfficeInput, levels: tuple[Level, ...], year: int, date: dt.date, min_cases: int) -> _OfficeFigures:
+    office, batches = inp.register.office, inp.batches
+    stages = [funnel_stage(r, batches, date) for r in inp.points]
+    acts = [a for a in inp.register.activities if _counted(a, year, date)]
     points = []
-    for risk in reg.risks:
+    for risk in inp.points:
         batch = batches.get(risk.batch) if risk.batch is not None else None
-        if batch is not None and is_public(risk, batches, date):
-            points.append(_evaluate_point(risk, reg, batch.date, date, acts, min_cases))
+        if batch is not None and _public(risk, batches, date):
+            points.append(_evaluate_point(risk, office.name, batch, date, acts, min_cases))
     return _OfficeFigures(
-        _overview(reg, levels, date), _pending(reg, date), stages, _funnel(reg.office.name, stages),
-        ActivityRow(reg.office.id, reg.office.name, tuple(sum(a.count for a in acts if a.kind is k) for k in ActivityKind)),
-        OfficeEvaluation(reg.office.name, _guidance_ratio(acts), _survey_ratio(acts)), acts, points,
+        _overview(office, inp, levels, date), _pending(office.name, inp, date), stages, _funnel(office.name, stages),
+        ActivityRow(office.id, office.name, tuple(sum(a.count for a in acts if a.kind is k) for k in ActivityKind)),
+        OfficeEvaluation(office.name, _guidance_ratio(acts), _survey_ratio(acts)), acts, points,
     )
 
 
-def build_report(repo: Repository, date: dt.date, year: int | None = None, offices: Sequence[str] | None = None) -> Report:
+def build_report(repo: Repository, date: dt.date, year: int | None = None, offices: Sequence[str] | None = None,
+                 workers: int = 1) -> Report:
     """Every figure of the report for ``date``; ``year`` picks the task table (default as deadlines).
 
-    Registers are taken one at a time (``SourceFile.load_model``: a repository loaded facts_only
-    holds no models) and only their figures, office and activities are kept.
+    Each register's figures are computed from its :class:`~fxfk.report.sources.OfficeInput` (facts,
+    titles, office and activities: no full model on the way when the cache has its data), in
+    ``workers`` processes when there are many; only the figures, the office and the activities come back.
     """
     year = year if year is not None else default_year(repo, date)
     levels = tuple(lv for lv in Level if repo.settings.levels == 3 or lv is not Level.medium)
     min_cases = repo.settings.evaluation_min_cases
-    figures: dict[str, _OfficeFigures] = {}
-    slim: list[Register] = []  # without their points: what the task statuses and office list read
-    with gc_paused(keep=True):  # acyclic figures that live as long as the command
-        for src in repo.valid_registers():
-            reg = src.load_model()
-            if reg is None:  # (a valid register always has one)
-                continue
-            figures[reg.office.id] = _office_figures(reg, levels, year, date, min_cases)
-            slim.append(reg.model_copy(update={"risks": []}))
+
+    def one(src: SourceFile[Register]) -> list[tuple[_OfficeFigures, Register]]:
+        inp = office_input(src)
+        return [] if inp is None else [(_office_figures(inp, levels, year, date, min_cases), inp.register)]
+
+    # Acyclic figures that live as long as the command (workers fork inside the pause: theirs too).
+    with gc_paused(keep=True):
+        done = run_in_order([partial(one, src) for src in repo.valid_registers()], workers)
+    figures = {reg.office.id: f for f, reg in done}
+    slim = [reg for _, reg in done]  # without their points: what the task statuses and office list read
     order = {o.id: k for k, o in enumerate(select_offices(repo, offices, slim))}
     registers = sorted((r for r in slim if r.office.id in order), key=lambda r: order[r.office.id])
     statuses = task_statuses(repo, year, date, offices, registers=slim)

@@ -1,0 +1,106 @@
+"""The report reads each register without its full model (fxfk.report.sources), in worker processes
+when there are many: the same figures and the same bytes as from whole models in one process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, REPO, run_fxfk
+from corpus_generator import generate
+from fxfk.load.cache import CACHE_DIR
+from fxfk.load.repository import SourceFile, load_repository
+from fxfk.options import Options
+from fxfk.report import figures, prepare
+from fxfk.report.figures import build_report
+from fxfk.report.sources import from_data, from_model
+from fxfk.rules.validation import load
+
+DAY = dt.date(2019, 12, 31)
+
+
+def _copy(source: Path, tmp_path: Path) -> Path:
+    """The data repository at ``source`` (its settings and data/ only) in a folder of its own."""
+    root = tmp_path / "repo"
+    shutil.copytree(source / "data", root / "data")
+    shutil.copy(source / "fxfk.yaml", root / "fxfk.yaml")
+    return root
+
+
+@pytest.mark.parametrize("corpus", [REPO, CORPUS / "report"], ids=["repository", "report-corpus"])
+def test_input_from_the_cached_data_is_that_of_the_full_model(tmp_path: Path, corpus: Path) -> None:
+    root = _copy(corpus, tmp_path)
+    options = Options(cache=True)
+    full = {s.rel: s.model for s in load(root, options).registers}  # (fills the cache)
+    light = load(root, options, facts_only=True).valid_registers()
+    assert light
+    for src in light:
+        assert src.model is None and src.stored is not None
+        got = from_data(src.valid_facts, src.stored[0].get(src.stored[1], "d"))
+        model = full[src.rel]
+        assert model is not None and got == from_model(model)
+        assert [p.title for p in got.points] == [r.title for r in model.risks]
+
+
+def test_input_of_data_that_is_not_the_facts_is_none(tmp_path: Path) -> None:
+    root = _copy(CORPUS / "report", tmp_path)
+    src = load(root, Options(cache=True), facts_only=True).valid_registers()[0]
+    assert src.stored is not None
+    data = src.stored[0].get(src.stored[1], "d")
+    assert from_data(src.valid_facts, data) is not None
+    assert from_data(src.valid_facts, {**data, "risks": data["risks"][:-1]}) is None  # another snapshot
+    assert from_data(src.valid_facts, None) is None
+    assert from_data(src.valid_facts, [data]) is None
+
+
+def _refuse_full_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(self: SourceFile) -> None:
+        raise AssertionError(f"full model of {self.rel} rebuilt")
+
+    monkeypatch.setattr(SourceFile, "load_model", refused)
+
+
+def test_report_from_the_cache_builds_no_full_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _copy(CORPUS / "report", tmp_path)
+    expected = build_report(load_repository(root, Options(cache=False)), DAY)
+    load(root, Options(cache=True))  # as after fxfk validate
+    _refuse_full_models(monkeypatch)
+    assert prepare(root, DAY, options=Options(cache=True, jobs=1)) == expected
+
+
+def test_report_without_the_cached_data_rebuilds_the_models(tmp_path: Path) -> None:
+    """A cache that has the facts but lost the data (or never had it): the full models, same figures."""
+    root = _copy(CORPUS / "report", tmp_path)
+    expected = build_report(load_repository(root, Options(cache=False)), DAY)
+    load(root, Options(cache=True))
+    data = list((root / CACHE_DIR).rglob("*.d"))
+    assert data
+    for entry in data:
+        entry.unlink()
+    assert prepare(root, DAY, options=Options(cache=True, jobs=1)) == expected
+
+
+def test_report_in_worker_processes_is_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enough registers for worker processes (load.parallel.MIN_TASKS): the same bytes as in one process."""
+    root = generate(tmp_path / "many", 70, 3)
+    shared = []
+    real = figures.run_in_order
+
+    def counting(tasks, workers, done=None):  # type: ignore[no-untyped-def]
+        shared.append((len(tasks), workers))
+        return real(tasks, workers, done)
+
+    monkeypatch.setattr(figures, "run_in_order", counting)
+    monkeypatch.delenv("FXFK_NO_CACHE")  # the way after fxfk validate: registers from the cache    assert run_fxfk("validate", "--root", str(root)).code == 0
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        run = run_fxfk("report", "--root", str(root), "--date", "2019-12-31", "--format", "html,md", "--out", str(out),
+                       env={"FXFK_JOBS": jobs})
+        assert run.code == 0, run.err
+        outputs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert shared == [(70, 1), (70, 2)]  # 70 registers ≥ MIN_TASKS: the second run forked its workers
+    assert outputs[0] == outputs[1] and b"70" in outputs[0][Path("report.html")]
