@@ -16,7 +16,7 @@ from fxfk.models import Level
 from fxfk.render.escaping import csv_cell, json_text, md, terminal
 from fxfk.render.text import fit, table
 from fxfk.rules.classify import Classification, LevelStatus, Row, level_at, level_columns, office_groups
-from fxfk.rules.hotspots import Cluster
+from fxfk.rules.hotspots import Cluster, Point
 from fxfk.rules.levels import Fact, fact_value
 
 # --- wording ----------------------------------------------------------------------------------
@@ -83,23 +83,26 @@ def counts_header(levels: int) -> list[str]:
     )
 
 
-def counts_row(name: str, rows: list[Row], levels: int) -> list[str]:
+def _count_values(rows: list[Row], levels: int) -> list[int]:
     declared: dict[Level | None, int] = {}
     computed: dict[Level, int] = {}
     missing = wrong = 0
-    for r in rows:  # one pass: the city-wide total row counts every point
+    for r in rows:
         declared[r.declared] = declared.get(r.declared, 0) + 1
         computed[r.computed] = computed.get(r.computed, 0) + 1
         missing += r.status is LevelStatus.missing
         wrong += not r.ok
     cols = level_columns(levels)
-    return (
-        [name, str(len(rows))]
-        + [str(declared.get(lv, 0)) for lv in cols]
-        + [str(missing)]
-        + [str(computed.get(lv, 0)) for lv in cols]
-        + [str(wrong)]
-    )
+    return [len(rows), *(declared.get(lv, 0) for lv in cols), missing, *(computed.get(lv, 0) for lv in cols), wrong]
+
+
+def city_counts(c: Classification) -> tuple[list[tuple[Point, list[Row]]], list[list[str]]]:
+    """The rows per office and the city-wide count table (a row per office, then 合计): each office is
+    counted once, the total is the offices' sum."""
+    groups = office_groups(c.rows)
+    values = [_count_values(rows, c.levels) for _, rows in groups]
+    body = [[p.office_name, *map(str, v)] for (p, _), v in zip(groups, values)]
+    return groups, body + [["合计", *(str(sum(col)) for col in zip(*values))]]
 
 
 def summary_line(c: Classification) -> str:
@@ -146,7 +149,8 @@ def _render_text(c: Classification, columns: int | None = None) -> str:
     header = ["ID", "违法风险点", "申报等级", "规则等级", "依据条款", "结论"]
     if not c.rows:
         out.append("没有符合条件的风险点")
-    for point, rows in office_groups(c.rows):
+    groups, city = city_counts(c)
+    for (point, rows), office_counts in zip(groups, city):
         out.append(f"{point.office_name}（{point.office_id}，{point.source.rel}）")
         body = [
             [r.risk.id, r.risk.title, level_label(r.declared), r.computed.label, r.explanation.clause.ref,
@@ -162,7 +166,7 @@ def _render_text(c: Classification, columns: int | None = None) -> str:
                 line, column = level_at(r.point)
                 lines[-1] += f"（{r.point.source.rel}:{line}:{column}）"
             out += ["  " + s for s in lines]
-        counts = dict(zip(counts_header(c.levels), counts_row("", rows, c.levels)))
+        counts = dict(zip(counts_header(c.levels), office_counts))
         cols = level_columns(c.levels)
         out.append(
             "  等级统计：申报 " + "、".join(f"{lv.label} {counts['申报' + lv.label]}" for lv in cols)
@@ -172,9 +176,7 @@ def _render_text(c: Classification, columns: int | None = None) -> str:
         out.append("")
     if c.rows:
         out.append("全市等级统计")
-        body = [counts_row(p.office_name, rs, c.levels) for p, rs in office_groups(c.rows)]
-        body.append(counts_row("合计", c.rows, c.levels))
-        out += table(counts_header(c.levels), body, right=set(range(1, len(body[0]))), columns=columns)
+        out += table(counts_header(c.levels), city, right=set(range(1, len(city[0]))), columns=columns)
         out.append("")
     out += _warnings_text(c, columns)
     out.append(summary_line(c))
@@ -314,7 +316,8 @@ def _md_table(header: list[str], body: list[list[str]]) -> list[str]:
 
 def render_markdown(c: Classification, *, color: bool = False) -> str:
     out = ["# 风险等级核对（fxfk classify）", ""]
-    for point, rows in office_groups(c.rows):
+    groups, city = city_counts(c)
+    for point, rows in groups:
         out += [f"## {md(point.office_name)}（{md(point.office_id)}）", ""]
         body = [
             [r.risk.id, r.risk.title, level_label(r.declared), r.computed.label,
@@ -328,9 +331,7 @@ def render_markdown(c: Classification, *, color: bool = False) -> str:
             out += notes + [""]
     if c.rows:
         out += ["## 全市等级统计", ""]
-        body = [counts_row(p.office_name, rs, c.levels) for p, rs in office_groups(c.rows)]
-        body.append(counts_row("合计", c.rows, c.levels))
-        out += _md_table(counts_header(c.levels), body) + [""]
+        out += _md_table(counts_header(c.levels), city) + [""]
     out += ["## 自动预警", ""]
     if c.year is None:
         out += ["没有案件数据（risks[].cases），无法预警。", ""]
