@@ -137,6 +137,24 @@ def test_a_text_without_a_digit_chain_holds_no_number(text):
         assert reference(text) == []
 
 
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(texts, max_size=8))
+@example(["电话", "13912345678", "", "１３８１２３４５６７８", "甲"])
+@example(["1391234", "5678"])  # no chain across the joint
+@example(["", "", "𝟏𝟑𝟖12345678"])
+def test_texts_left_out_of_a_batch_hold_no_number(batch):
+    kept = pd.may_hold_numbers(batch)
+    assert kept == sorted(set(kept)) and all(0 <= i < len(batch) for i in kept)
+    for i, text in enumerate(batch):
+        if i not in kept:
+            assert reference(text) == [] and _chainless(text), (i, text)
+
+
+def test_a_batch_keeps_only_texts_with_chains_or_special_characters():
+    assert pd.may_hold_numbers(["无", "0371-66660001", "第2019号", "１", "", "13912345678"]) == [1, 3, 5]
+    assert pd.may_hold_numbers([]) == [] and pd.may_hold_numbers(["", ""]) == []
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.text(max_size=60))
 def test_normalise_equals_the_character_by_character_one(text):

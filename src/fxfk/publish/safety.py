@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator
 from fxfk.diagnostics import Diagnostic, format_path
 from fxfk.load.repository import SourceFile
 from fxfk.public.view import PublicText
-from fxfk.rules.personal_data import Found, find_personal_numbers, normalise, special_characters
+from fxfk.rules.personal_data import Found, find_personal_numbers, may_hold_numbers, normalise, special_characters
 
 
 def _position(source: SourceFile[Any], loc: tuple[str | int, ...], text: str, start: int, end: int) -> tuple[int, int]:
@@ -39,7 +39,9 @@ def _message(found: Found) -> str:
 
 def scan_personal_data(texts: Iterable[PublicText]) -> Iterator[Diagnostic]:
     """An ID-card number or a mobile number in any public free text."""
-    for item in texts:
+    items = list(texts)
+    for i in may_hold_numbers([item.text for item in items]):
+        item = items[i]
         for found in find_personal_numbers(item.text):
             line, column = _position(item.source, item.loc, item.text, found.start, found.end)
             yield Diagnostic(item.source.rel, line, column, found.code, "error", format_path(item.loc), _message(found))
