@@ -28,7 +28,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator, Sequence, cast
+from typing import Any, Iterable, Iterator, Sequence, cast
 
 from fxfk.diagnostics import Diagnostic, format_path
 from fxfk.load.facts import RegisterFacts
@@ -219,28 +219,34 @@ class Cluster:
 
 def clusters(points: list[Point], year: int, by: str, settings: Hotspot) -> list[Cluster]:
     """Cases of ``year`` and ``year - 1`` summed by ``domain`` or ``office``, most cases first."""
-    groups: dict[str, list[Point]] = {}
+    # key -> [points, marked, latest, previous, previous known, first point]: one pass over the points
+    groups: dict[str, list[Any]] = {}
+    offices: dict[int, str] = {}  # by id(source): an office id is looked up once per register
+    total = 0
     for p in managed(points):
-        key = p.risk.domain.strip() if by == "domain" else p.office_id
-        groups.setdefault(key, []).append(p)
-    total = sum(p.risk.cases.get(year, 0) for ps in groups.values() for p in ps)
-    out = []
-    for key, ps in groups.items():
-        latest = sum(p.risk.cases.get(year, 0) for p in ps)
-        known = [p for p in ps if year - 1 in p.risk.cases]
-        previous = sum(p.risk.cases[year - 1] for p in known)
-        out.append(
-            Cluster(
-                key,
-                key if by == "domain" else ps[0].office_name,
-                len(ps),
-                sum(1 for p in ps if p.risk.factors.hotspot.strip()),
-                previous,
-                latest,
-                latest / total if total else 0.0,
-                is_rise(latest, previous if known else None, settings),
-            )
+        risk = p.risk
+        if by == "domain":
+            key = risk.domain.strip()
+        else:
+            key = offices.get(id(p.source)) or offices.setdefault(id(p.source), p.office_id)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = [0, 0, 0, 0, False, p]
+        latest, previous = risk.cases.get(year, 0), risk.cases.get(year - 1)
+        group[0] += 1
+        group[1] += bool(risk.factors.hotspot.strip())
+        group[2] += latest
+        if previous is not None:
+            group[3] += previous
+            group[4] = True
+        total += latest
+    out = [
+        Cluster(
+            key, key if by == "domain" else first.office_name, n, marked, previous, latest,
+            latest / total if total else 0.0, is_rise(latest, previous if known else None, settings),
         )
+        for key, (n, marked, latest, previous, known, first) in groups.items()
+    ]
     out.sort(key=lambda c: (-c.latest, c.key))
     return out
 
