@@ -125,9 +125,18 @@ def section_task(folder: Path, city: CityList, i: int, env: jinja2.Environment |
     return task
 
 
-def finish(folder: Path, city: CityList, reuse: Reuse, key: str, results: list[tuple[str, bool]]) -> bool:
+def finish(folder: Path, city: CityList, reuse: Reuse, key: str, results: list[tuple[str, bool]],
+           scan: bool = False) -> bool:
     """Write the city file from its parts, streamed (a province's list is 100s of MB); returns whether
-    a fresh part held a personal number."""
+    a fresh part (or, with ``scan``, the head and tail) held a personal number."""
+    from fxfk.publish.safety import scan_rendered
+
+    hit = any(flagged for _, flagged in results)
+    if scan and not hit:
+        frame = f"{PARTS}/frame.{city.fmt}"
+        (folder / frame).write_bytes(city.head + b"\n" + city.tail)
+        hit = bool(scan_rendered(folder, [frame], ""))
+        (folder / frame).unlink()
     fresh = {int(name.split("/")[1].split(".")[0]): folder / name for name, _ in results}
     md = city.fmt == "md"
     head = _BLANKS.sub(b"\n\n", city.head).lstrip(b"\n") if md else city.head
@@ -160,4 +169,4 @@ def finish(folder: Path, city: CityList, reuse: Reuse, key: str, results: list[t
             out.seek(keep)
             out.write(b"\n")
     reuse.record(folder, city.name, key, sections)
-    return any(hit for _, hit in results)
+    return hit

@@ -215,7 +215,7 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
                 if city is None or name != city.name:
                     reuse.record(folder, name, key)
         if city is not None:
-            if citylist.finish(folder, city, reuse, page_key(fmt, pages[0]), parts):
+            if citylist.finish(folder, city, reuse, page_key(fmt, pages[0]), parts, scan):
                 note([(city.name, True)])
             (folder / citylist.PARTS).rmdir()
     return written
