@@ -2,10 +2,11 @@
 
 Each data file's parsed and checked result is stored under the SHA-256 of its bytes (plus what
 else decides the result: the kind of file, the settings) in a folder named by a fingerprint of
-the tool, so an unchanged file is not parsed again. A file has two parts, written by
+the tool, so an unchanged file is not parsed again. A file has up to three parts, written by
 :mod:`fxfk.load.repository`: ``s`` (its facts and its own diagnostics — all ``fxfk validate`` reads)
-and ``d`` (its plain data, from which the other commands rebuild the full model). Cross-file
-checks are never cached: they always run on everything.
+and ``d`` (its plain data, from which the other commands rebuild the full model); and a register, once
+``fxfk classify`` has read it, ``c`` (its classify view: :mod:`fxfk.load.views`). Cross-file checks
+are never cached: they always run on everything.
 
 Parts are :mod:`marshal` blobs, which are fast but must not be read from untrusted bytes — so a
 part is only trusted when its HMAC, made with a secret key kept outside the repository
