@@ -8,15 +8,19 @@ walked one day at a time); the new code must give the same rows and the same cal
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fxfk.load.repository import Repository, SourceFile
 from fxfk.models.enums import LEVEL_ORDER
 from fxfk.models.register import attention_rank
 from fxfk.options import Options
+from fxfk.render.tasks import _flat_json
 from fxfk.rules.validation import validate
 from fxfk.tasks.guidance import GuidanceStatus, guidance_state, guidance_statuses, last_guidance, published_on
 from fxfk.tasks.status import select_offices
@@ -120,3 +124,9 @@ def test_cli_caveat_only_for_the_chosen_offices(corpus, fxfk):
     assert late.code == 0 and "2027年" in late.err and '"last_guidance": "2026-11-20"' in late.out
     other = fxfk(*args, "office-00002")
     assert other.code == 0 and other.err == "" and '"office": "office-00002"' in other.out
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=8), st.one_of(st.none(), st.text(), st.integers(), st.booleans()),
+                                min_size=1, max_size=7), max_size=5))
+def test_guidance_json_layout_is_json_dumps_byte_for_byte(rows):
+    assert _flat_json(rows) == json.dumps(rows, ensure_ascii=False, indent=2)
