@@ -40,7 +40,7 @@ class Ratio:
     num: int
     den: int
 
-    @cached_property
+    @property  # (as cheap as a cache lookup; a plain property is read directly by the templates' sandbox)
     def known(self) -> bool:
         return self.den > 0
 
