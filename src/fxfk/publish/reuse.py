@@ -15,7 +15,8 @@ Decisions:
   between two runs on the same data (the output must be byte-identical, hidden files included).
   Not noticed: an edit of the same size within the file system's timestamp step of the publish, or
   one that sets an old mtime on purpose — ``--rebuild`` renders everything.
-- A key is a SHA-256 over: :func:`fxfk.load.cache.tool_fingerprint` (the code), the bytes of the
+- A key is a SHA-256 over: :func:`fxfk.load.cache.tool_fingerprint` (the code) and the versions of
+  Jinja2 (and openpyxl, python-docx when writing XLSX, DOCX), the bytes of the
   built-in templates and of the repository's ``templates/publish/`` (the tool fingerprint covers
   ``.py`` files only), ``fxfk.yaml`` and the law catalogue bytes (organization, levels, the
   no-penalty ground), the run's date, office selection and formats — then the file's format and
@@ -79,8 +80,25 @@ def common_key(root: Path, repo: Repository, date: dt.date, offices: list[str] |
 
     builtin, own = template_files(root)
     extra = [f.path for f in (repo.settings_file, repo.laws) if f is not None]
-    return key_of(f"v{VERSION}", tool_fingerprint(), digest_files(builtin), digest_files(own, root),
+    return key_of(f"v{VERSION}", tool_fingerprint(), _renderers(formats), digest_files(builtin), digest_files(own, root),
                   digest_files(extra), date.isoformat(), ",".join(offices) if offices else "*", ",".join(formats))
+
+
+def _renderers(formats: list[str]) -> str:
+    """Versions of the libraries that write the chosen formats' bytes (an upgrade may change them, and
+    fxfk's fingerprint does not see it); read from the modules: package metadata is slow to search."""
+    import jinja2
+
+    versions = [f"jinja2={jinja2.__version__}"]
+    if "xlsx" in formats:
+        import openpyxl
+
+        versions.append(f"openpyxl={openpyxl.__version__}")
+    if "docx" in formats:
+        import docx
+
+        versions.append(f"python-docx={getattr(docx, '__version__', '?')}")
+    return ",".join(versions)
 
 
 def register_digests(repo: Repository, ids: set[str]) -> dict[str, str]:
