@@ -104,3 +104,24 @@ def test_report_in_worker_processes_is_the_same(tmp_path: Path, monkeypatch: pyt
         outputs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert shared == [(70, 1), (70, 2)]  # 70 registers ≥ MIN_TASKS: the second run forked its workers
     assert outputs[0] == outputs[1] and b"70" in outputs[0][Path("report.html")]
+
+
+def test_domain_compliance_counts_an_activity_once_in_each_domain_it_names() -> None:
+    """Grouped in one pass (figures._evaluate_domains): the per-domain rule of tests/test_report.py, across domains."""
+    from fxfk.models import Activity
+    from fxfk.report.content import PointEvaluation, Ratio
+
+    def point(rid: str, domain: str) -> PointEvaluation:
+        return PointEvaluation(rid, "标题", "单位", domain, "高", dt.date(2019, 1, 1), 2018, None, (), Ratio(0, 0))
+
+    def guidance(risks: list[str], counterparts: int, corrected: int) -> Activity:
+        return Activity.model_validate({"date": dt.date(2019, 5, 1), "kind": "guidance", "risks": risks,
+                                        "counterparts": counterparts, "corrected": corrected})
+
+    points = [point("A-1", "甲"), point("A-2", "甲"), point("B-1", "乙"), point("C-1", "丙")]
+    acts = [guidance(["A-1", "A-2", "B-1"], 10, 8), guidance(["A-2"], 5, 5), guidance(["X-9"], 100, 0)]
+    domains = {d.domain: d for d in figures._evaluate_domains(points, acts)}
+    assert list(domains) == ["丙", "乙", "甲"]  # sorted, as before
+    assert domains["甲"].compliance == Ratio(13, 15)  # the first activity once, though it names A-1 and A-2
+    assert domains["乙"].compliance == Ratio(8, 10)  # and once more in 乙
+    assert domains["丙"].compliance == Ratio(0, 0) and domains["甲"].points == 2

@@ -199,11 +199,19 @@ def _evaluate_point(risk: Point, office: str, batch_date: dt.date, date: dt.date
 
 
 def _evaluate_domains(points: list[PointEvaluation], acts: list[Activity]) -> tuple[DomainEvaluation, ...]:
+    # Grouped in one pass over the points and one over the activities (a province has dozens of domains).
+    by_domain: dict[str, list[PointEvaluation]] = {}
+    for p in points:
+        by_domain.setdefault(p.domain, []).append(p)
+    domain_of = {p.risk_id: p.domain for p in points}
+    acts_of: dict[str, list[Activity]] = {}
+    for a in acts:
+        for domain in {domain_of[r] for r in a.risks if r in domain_of}:  # an activity counts once per domain
+            acts_of.setdefault(domain, []).append(a)
     out = []
-    for domain in sorted({p.domain for p in points}):
-        mine = [p for p in points if p.domain == domain]
+    for domain in sorted(by_domain):
+        mine = by_domain[domain]
         known = [p for p in mine if p.change is not None]
-        ids = {p.risk_id for p in mine}
         out.append(
             DomainEvaluation(
                 domain=domain, points=len(mine), evaluable=len(known),
@@ -211,8 +219,7 @@ def _evaluate_domains(points: list[PointEvaluation], acts: list[Activity]) -> tu
                 before=sum(p.before or 0 for p in known), after=sum((p.after_mean or Fraction(0) for p in known), Fraction(0)),
                 rising=sum(1 for p in known if p.rising),
                 falling=sum(1 for p in known if not p.too_few and (p.change or 0) < 0),
-                # an activity naming two points of the domain counts once
-                compliance=_guidance_ratio(a for a in acts if ids.intersection(a.risks)),
+                compliance=_guidance_ratio(acts_of.get(domain, ())),
             )
         )
     return tuple(out)
