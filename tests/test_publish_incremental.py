@@ -228,3 +228,21 @@ def test_html_md_csv_after_one_edit_build_only_what_changed(repo, tmp_path, edit
         assert changed(before, state(out)) == expected
     assert "沿用上次未变的" in run.out
     same_bytes_as_fresh(repo, out, tmp_path, formats="html,md,csv")
+
+
+def test_an_unchanged_office_s_no_penalty_items_come_back_from_the_manifest(tmp_path):
+    """east is not built after west's edit: the city no-penalty list takes east's item from its summary."""
+    import shutil
+
+    from conftest import CORPUS
+
+    repo = tmp_path / "repo"
+    shutil.copytree(CORPUS / "publish", repo)
+    out = tmp_path / "public"
+    publish(repo, out, date="2020-01-15", formats="html,md,csv")
+    west = repo / "data/risks/west.yaml"
+    west.write_text(west.read_text(encoding="utf-8").replace("西区庚公开风险点", "西区庚公开风险点（修订）"), encoding="utf-8")
+    run = publish(repo, out, date="2020-01-15", formats="html,md,csv")
+    assert "沿用上次未变的 6 个" in run.out  # east's six lists
+    assert "东区甲第一批公开风险点" in (out / "_city.no-penalty.md").read_text(encoding="utf-8")
+    same_bytes_as_fresh(repo, out, tmp_path, date="2020-01-15", formats="html,md,csv")
