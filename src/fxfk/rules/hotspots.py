@@ -61,7 +61,7 @@ class Point:
 
     source: SourceFile[Register]
     index: int
-    risk: Risk  # or fxfk.load.facts.RiskFacts (see points_of)
+    risk: Risk  # or fxfk.load.facts.RiskFacts (see points_of), or fxfk.load.views.RiskView (fxfk classify)
     declared: Level | None
 
     @property
