@@ -90,19 +90,18 @@ _MD_INLINE = re.compile(r"([\\`*\[\]|~#$]|(?<![^\W_])_|_(?![^\W_]))")
 _MD_INLINE_CHARS = re.compile(r"[\\`*\[\]|~#$_]")  # what _MD_INLINE can match, found faster
 # Bare links that GFM autolinks: break "scheme://" and "www." with an escape.
 _MD_URL = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<![a-z0-9.])(www)(\.)")
-_MD_WWW = re.compile(r"[wW]{3}\.")  # with "://", what _MD_URL needs (only w and W are "w" ignoring case)
+_MD_WWW = re.compile(r"[wW][wW][wW]\.")  # with "://", what _MD_URL needs (only w and W are "w" ignoring case)
 # What may start a block when the value begins a line: list, thematic break, setext underline,
 # ordered list "1." / "1)". ("#", "*", "|", "~" and "`" are escaped everywhere; a quote ">" and raw
 # HTML "<" become entities, which never start a block; leading spaces are stripped.)
 _MD_BLOCK_START = re.compile(r"^([+\-=])(?=[ \t+\-=]|$)|^(\d{1,9})([.)])(?=[ \t]|$)")
 
 
-def _md_line(text: str) -> str:
-    # Each substitution runs only when a cheap test says it can match (most cells are plain CJK text).
+def _md_line(text: str, inline: bool, url: bool) -> str:
     text = text.strip()
-    if _MD_INLINE_CHARS.search(text):
+    if inline:
         text = _MD_INLINE.sub(r"\\\1", text)
-    if "://" in text or _MD_WWW.search(text):
+    if url:
         text = _MD_URL.sub(lambda m: "\\:" if m.group(1) else m.group(2) + "\\.", text)
     block = _MD_BLOCK_START.match(text)  # anchored at the start: at most this one replacement
     if block:
@@ -117,8 +116,18 @@ def md(value: object) -> str:
     CJK text and punctuation are untouched; only ASCII punctuation that is Markdown syntax is
     backslash-escaped, ``<>&`` become entities, controls and bidi overrides become visible escapes,
     and a value cannot start a block (heading, list, quote, fence, table row) wherever it is placed.
+
+    Most cells are plain CJK text, so the value is first asked once whether the inline and link
+    substitutions can match anywhere in it (each line is part of it, and neither substitution adds
+    what the other looks for); a value with controls, whose escapes add backslashes, gets every
+    substitution on every line.
     """
-    return "<br>".join([_md_line(_CONTROL.sub(_visible, part)) for part in _LINE_BREAK.split(str(value))])
+    text = str(value)
+    if _CONTROL.search(text):
+        return "<br>".join([_md_line(_CONTROL.sub(_visible, part), True, True) for part in _LINE_BREAK.split(text)])
+    inline = _MD_INLINE_CHARS.search(text) is not None
+    url = "://" in text or _MD_WWW.search(text) is not None
+    return "<br>".join([_md_line(part, inline, url) for part in _LINE_BREAK.split(text)])
 
 
 md_cell = md
