@@ -61,6 +61,15 @@ def test_a_number_split_by_a_tag_is_still_found(tmp_path):
         ("out/a.html", "139****5678"), ("out/a.html", "138****5678"), ("out/b.md", "139****5678")]
 
 
+def test_bytes_are_judged_as_the_written_file(tmp_path):
+    files = {"a.html": "<p>139<br>1234 5678</p>", "b.md": "| 0371-66660001 |", "c.csv": "１３９１２３４５６７８",
+             "d.html": "<b title=\"13912345678\">甲</b>", "e.md": "罚款13000000000元"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert safety.holds_personal_numbers(name, text.encode()) == bool(scan_rendered(tmp_path, [name], "")), name
+    assert [n for n, t in files.items() if safety.holds_personal_numbers(n, t.encode())] == ["a.html", "c.csv", "d.html"]
+
+
 def test_usual_pages_need_one_reading():
     page = "<tr><td class=\"seq\">12</td><th>回收经营者未按规定备案（第3项）</th></tr>\n<p>咨询电话：<a href=\"tel:0371-60000000\">0371-60000000</a></p>\n"
     assert len(file_texts("office.html", page.encode())) == 1

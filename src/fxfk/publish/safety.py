@@ -105,6 +105,12 @@ def file_texts(name: str, data: bytes) -> list[str]:
     return [text]
 
 
+def holds_personal_numbers(name: str, data: bytes) -> bool:
+    """Whether the public file ``name`` with the bytes ``data`` holds a personal number: what
+    ``bool(scan_rendered(folder, [name], ""))`` answers once the file is written, without reading it back."""
+    return any(find_personal_numbers(text) for text in file_texts(name, data))
+
+
 def _line_column(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
