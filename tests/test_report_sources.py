@@ -125,3 +125,20 @@ def test_domain_compliance_counts_an_activity_once_in_each_domain_it_names() -> 
     assert domains["甲"].compliance == Ratio(13, 15)  # the first activity once, though it names A-1 and A-2
     assert domains["乙"].compliance == Ratio(8, 10)  # and once more in 乙
     assert domains["丙"].compliance == Ratio(0, 0) and domains["甲"].points == 2
+
+
+@pytest.mark.parametrize("day", [dt.date(2019, 1, 1), dt.date(2019, 3, 1), dt.date(2019, 6, 30), DAY, dt.date(2020, 6, 1)])
+def test_public_on_a_point_is_the_public_lists_rule(day: dt.date) -> None:
+    """figures._public reads a report's point as fxfk.public.view.is_public reads the Risk."""
+    from fxfk.public.view import is_public
+
+    seen = set()
+    for corpus in (REPO, CORPUS / "report"):
+        for src in load_repository(corpus, Options(cache=False)).valid_registers():
+            reg = src.valid_model
+            inp, batches = from_model(reg), {b.id: b for b in reg.batches}
+            for point, risk in zip(inp.points, reg.risks):
+                public = figures._public(point, inp.batches, day)
+                assert public == is_public(risk, batches, day), risk.id
+                seen.add(public)
+    assert seen == {True, False} or day == dt.date(2019, 1, 1)
