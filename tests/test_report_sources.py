@@ -142,3 +142,17 @@ def test_public_on_a_point_is_the_public_lists_rule(day: dt.date) -> None:
                 assert public == is_public(risk, batches, day), risk.id
                 seen.add(public)
     assert seen == {True, False} or day == dt.date(2019, 1, 1)
+
+
+def test_a_register_changed_meanwhile_is_reported_from_a_worker(tmp_path: Path) -> None:
+    """The rebuild's refusal (a file changed after it was validated) crosses from the worker process as is."""
+    from fxfk.errors import FxfkError
+
+    root = generate(tmp_path / "many", 70, 2)
+    repo = load(root, Options(cache=True), facts_only=True)
+    for entry in (root / CACHE_DIR).rglob("*.d"):  # no cached data: the full model from the file
+        entry.unlink()
+    last = repo.valid_registers()[-1]
+    last.path.write_text("office: [\n", encoding="utf-8")
+    with pytest.raises(FxfkError, match="运行期间被修改"):
+        build_report(repo, DAY, workers=2)
