@@ -42,7 +42,7 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
                digests: dict[str, str] | None = None, stubs: frozenset[str] = frozenset()) -> list[str]:
     """Write every requested file into ``folder``; returns their names in writing order.
 
-    ``progress(done, total)`` is told about each set of lists rendered or reused (per format).
+    ``progress(done, total)`` is told about each rendering task done (a set of lists, a section).
     With ``flagged``, each rendered file is scanned for personal numbers as it is written (in its
     worker) and the names of those holding any are appended to it. ``reuse`` decides which files
     come from the previous output (default: none) and records the manifest entries; ``digests``
