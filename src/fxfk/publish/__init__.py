@@ -172,10 +172,13 @@ def straight_through(offices: Iterable[OfficeList]) -> list[int]:
     return out
 
 
-def _write(folder: Path, name: str, data: str | bytes) -> None:
+def _write(folder: Path, name: str, data: str | bytes) -> bytes:
+    """Write one public file; returns its bytes (scanned without reading the file back)."""
     if name.endswith(".md") and isinstance(data, str):  # (Markdown is always text)
         data = tidy_markdown(data)
-    (folder / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    (folder / name).write_bytes(raw)
+    return raw
 
 
 def tidy_markdown(text: str) -> str:

@@ -116,11 +116,12 @@ def section_task(folder: Path, city: CityList, i: int, env: jinja2.Environment |
     """Render section ``i`` into the staging folder's :data:`PARTS` (it may run in a worker process)."""
 
     def task() -> list[tuple[str, bool]]:
-        from fxfk.publish.safety import scan_rendered
+        from fxfk.publish.safety import holds_personal_numbers
 
         name = f"{PARTS}/{i}.{city.fmt}"
-        (folder / name).write_bytes(section_bytes(env, city.fmt, view, view.offices[i], city.offsets[i]))
-        return [(name, scan and bool(scan_rendered(folder, [name], "")))]
+        data = section_bytes(env, city.fmt, view, view.offices[i], city.offsets[i])
+        (folder / name).write_bytes(data)
+        return [(name, scan and holds_personal_numbers(name, data))]
 
     return task
 
@@ -129,14 +130,11 @@ def finish(folder: Path, city: CityList, reuse: Reuse, key: str, results: list[t
            scan: bool = False) -> bool:
     """Write the city file from its parts, streamed (a province's list is 100s of MB); returns whether
     a fresh part (or, with ``scan``, the head and tail) held a personal number."""
-    from fxfk.publish.safety import scan_rendered
+    from fxfk.publish.safety import holds_personal_numbers
 
     hit = any(flagged for _, flagged in results)
     if scan and not hit:
-        frame = f"{PARTS}/frame.{city.fmt}"
-        (folder / frame).write_bytes(city.head + b"\n" + city.tail)
-        hit = bool(scan_rendered(folder, [frame], ""))
-        (folder / frame).unlink()
+        hit = holds_personal_numbers(city.name, city.head + b"\n" + city.tail)
     fresh = {int(name.split("/")[1].split(".")[0]): folder / name for name, _ in results}
     md = city.fmt == "md"
     head = _BLANKS.sub(b"\n\n", city.head).lstrip(b"\n") if md else city.head

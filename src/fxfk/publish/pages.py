@@ -55,7 +55,7 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
     from fxfk.publish import CITY, XLSX_NAME, _titles, _write, in_kind_order
     from fxfk.publish import city as citylist
     from fxfk.publish.reuse import template_files
-    from fxfk.publish.safety import scan_rendered
+    from fxfk.publish.safety import holds_personal_numbers
     from fxfk.publish.summary import NeedFull
     from fxfk.render import tabular
     from fxfk.render.templates import environment, render
@@ -72,8 +72,8 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
     # A repository's own templates see the whole view: then every file depends on every register.
     own = every if template_files(root)[1] else ""
 
-    def checked(name: str) -> tuple[str, bool]:
-        return name, scan and bool(scan_rendered(folder, [name], ""))
+    def checked(name: str, data: bytes) -> tuple[str, bool]:
+        return name, scan and holds_personal_numbers(name, data)
 
     def note(results: Iterable[tuple[str, bool]]) -> None:
         if flagged is not None:
@@ -105,8 +105,7 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
         def task() -> list[tuple[str, bool]]:
             names: list[tuple[str, bool]] = []
             for name, data in render_files():
-                _write(folder, name, data)
-                names.append(checked(name))
+                names.append(checked(name, _write(folder, name, data)))
             return names
 
         return task
@@ -151,8 +150,7 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
         if not reuse.take(folder, [name], key):
             if whole and stubs:  # (XLSX: every point of every office)
                 raise NeedFull(set(stubs))
-            _write(folder, name, make())
-            note([checked(name)])
+            note([checked(name, _write(folder, name, make()))])
             reuse.record(folder, name, key)
 
     # First decide, for every format, what is reused and what rendered (a stub must not be rendered:
