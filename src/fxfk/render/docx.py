@@ -162,17 +162,16 @@ def _repeat_header(row: _Row) -> None:
     row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
 
 
-def _cell_text(cell: _Cell, text: object, bold: bool = False, center: bool = False) -> None:
+def _cell_text(cell: _Cell, text: object, bold: bool, center: bool, style: str | None | bool) -> None:
+    """``style``: what ``p.style = TABLE_STYLE`` sets (see table()); False: keep the document's own."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     lines = xml_text(text).split("\n")
     first = cell.paragraphs[0]
     for k, line in enumerate(lines):
         p = first if k == 0 else cell.add_paragraph()
-        try:
-            p.style = TABLE_STYLE
-        except KeyError:  # a document not made by new_document(): keep its own style
-            pass
+        if style is not False:
+            p._p.style = style
         if center:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = p.add_run(line)
@@ -251,6 +250,7 @@ def fit_widths(widths_cm: Sequence[float], available_cm: float) -> tuple[float, 
 def table(doc: Document, header: tuple[str, ...], rows: Sequence[Row], widths_cm: Sequence[float],
           centered: Sequence[int] = (0,)) -> None:
     """A ruled table with a repeated header row; the grid (w:tblGrid) carries the same widths as the cells."""
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.oxml.ns import qn
     from docx.shared import Cm
@@ -266,17 +266,23 @@ def table(doc: Document, header: tuple[str, ...], rows: Sequence[Row], widths_cm
     if tblw is not None:
         tblw.set(qn("w:type"), "dxa")
         tblw.set(qn("w:w"), str(sum(w.twips for w in widths)))
+    style: str | None | bool
+    try:  # looked up once: by name it costs ~1.5 ms, once per cell paragraph was most of a large DOCX
+        style = doc.part.get_style_id(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)  # type: ignore[no-untyped-call]
+    except KeyError:  # a document not made by new_document(): keep its own style
+        style = False
     for c, name in enumerate(header):
-        _cell_text(table.rows[0].cells[c], name, bold=True, center=True)
+        _cell_text(table.rows[0].cells[c], name, True, True, style)
     _repeat_header(table.rows[0])
     for row in rows:
         cells = table.add_row().cells
         for c, value in enumerate(row):
             # numbers and short figures (“无数据”, “+2”, “3/4”) centred; text left
-            _cell_text(cells[c], value, center=c in centered or isinstance(value, int) or len(str(value)) <= 4)
+            _cell_text(cells[c], value, False, c in centered or isinstance(value, int) or len(str(value)) <= 4, style)
     for tr in table.rows:
+        cells = tr.cells  # (built anew on every read)
         for c, w in enumerate(widths):
-            tr.cells[c].width = w
+            cells[c].width = w
 
 
 RISK_WIDTHS_CM = (1.2, 4.4, 2.1, 9.0, 6.4, 2.6)
