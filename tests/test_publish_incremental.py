@@ -82,9 +82,11 @@ def test_one_edited_register_rerenders_its_office_and_the_city_files(repo, tmp_p
     first = publish(repo, out)
     assert "重新生成 42 个，沿用上次未变的 0 个" in first.out
     before = state(out)
+    manifest = (out / MANIFEST).read_bytes()
     again = publish(repo, out)
     assert "重新生成 0 个，沿用上次未变的 42 个" in again.out
     assert changed(before, state(out)) == set()
+    assert (out / MANIFEST).read_bytes() == manifest  # (a reused city list keeps its sections' places)
 
     path = repo / "data/risks/office-00002.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("0371-60000002", "0371-60000099"), encoding="utf-8")

@@ -192,7 +192,7 @@ class Reuse:
         for name in names:
             link(self.old / name, folder / name)
             self.reused.add(name)
-            self.record(folder, name, key)
+            self.record(folder, name, key, self.before[name].sections)  # (a city list's sections stay usable)
         return True
 
     def record(self, folder: Path, name: str, key: str, sections: list[tuple[str, int, int]] | None = None) -> None:
