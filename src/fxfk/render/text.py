@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # SGR parameters of the few styles fxfk uses; the only place that builds escape sequences.
 STYLES = {
@@ -32,6 +33,13 @@ def width(text: str) -> int:
     """Terminal columns: wide and full-width characters (CJK) take two; colour escapes take none."""
     if "\033" in text:
         text = _SGR.sub("", text)
+    if text.isascii():  # (no ASCII character is wide)
+        return len(text)
+    return _wide_width(text)
+
+
+@lru_cache(maxsize=65536)  # a table of 150,000 rows repeats its levels, clauses and office names
+def _wide_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
