@@ -4,8 +4,9 @@ It is the largest file of a publication (every public point), and used to be one
 its head (title, 说明, contents) and tail are rendered once with ``sections_mark`` standing where the
 offices go, and each office's section is rendered on its own (``city_section.<fmt>.j2``: the macro
 the whole template's loop calls, so the bytes are the same) — in the worker processes, alongside the
-offices' own lists. A section is numbered from its ``offset`` (本清单的序号全市连续编排), so its key
-includes the offset: an office that gains a point renumbers every section after it.
+offices' own lists. A section is numbered from its ``offset`` (本清单的序号全市连续编排): its key is
+``<office key>:<offset>``. When an office before it gains or loses a point, an unchanged section is
+not rendered again but renumbered (:func:`renumber`).
 
 Unchanged sections are read back from the previous city file: its manifest entry records where each
 section's bytes are (:class:`fxfk.publish.reuse.Entry`), and the old file must be untouched since
@@ -25,7 +26,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from fxfk.publish.reuse import Reuse
 
@@ -57,8 +58,10 @@ class CityList:
     tail: bytes
     keys: list[str]
     offsets: list[int]
-    # Each section: (start, end) in the old file, or None until rendered into PARTS.
-    parts: list[tuple[int, int] | None] = field(default_factory=list)
+    # Each section: (start, end) in the old file, or (start, end, delta, points) to renumber from there
+    # (read again when written: a province's sections are not all held at once), or None until rendered
+    # into PARTS.
+    parts: list[tuple[int, ...] | None] = field(default_factory=list)
 
     @property
     def todo(self) -> list[int]:
@@ -88,12 +91,63 @@ def plan(reuse: Reuse, env: jinja2.Environment | None, fmt: str, view: PublicVie
         head, tail = before.encode("utf-8"), after.encode("utf-8")
     city = CityList(f"_city.{fmt}", fmt, head, tail, keys, offsets, [None] * len(keys))
     entry = reuse.unchanged(city.name)
-    if entry is not None:
+    if entry is not None and reuse.old is not None:
         # (Markdown: the last section's final blank lines are tidied away, so it may end past the file.)
         size = entry.size + (2 if fmt == "md" else 0)
         where = {k: (start, end) for k, start, end in entry.sections if 0 <= start <= end <= size}
         city.parts = [where.get(key) for key in keys]
+        moved = {k.rpartition(":")[0]: (start, end, int(k.rpartition(":")[2]))
+                 for k, (start, end) in where.items() if k.rpartition(":")[2].isdigit()}
+        with open(reuse.old / city.name, "rb") as old:
+            for i, key in enumerate(keys):
+                if city.parts[i] is None and key.rpartition(":")[0] in moved:
+                    start, end, was = moved[key.rpartition(":")[0]]
+                    points = len(view.offices[i].risks)
+                    if renumber(fmt, _read(old, start, end), offsets[i] - was, points) is not None:
+                        city.parts[i] = (start, end, offsets[i] - was, points)
     return city
+
+
+def _read(old: BinaryIO, start: int, end: int) -> bytes:
+    old.seek(start)
+    data = old.read(end - start)
+    return data + b"\n" * (end - start - len(data))  # (Markdown's last section: see plan)
+
+
+_NUMBERS = {
+    "html": re.compile('(<td class="seq" data-label="序号">|<th scope="row" data-label="违法风险点" data-seq=")([0-9]+)'
+                       .encode()),
+    "md": re.compile(rb"(^\| )([0-9]+)(?= \|)", re.MULTILINE),
+}
+
+
+def renumber(fmt: str, data: bytes, delta: int, risks: int) -> bytes | None:
+    """An unchanged office's section with its numbers moved by ``delta`` (an office before it gained
+    or lost points); None when the numbers found are not exactly its ``risks`` points' (render it).
+
+    The patterns match only what the templates write: data cannot, its ``<`` and ``"`` are escaped in
+    HTML, and a Markdown cell cannot start a line. CSV is parsed and written again with the writer
+    that made it (the cells' text unchanged, so the same quoting). Only the numbers change, so the
+    section is not scanned for personal numbers again."""
+    if fmt == "csv":
+        import csv
+        import io
+
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+        if len(rows) != risks or not all(row and row[0].isdigit() for row in rows):
+            return None
+        buf = io.StringIO(newline="")
+        csv.writer(buf, lineterminator="\r\n").writerows([str(int(row[0]) + delta), *row[1:]] for row in rows)
+        return buf.getvalue().encode("utf-8")
+    found = 0
+
+    def moved(m: re.Match[bytes]) -> bytes:
+        nonlocal found
+        found += 1
+        return m.group(1) + str(int(m.group(2)) + delta).encode()
+
+    out = _NUMBERS[fmt].sub(moved, data)
+    return out if found == risks * (2 if fmt == "html" else 1) else None
 
 
 def section_bytes(env: jinja2.Environment | None, fmt: str, view: PublicView, office: OfficeList, offset: int) -> bytes:
@@ -141,7 +195,8 @@ def finish(folder: Path, city: CityList, reuse: Reuse, key: str, results: list[t
     tail = _BLANKS.sub(b"\n\n", city.tail) if md else city.tail
     sections: list[tuple[str, int, int]] = []
     with contextlib.ExitStack() as stack:
-        old = stack.enter_context(open(reuse.old / city.name, "rb")) if reuse.old and len(fresh) < len(city.parts) else None
+        ranges = any(p is not None for p in city.parts)
+        old = stack.enter_context(open(reuse.old / city.name, "rb")) if reuse.old and ranges else None
         out = stack.enter_context(open(folder / city.name, "w+b"))
         out.write(head)
         for i, (k, where) in enumerate(zip(city.keys, city.parts)):
@@ -152,9 +207,12 @@ def finish(folder: Path, city: CityList, reuse: Reuse, key: str, results: list[t
                     raise RuntimeError(f"city section {i} starts with a blank line")
             else:
                 assert old is not None
-                old.seek(where[0])
-                data = old.read(where[1] - where[0])
-                data += b"\n" * (where[1] - where[0] - len(data))  # (see plan)
+                data = _read(old, where[0], where[1])
+                if len(where) == 4:
+                    moved = renumber(city.fmt, data, where[2], where[3])
+                    if moved is None:  # (the old file is checked in plan, and only fxfk writes it meanwhile)
+                        raise RuntimeError(f"city section {i} changed during the run")
+                    data = moved
             sections.append((k, out.tell(), out.tell() + len(data)))
             out.write(data)
         out.write(tail)

@@ -180,7 +180,7 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
             skip: frozenset[str] = frozenset()
             if page.city and fmt in ("html", "md", "csv") and not citylist.overridden(root):
                 offsets = _offsets(view.offices)
-                keys = [reuse.key(fmt, "section", o.id, digests[o.id], str(n)) for o, n in zip(view.offices, offsets)]
+                keys = [f'{reuse.key(fmt, "section", o.id, digests[o.id])}:{n}' for o, n in zip(view.offices, offsets)]
                 city = citylist.plan(reuse, env, fmt, view, page.title, page.issuer, keys, offsets)
                 if city is not None:
                     skip = frozenset(names[:1])
