@@ -156,6 +156,19 @@ class BuiltView:
     # (source, loc, law name, number) of every citation that goes public, for the law-validity check
     citations: list[tuple[SourceFile[Any], Loc, str, str]] = field(default_factory=list)
 
+    def add(self, text: str, source: SourceFile[Any], loc: Loc) -> None:
+        """Note a free text that goes public (see PublicText)."""
+        self.texts.append(PublicText(text, source, shared_loc(loc)))
+
+
+_LOCS: dict[Loc, Loc] = {}
+
+
+def shared_loc(loc: Loc) -> Loc:
+    """One tuple for each location: the same few hundred (risk i, basis j, field) recur in every
+    register, and a tuple per public field would be half of the memory the texts take."""
+    return _LOCS.setdefault(loc, loc)
+
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -201,17 +214,17 @@ def _citations(risk: Risk, src: SourceFile[Register], i: int, built: BuiltView) 
         loc = ("risks", i, "basis", j)
         law = display_name(basis.law)
         number = (basis.number or "").strip()
-        built.citations.append((src, loc + ("law",), law, number))
-        built.texts.append(PublicText(basis.law, src, loc + ("law",)))
+        built.citations.append((src, shared_loc(loc + ("law",)), law, number))
+        built.add(basis.law, src, loc + ("law",))
         if basis.number:
-            built.texts.append(PublicText(basis.number, src, loc + ("number",)))
-        built.texts.append(PublicText(basis.article, src, loc + ("article",)))
+            built.add(basis.number, src, loc + ("number",))
+        built.add(basis.article, src, loc + ("article",))
         articles, excerpts = groups.setdefault((law, number), ([], []))
         article = basis.article.strip()
         if article not in articles:
             articles.append(article)
         if basis.excerpt and basis.excerpt.strip():
-            built.texts.append(PublicText(basis.excerpt, src, loc + ("excerpt",)))
+            built.add(basis.excerpt, src, loc + ("excerpt",))
             excerpts.append(Excerpt(article, basis.excerpt.strip()))
     return tuple(Citation(law, number, tuple(a), tuple(e)) for (law, number), (a, e) in groups.items())
 
@@ -221,12 +234,12 @@ def _discretion(risk: Risk, src: SourceFile[Register], i: int, built: BuiltView)
     if d is None:
         return "", ()
     if isinstance(d, str):
-        built.texts.append(PublicText(d, src, ("risks", i, "discretion")))
+        built.add(d, src, ("risks", i, "discretion"))
         return d.strip(), ()
     tiers = []
     for j, tier in enumerate(d):
-        built.texts.append(PublicText(tier.circumstance, src, ("risks", i, "discretion", j, "circumstance")))
-        built.texts.append(PublicText(tier.sanction, src, ("risks", i, "discretion", j, "sanction")))
+        built.add(tier.circumstance, src, ("risks", i, "discretion", j, "circumstance"))
+        built.add(tier.sanction, src, ("risks", i, "discretion", j, "sanction"))
         tiers.append(Tier(tier.circumstance.strip(), tier.sanction.strip()))
     return "", tuple(tiers)
 
@@ -274,10 +287,10 @@ def _office_list(src: SourceFile[Register], organization: str, date: dt.date, bu
     # A repository loaded facts_only has no models: this one is built now and dropped after.
     reg = src.load_model() or src.valid_model
     office = reg.office
-    built.texts.append(PublicText(office.name, src, ("office", "name")))
+    built.add(office.name, src, ("office", "name"))
     if office.phone:
         # Printed as the consultation number: a fixed line is public, a personal mobile is not.
-        built.texts.append(PublicText(office.phone, src, ("office", "phone")))
+        built.add(office.phone, src, ("office", "phone"))
     batches = {b.id: (b, k) for k, b in enumerate(reg.batches)}
     batch_models = {b.id: b for b in reg.batches}
 
@@ -298,18 +311,18 @@ def _office_list(src: SourceFile[Register], organization: str, date: dt.date, bu
     for position, number in enumerate(shown):
         batch, k = batches[number]
         if batch.document:
-            built.texts.append(PublicText(batch.document, src, ("batches", k, "document")))
+            built.add(batch.document, src, ("batches", k, "document"))
         label = batch_label(number)
         risks: list[PublicRisk] = []
         for i, risk in public.get(number, []):
             seq += 1
-            built.texts.append(PublicText(risk.title, src, ("risks", i, "title")))
-            built.texts.append(PublicText(risk.responsible, src, ("risks", i, "responsible")))
+            built.add(risk.title, src, ("risks", i, "title"))
+            built.add(risk.responsible, src, ("risks", i, "responsible"))
             citations = _citations(risk, src, i, built)
             text, tiers = _discretion(risk, src, i, built)
             measures = []
             for j, m in enumerate(risk.measures):
-                built.texts.append(PublicText(m.text, src, ("risks", i, "measures", j, "text")))
+                built.add(m.text, src, ("risks", i, "measures", j, "text"))
                 measures.append(Measure(m.kind.label, m.text.strip()))
             risks.append(
                 PublicRisk(
@@ -319,7 +332,7 @@ def _office_list(src: SourceFile[Register], organization: str, date: dt.date, bu
                 )
             )
             if risk.no_penalty:
-                built.texts.append(PublicText(risk.no_penalty_condition, src, ("risks", i, "no_penalty_condition")))
+                built.add(risk.no_penalty_condition, src, ("risks", i, "no_penalty_condition"))
                 ground, situations = ground_citation(tiers, risk.no_penalty_condition, date, catalogue)
                 no_penalty.append(
                     NoPenaltyItem(
@@ -333,7 +346,7 @@ def _office_list(src: SourceFile[Register], organization: str, date: dt.date, bu
         if last:
             gone_list = []
             for i, batch_number, risk in withdrawn:
-                built.texts.append(PublicText(risk.title, src, ("risks", i, "title")))
+                built.add(risk.title, src, ("risks", i, "title"))
                 gone_list.append(Withdrawn(risk.title.strip(), level_label(risk.level), batch_label(batch_number)))
             gone = tuple(gone_list)
         sections.append(
@@ -360,7 +373,7 @@ def build_view(repo: Repository, date: dt.date, offices: list[str] | None = None
     organization = written.strip()
     built = BuiltView(PublicView(organization, date, (), offices is None))
     if organization and repo.settings_file is not None:
-        built.texts.append(PublicText(written, repo.settings_file, ("organization",)))
+        built.add(written, repo.settings_file, ("organization",))
     chosen = [s for s in repo.valid_registers() if offices is None or s.valid_facts.office.id in offices]
     catalogue = repo.laws.model if repo.laws is not None else None
     lists = tuple(_office_list(src, organization, date, built, catalogue) for src in chosen)
