@@ -22,13 +22,13 @@ from fxfk.rules.law_names import display_name, law_key
 from fxfk.rules.law_versions import first_offence_wording, no_penalty_ground
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Excerpt:
     article: str
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """One instrument cited by a point: 《name》（number）第X条、第Y条, with its excerpts.
 
@@ -46,19 +46,19 @@ class Citation:
         return f"《{self.law}》{number}{'、'.join(self.articles)}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tier:
     circumstance: str
     sanction: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measure:
     kind: str  # Chinese label: 建议、疏导、警示……
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublicRisk:
     seq: int  # 序号 within its office's list, continuous across batches
     title: str  # 违法风险点
@@ -73,7 +73,7 @@ class PublicRisk:
     batch_date: dt.date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoPenaltyItem:
     seq: int
     title: str  # 事项名称
@@ -84,14 +84,14 @@ class NoPenaltyItem:
     ground: Citation | None = None  # 行政处罚法's article on the publication date (fxfk.rules.law_articles)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Withdrawn:
     title: str
     level: str
     batch: str  # the batch it was first published in
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BatchSection:
     number: int
     label: str  # 第一批
@@ -103,7 +103,7 @@ class BatchSection:
     withdrawn: tuple[Withdrawn, ...]  # only on the latest batch: points published earlier, now retired
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OfficeList:
     id: str
     name: str
@@ -122,7 +122,7 @@ class OfficeList:
         return self.batches[-1] if self.batches else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublicView:
     organization: str  # may be empty when fxfk.yaml names none
     date: dt.date
