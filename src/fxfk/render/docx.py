@@ -162,8 +162,9 @@ def _repeat_header(row: _Row) -> None:
     row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
 
 
-def _cell_text(cell: _Cell, text: object, bold: bool, center: bool, style: str | None | bool) -> None:
-    """``style``: what ``p.style = TABLE_STYLE`` sets (see table()); False: keep the document's own."""
+def _cell_text(cell: _Cell, text: object, bold: bool = False, center: bool = False,
+               style: str | None | bool = False) -> None:
+    """``style``: the style id table() looked up once for ``TABLE_STYLE``; False: keep the document's own."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     lines = xml_text(text).split("\n")
