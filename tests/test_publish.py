@@ -157,7 +157,7 @@ def test_twice_gives_identical_bytes(fxfk, repo, tmp_path, published):
     b = tmp_path / "b"
     assert publish(fxfk, repo, b, "--date", "2020-01-15").code == 0
     assert hashes(b) == first
-    assert len(first) == 28  # 26 lists + the marker file + the reuse manifest
+    assert len(first) == 27  # 26 lists + the marker file
     with zipfile.ZipFile(a / "risk-lists.xlsx") as z:
         assert {i.date_time for i in z.infolist()} == {(2020, 1, 15, 0, 0, 0)}
         assert b"2020-01-15T00:00:00Z" in z.read("docProps/core.xml")
@@ -269,7 +269,7 @@ def test_office_filter_and_formats(fxfk, repo, tmp_path):
     assert r.code == 0, r.err
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted([
-        ".fxfk-publish", ".fxfk-publish-manifest.json", "index.html", "_city.html", "_city.no-penalty.html", "west.html", "west.no-penalty.html",
+        ".fxfk-publish", "index.html", "_city.html", "_city.no-penalty.html", "west.html", "west.no-penalty.html",
         "_city.csv", "_city.no-penalty.csv", "west.csv", "west.no-penalty.csv",
     ])
     assert "东区" not in (out / "_city.html").read_text(encoding="utf-8")

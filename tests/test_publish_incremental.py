@@ -7,7 +7,6 @@ output (a register, fxfk.yaml, the law catalogue, a template, the date) re-rende
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -15,10 +14,10 @@ import pytest
 
 from conftest import run_fxfk
 from corpus_generator import generate
-from fxfk.publish.reuse import MANIFEST
+from fxfk.publish.reuse import Manifests
 
 FORMATS = "html,md,csv,xlsx,docx"
-ENV = {"FXFK_JOBS": "1"}
+ENV = {"FXFK_JOBS": "1", "FXFK_NO_CACHE": "0"}  # the manifest lives in the cache
 
 
 TOOL = ["tool-1"]
@@ -49,7 +48,7 @@ def publish(repo: Path, out: Path, *extra: str, date: str = "2019-12-31", format
 
 
 def state(out: Path) -> dict[str, tuple[int, int, bytes]]:
-    """Each file's (inode, mtime_ns, bytes), the manifest and marker aside."""
+    """Each file's (inode, mtime_ns, bytes), the marker aside."""
     return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
             for p in sorted(out.iterdir()) if not p.name.startswith(".")}
 
@@ -82,11 +81,12 @@ def test_one_edited_register_rerenders_its_office_and_the_city_files(repo, tmp_p
     first = publish(repo, out)
     assert "重新生成 42 个，沿用上次未变的 0 个" in first.out
     before = state(out)
-    manifest = (out / MANIFEST).read_bytes()
+    manifest = Manifests(repo, True).read(out)
+    assert set(manifest[0]) == set(before)  # every file listed, nothing in the output folder but the lists
     again = publish(repo, out)
     assert "重新生成 0 个，沿用上次未变的 42 个" in again.out
     assert changed(before, state(out)) == set()
-    assert (out / MANIFEST).read_bytes() == manifest  # (a reused city list keeps its sections' places)
+    assert Manifests(repo, True).read(out) == manifest  # (a reused city list keeps its sections' places)
 
     path = repo / "data/risks/office-00002.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("0371-60000002", "0371-60000099"), encoding="utf-8")
@@ -101,15 +101,15 @@ def test_one_edited_register_rerenders_its_office_and_the_city_files(repo, tmp_p
 def test_city_sections_are_read_back_from_the_previous_city_list(repo, tmp_path):
     out = tmp_path / "public"
     publish(repo, out, formats="html,md,csv")
-    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    manifest = Manifests(repo, True).read(out)[0]
     for name in ("_city.html", "_city.md", "_city.csv"):
-        assert len(manifest[name]["sections"]) == 4, name
+        assert len(manifest[name].sections) == 4, name
     # A section read back is what the manifest says is there: corrupt the recorded bytes behind fxfk's back
     # (keeping size and mtime), and the city list shows it, while the office's own list does not change.
     city = out / "_city.html"
     data = bytearray(city.read_bytes())
     at = data.index(b'id="o-office-00003"')
-    start = next(a for _, a, b in manifest["_city.html"]["sections"] if a <= at < b)
+    start = next(a for _, a, b in manifest["_city.html"].sections if a <= at < b)
     st = city.stat()
     marker = "ZZSECTIONZZ".encode()
     data[start + 20:start + 20 + len(marker)] = marker
@@ -127,10 +127,11 @@ def test_a_hand_edited_or_missing_file_is_rendered_again(repo, tmp_path):
     publish(repo, out)
     (out / "office-00001.md").write_text("改过了\n", encoding="utf-8")
     (out / "office-00003.no-penalty.csv").unlink()
-    # Same size, later than the manifest (set explicitly: the file system's clock step may be coarse).
+    # Same size and inode, another mtime (set explicitly: the file system's clock step may be coarse).
     page = out / "office-00002.html"
+    before_edit = page.stat()
     page.write_bytes(page.read_bytes().replace(b"<!DOCTYPE html>", b"<!doctype html>"))
-    stamp = (out / MANIFEST).stat().st_mtime_ns
+    stamp = before_edit.st_mtime_ns
     os.utime(page, ns=(stamp + 10**9, stamp + 10**9))
     before = state(out) | {"office-00003.no-penalty.csv": (0, 0, b"")}
     publish(repo, out)
@@ -249,3 +250,37 @@ def test_an_unchanged_office_s_no_penalty_items_come_back_from_the_manifest(tmp_
     assert "沿用上次未变的 6 个" in run.out  # east's six lists
     assert "东区甲第一批公开风险点" in (out / "_city.no-penalty.md").read_text(encoding="utf-8")
     same_bytes_as_fresh(repo, out, tmp_path, date="2020-01-15", formats="html,md,csv")
+
+
+def test_the_manifest_is_this_machine_s_and_never_in_the_output(repo, tmp_path):
+    """The output holds the lists and the marker only; the manifest is a signed cache entry, so an output
+    folder that comes back from elsewhere (a pull request, another machine) is rendered whole, and
+    without the cache nothing is reused."""
+    out = tmp_path / "public"
+    publish(repo, out, formats="html,md,csv")
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".fxfk-publish"]
+    assert "沿用上次未变的 0 个" in run_fxfk("publish", "--root", str(repo), "--date", "2019-12-31", "-f", "html,md,csv",
+                                        "--out", str(out), env={"FXFK_JOBS": "1", "FXFK_NO_CACHE": "1"}).out
+    # Another machine's key (or a forged entry) verifies nothing: everything is rendered.
+    publish(repo, out, formats="html,md,csv")
+    key = Path(os.environ["XDG_CACHE_HOME"]) / "fxfk" / "cache-key"
+    saved = key.read_bytes()
+    try:
+        key.write_bytes(b"k" * 32)
+        from fxfk.load import cache
+
+        cache._key.cache_clear()
+        assert "沿用上次未变的 0 个" in publish(repo, out, formats="html,md,csv").out
+    finally:
+        key.write_bytes(saved)
+        cache._key.cache_clear()
+    # A copy of the output (same bytes and times, new inodes) is not taken for the files written.
+    publish(repo, out, formats="html,md,csv")
+    assert "沿用上次未变的 0 个" not in publish(repo, out, formats="html,md,csv").out
+    copy = tmp_path / "copy"
+    import shutil
+
+    shutil.copytree(out, copy)
+    shutil.rmtree(out)
+    copy.rename(out)
+    assert "沿用上次未变的 0 个" in publish(repo, out, formats="html,md,csv").out

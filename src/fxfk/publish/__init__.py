@@ -210,7 +210,7 @@ def publish(root: Path, out: Path, options: Options | None = None, offices: list
     """
     from fxfk.publish.output import write_atomically
     from fxfk.publish.pages import render_all
-    from fxfk.publish.reuse import Reuse, common_key, key_of, read_manifest, register_digests
+    from fxfk.publish.reuse import Manifests, Reuse, common_key, key_of, register_digests
     from fxfk.publish.summary import NeedFull, stub_of, summary_of
 
     options = options or Options()
@@ -222,12 +222,13 @@ def publish(root: Path, out: Path, options: Options | None = None, offices: list
     digests = register_digests(repo, set(ids))
     common = common_key(root, repo, date, chosen_offices, chosen)
     office_key = {i: key_of(common, "office", i, digests[i]) for i in ids}
-    old = out.absolute() if reuse and (out / MARKER).is_file() else None
+    manifests = Manifests(root, options.cache)  # (reuse needs the cache: see fxfk.publish.reuse)
+    old = out.absolute() if reuse and options.cache and (out / MARKER).is_file() else None
     # Offices whose summary is in the old manifest are not built (their files are reused); XLSX and
     # DOCX hold every point of the city, so with them every office is built.
     stubs: dict[str, OfficeList] = {}
     if old is not None and not {"xlsx", "docx"} & set(chosen):
-        summaries = read_manifest(old)[2]  # (read again under the lock: keyed by content, so the same)
+        summaries = manifests.read(old)[1]  # (read again under the lock: keyed by content, so the same)
         for i in ids:
             stub = stub_of(summaries[office_key[i]]) if isinstance(summaries.get(office_key[i]), dict) else None
             if stub is not None and stub.id == i:
@@ -235,14 +236,16 @@ def publish(root: Path, out: Path, options: Options | None = None, offices: list
 
     def fill(tmp: Path) -> list[str]:
         flagged: list[str] = []  # the files holding personal numbers, found as they are written
-        plan = Reuse.start(old, common)
+        plan = Reuse.start(old, common, manifests)
         files = render_all(tmp, root, view, chosen, progress, options.workers(), flagged, plan, digests,
                            frozenset(stubs))
         refuse_personal_numbers_in(tmp, flagged, out, built.texts)
         plan.offices = {office_key[o.id]: summary_of(o) for o in view.offices}
-        plan.write(tmp)
+        plans.append(plan)
         result.reused = len(plan.reused)
         return files
+
+    plans: list[Reuse] = []  # the plan of the run that was swapped in
 
     while True:
         built = _view(repo, date, chosen_offices, {i for i in ids if i not in stubs} if stubs else None)
@@ -250,6 +253,7 @@ def publish(root: Path, out: Path, options: Options | None = None, offices: list
         result = PublishResult(out, [], len(view.offices), len(view.risks), len(view.no_penalty))
         try:
             result.files = write_atomically(out, root, fill, MARKER, MARKER_TEXT, what="公开清单", command="fxfk publish")
+            manifests.write(out.absolute(), plans[-1])
             return result
         except NeedFull as need:  # an office's summary was not enough after all: build it too
             if not need.ids & set(stubs):

@@ -1,20 +1,25 @@
 """Reusing the unchanged files of the previous ``fxfk publish`` (issue 19: one edit, one office re-rendered).
 
-The output folder holds a manifest (:data:`MANIFEST`, next to the ``.fxfk-publish`` marker): for
-every file written, the *key* of what decided its bytes and the file's size. The next run computes
-the key of each file it is about to write; when the old output has that file with the same key and
-size, and the file is no newer than the manifest, it is hard-linked into the staged folder (a copy
-with its times where links are impossible) instead of rendered. A hand-edited, replaced or missing
-old file fails that check and is rendered again. The folder swap stays atomic: the old folder is
-never written to, a link only adds a name to its file.
+A manifest records, for every file of the last publish into a folder, the *key* of what decided its
+bytes and the file's size, mtime and inode as written. The next run computes the key of each file it
+is about to write; when the old output has that file with the same key and the same size, mtime and
+inode, it is hard-linked into the staged folder (a copy with its times where links are impossible)
+instead of rendered. A hand-edited, replaced or missing old file fails that check and is rendered
+again. The folder swap stays atomic: the old folder is never written to, a link only adds a name to
+its file.
 
 Decisions:
 
-- The manifest is written after every file of the run, so its own mtime is the stamp: a file changed
-  since has a later mtime. Recording each file's mtime instead would make the manifest's bytes differ
-  between two runs on the same data (the output must be byte-identical, hidden files included).
-  Not noticed: an edit of the same size within the file system's timestamp step of the publish, or
-  one that sets an old mtime on purpose — ``--rebuild`` renders everything.
+- The manifest lives in the data repository's cache (:class:`fxfk.load.cache.FileCache`, an entry
+  named by the output folder's absolute path), never in the output folder: the output is public,
+  often committed and deployed, and may come back in an untrusted pull request. A manifest there could
+  be forged to make fxfk take a planted file (or an office summary) as already checked; a cache entry
+  is only believed when it carries this machine's HMAC. So reuse needs the cache: with ``--no-cache``
+  (and the library's default ``Options.cache=False``) everything is rendered, and the output folder
+  holds the lists and the ``.fxfk-publish`` marker only, as before reuse existed.
+- Because the manifest is per machine, it can record each file's mtime and inode: a file touched in
+  any way since (``git checkout``, an editor, a copy) is rendered again. Not noticed: a deliberate edit
+  that restores size, mtime and inode — ``--rebuild`` renders everything.
 - A key is a SHA-256 over: :func:`fxfk.load.cache.tool_fingerprint` (the code) and the versions of
   Jinja2 (and openpyxl, python-docx when writing XLSX, DOCX), the bytes of the
   built-in templates and of the repository's ``templates/publish/`` (the tool fingerprint covers
@@ -51,8 +56,8 @@ if TYPE_CHECKING:
 
     from fxfk.load.repository import Repository
 
-MANIFEST = ".fxfk-publish-manifest.json"
-VERSION = 1
+VERSION = 2
+_FLAVOUR = "publish-manifest"  # the cache's namespace for manifests (FileCache flavour)
 
 
 def digest_files(paths: Iterable[Path], root: Path | None = None) -> str:
@@ -115,6 +120,8 @@ def key_of(*parts: str) -> str:
 class Entry:
     key: str
     size: int
+    mtime_ns: int
+    inode: int
     # For a city-wide list assembled from per-office sections: (section key, start, end) in its bytes.
     sections: list[tuple[str, int, int]] = field(default_factory=list)
 
@@ -122,26 +129,51 @@ class Entry:
 def _entry(value: Any) -> Entry | None:
     try:
         sections = [(str(k), int(a), int(b)) for k, a, b in value.get("sections", [])]
-        return Entry(str(value["key"]), int(value["size"]), sections)
+        return Entry(str(value["key"]), int(value["size"]), int(value["mtime_ns"]), int(value["inode"]), sections)
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
 
 
-def read_manifest(out: Path) -> tuple[dict[str, Entry], int, dict[str, Any]]:
-    """The previous run's manifest: its files, its mtime and the offices' summaries (by office key);
-    empty when absent or unreadable (then everything is rendered)."""
-    try:
-        with open(out / MANIFEST, "rb") as f:
-            stamp = os.fstat(f.fileno()).st_mtime_ns
-            data = json.loads(f.read().decode("utf-8"))
-    except (OSError, ValueError):
-        return {}, 0, {}
-    if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("files"), dict):
-        return {}, 0, {}
-    entries = {name: _entry(value) for name, value in data["files"].items()}
-    offices = data.get("offices")
-    return ({name: e for name, e in entries.items() if e is not None and isinstance(name, str)}, stamp,
-            offices if isinstance(offices, dict) else {})
+class Manifests:
+    """Where the manifest of each output folder is kept: the data repository's cache (see the decisions)."""
+
+    def __init__(self, root: Path, enabled: bool):
+        from fxfk.load.cache import FileCache
+
+        self.cache = FileCache(root, _FLAVOUR) if enabled else None
+
+    def _digest(self, out: Path) -> str | None:
+        if self.cache is None:
+            return None
+        return self.cache.digest(os.path.abspath(out).encode("utf-8", "surrogateescape"))
+
+    def read(self, out: Path) -> tuple[dict[str, Entry], dict[str, Any]]:
+        """The previous run's files and offices' summaries (by office key); empty when there is none
+        this machine wrote (then everything is rendered)."""
+        digest = self._digest(out)
+        text = self.cache.get(digest, "m") if self.cache is not None and digest is not None else None
+        try:
+            data = json.loads(text) if isinstance(text, str) else None
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("files"), dict):
+            return {}, {}
+        entries = {name: _entry(value) for name, value in data["files"].items()}
+        offices = data.get("offices")
+        return ({name: e for name, e in entries.items() if e is not None and isinstance(name, str)},
+                offices if isinstance(offices, dict) else {})
+
+    def write(self, out: Path, plan: Reuse) -> None:
+        """Record ``plan``'s files (now in ``out``, swapped in with their inodes and mtimes)."""
+        from fxfk.load.cache import dumps
+
+        digest = self._digest(out)
+        if self.cache is None or digest is None:
+            return
+        files = {name: {"key": e.key, "size": e.size, "mtime_ns": e.mtime_ns, "inode": e.inode,
+                        **({"sections": e.sections} if e.sections else {})} for name, e in sorted(plan.now.items())}
+        data = {"version": VERSION, "files": files, "offices": dict(sorted(plan.offices.items()))}
+        self.cache.put(digest, "m", dumps(json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
 
 
 @dataclass
@@ -151,7 +183,6 @@ class Reuse:
     old: Path | None
     common: str  # key of everything all files share
     before: dict[str, Entry] = field(default_factory=dict)
-    stamp: int = 0  # the old manifest's mtime_ns: no reused file may be newer
     # office key -> summary (fxfk.publish.summary), of the previous run and of this one
     summaries: dict[str, Any] = field(default_factory=dict)
     offices: dict[str, Any] = field(default_factory=dict)
@@ -159,9 +190,9 @@ class Reuse:
     reused: set[str] = field(default_factory=set)
 
     @classmethod
-    def start(cls, old: Path | None, common: str) -> Reuse:
-        before, stamp, summaries = read_manifest(old) if old is not None else ({}, 0, {})
-        return cls(old, common, before, stamp, summaries)
+    def start(cls, old: Path | None, common: str, manifests: Manifests) -> Reuse:
+        before, summaries = manifests.read(old) if old is not None else ({}, {})
+        return cls(old, common, before, summaries)
 
     def key(self, *parts: str) -> str:
         return key_of(self.common, *parts)
@@ -172,7 +203,7 @@ class Reuse:
         return entry if entry is not None and entry.key == key else None
 
     def unchanged(self, name: str) -> Entry | None:
-        """The old entry of ``name`` when the old file is still the one written then (size, mtime)."""
+        """The old entry of ``name`` when the old file is still the one written then (size, mtime, inode)."""
         entry = self.before.get(name)
         if self.old is None or entry is None or "/" in name or name.startswith("."):
             return None
@@ -180,7 +211,8 @@ class Reuse:
             st = os.lstat(self.old / name)
         except OSError:
             return None
-        if not stat.S_ISREG(st.st_mode) or st.st_size != entry.size or st.st_mtime_ns > self.stamp:
+        if (not stat.S_ISREG(st.st_mode) or st.st_size != entry.size or st.st_mtime_ns != entry.mtime_ns
+                or st.st_ino != entry.inode):
             return None
         return entry
 
@@ -196,18 +228,12 @@ class Reuse:
         return True
 
     def record(self, folder: Path, name: str, key: str, sections: list[tuple[str, int, int]] | None = None) -> None:
-        self.now[name] = Entry(key, os.stat(folder / name).st_size, sections or [])
-
-    def write(self, folder: Path) -> None:
-        files = {name: {"key": e.key, "size": e.size,
-                        **({"sections": e.sections} if e.sections else {})} for name, e in sorted(self.now.items())}
-        # Written last: its mtime is the stamp of every file it lists (see the module's decisions).
-        data = {"version": VERSION, "files": files, "offices": dict(sorted(self.offices.items()))}
-        (folder / MANIFEST).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        st = os.stat(folder / name)  # (the folder is renamed into place: inode and mtime stay)
+        self.now[name] = Entry(key, st.st_size, st.st_mtime_ns, st.st_ino, sections or [])
 
 
 def link(src: Path, dst: Path) -> None:
-    """A hard link, else a copy keeping the times (the manifest's stat must still match)."""
+    """A hard link, else a copy keeping the times (recorded anew: see Reuse.record)."""
     try:
         os.link(src, dst)
     except OSError:
