@@ -25,9 +25,11 @@ declared, goes through the sandbox unchanged.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 from collections import deque
-from collections.abc import Callable, Iterable, MutableMapping, MutableSequence, MutableSet
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, MutableSequence, MutableSet
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +64,7 @@ MAX_POWER_BITS = 100_000
 
 def plain_fields(cls: type) -> frozenset[str]:
     """The attribute names of ``cls`` a template may read without the sandbox's checks: the declared
-    fields and properties (no ``_`` names) of a frozen dataclass or NamedTuple defined in fxfk; none
+    fields and properties, cached or not (no ``_`` names) of a frozen dataclass or NamedTuple defined in fxfk; none
     for any other type (user code cannot define types: templates get only fxfk's)."""
     if not cls.__module__.startswith("fxfk.") or issubclass(
         cls, (MutableSet, MutableMapping, MutableSequence, deque, type, types.FunctionType, types.MethodType)
@@ -74,7 +76,8 @@ def plain_fields(cls: type) -> frozenset[str]:
         names = set(cls._fields)
     else:
         return frozenset()
-    names |= {n for k in cls.__mro__ for n, v in vars(k).items() if isinstance(v, property)}
+    # functools.cached_property too (the report's figures): the sandbox would return the same computed value
+    names |= {n for k in cls.__mro__ for n, v in vars(k).items() if isinstance(v, (property, functools.cached_property))}
     return frozenset(n for n in names if not n.startswith("_"))
 
 
@@ -213,11 +216,30 @@ def _where(exc: BaseException, name: str) -> str:
 
 
 def render(env: jinja2.Environment, name: str, hint: str = "公开清单只提供公开字段", **context: Any) -> str:
+    with _template_errors(name, hint):
+        return env.get_template(name).render(**context)
+
+
+def render_file(env: jinja2.Environment, name: str, path: Path, hint: str = "公开清单只提供公开字段", **context: Any) -> None:
+    """:func:`render` written to ``path`` (UTF-8) as it is produced: the same bytes, without holding the
+    whole text and its pieces at once (a province's report is 100 MB of HTML)."""
+    with _template_errors(name, hint), open(path, "wb") as fh:
+        pieces: list[str] = []
+        for piece in env.get_template(name).generate(**context):
+            pieces.append(piece)
+            if len(pieces) >= 4096:
+                fh.write("".join(pieces).encode("utf-8"))
+                pieces.clear()
+        fh.write("".join(pieces).encode("utf-8"))
+
+
+@contextmanager
+def _template_errors(name: str, hint: str) -> Iterator[None]:
     import jinja2
     from jinja2.exceptions import SecurityError
 
     try:
-        return env.get_template(name).render(**context)
+        yield
     except UserTemplateError:
         raise
     except jinja2.TemplateSyntaxError as exc:
