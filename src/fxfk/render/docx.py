@@ -13,22 +13,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from fxfk.dates import chinese_date
 from fxfk.public import plain
 from fxfk.public.view import NoPenaltyItem, OfficeList, PublicView
+from fxfk.render.docx_table import TABLE_STYLE, style_id
+from fxfk.render.docx_table import _cell_text as _cell_text  # (re-exported: tests write a cell)
+from fxfk.render.docx_table import fit_widths as fit_widths
+from fxfk.render.docx_table import table as table  # (re-exported: the report and consult tables)
+from fxfk.render.docx_table import text_width_cm as text_width_cm
 from fxfk.render.escaping import xml_text  # DOCX is XML 1.0: no control characters
-from fxfk.render.tabular import Row, fixed_time, normalize_zip
+from fxfk.render.tabular import fixed_time, normalize_zip
 
 if TYPE_CHECKING:  # python-docx is imported when a document is written (startup time)
     from docx.document import Document
     from docx.oxml.text.parfmt import CT_PPr
     from docx.section import Section
     from docx.styles.style import BaseStyle
-    from docx.table import _Cell, _Row
     from docx.text.paragraph import Paragraph
     from docx.text.run import Run
 
@@ -42,7 +45,6 @@ BODY_PT = 16  # 三号
 LINE_PT = 28  # fixed line spacing (GB/T 9704: 22 lines of 28 chars on an A4 page)
 TITLE_PT = 22  # 二号
 TABLE_PT = 10.5  # 五号: table text, single spaced, no indent
-TABLE_STYLE = "Table Text"
 HEADING_STYLES = {1: ("Heading 1", HEADING_FONT), 2: ("Heading 2", KAI_FONT)}
 
 
@@ -155,31 +157,6 @@ def _no_indent(p: Paragraph) -> None:
     _indent_chars(p._p.get_or_add_pPr(), 0)
 
 
-def _repeat_header(row: _Row) -> None:
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-
-    row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
-
-
-def _cell_text(cell: _Cell, text: object, bold: bool = False, center: bool = False,
-               style: str | None | bool = False) -> None:
-    """``style``: the style id table() looked up once for ``TABLE_STYLE``; False: keep the document's own."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    lines = xml_text(text).split("\n")
-    first = cell.paragraphs[0]
-    for k, line in enumerate(lines):
-        p = first if k == 0 else cell.add_paragraph()
-        if style is not False:
-            p._p.style = style
-        if center:
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = p.add_run(line)
-        if bold:
-            run.bold = True
-
-
 def paragraph(doc: Document, text: str, font: str | None = None, size: float | None = None, center: bool = False,
               bold: bool = False, indent: bool = True, right: bool = False) -> Paragraph:
     """A body paragraph (the Normal style: 仿宋 三号, indented two characters); ``font``/``size`` override it."""
@@ -196,7 +173,11 @@ def paragraph(doc: Document, text: str, font: str | None = None, size: float | N
 
 def heading(doc: Document, text: str, level: int = 1) -> Paragraph:
     """A Word heading (标题 1 黑体 / 标题 2 楷体): what the navigation pane and a table of contents list."""
-    return doc.add_paragraph(xml_text(text), style=HEADING_STYLES[level][0])
+    from docx.enum.style import WD_STYLE_TYPE
+
+    p = doc.add_paragraph(xml_text(text))
+    p._p.style = style_id(doc, HEADING_STYLES[level][0], WD_STYLE_TYPE.PARAGRAPH)  # what ``style=`` sets
+    return p
 
 
 def title(doc: Document, text: str) -> Paragraph:
@@ -233,57 +214,6 @@ def closing(doc: Document, organization: str, date: dt.date) -> None:
         if text:
             p = paragraph(doc, text, right=True)
             p.paragraph_format.right_indent = Pt(right * BODY_PT)
-
-
-def text_width_cm(doc: Document) -> float:
-    section = doc.sections[-1]
-    width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-    return width / 360000  # EMU per cm
-
-
-def fit_widths(widths_cm: Sequence[float], available_cm: float) -> tuple[float, ...]:
-    """The column widths, shrunk in proportion when they add up to more than the text width."""
-    total = sum(widths_cm)
-    scale = min(1.0, available_cm / total) if total else 1.0
-    return tuple(math.floor(w * scale * 100) / 100 for w in widths_cm)  # down: the sum must not pass the width
-
-
-def table(doc: Document, header: tuple[str, ...], rows: Sequence[Row], widths_cm: Sequence[float],
-          centered: Sequence[int] = (0,)) -> None:
-    """A ruled table with a repeated header row; the grid (w:tblGrid) carries the same widths as the cells."""
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.oxml.ns import qn
-    from docx.shared import Cm
-
-    widths = [Cm(w) for w in fit_widths(widths_cm, text_width_cm(doc))]
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.autofit = False  # w:tblLayout fixed: the widths below, not the content, decide
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for col, w in zip(table._tbl.tblGrid.gridCol_lst, widths):
-        col.w = w
-    tblw = table._tbl.tblPr.find(qn("w:tblW"))
-    if tblw is not None:
-        tblw.set(qn("w:type"), "dxa")
-        tblw.set(qn("w:w"), str(sum(w.twips for w in widths)))
-    style: str | None | bool
-    try:  # looked up once: by name it costs ~1.5 ms, once per cell paragraph was most of a large DOCX
-        style = doc.part.get_style_id(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)  # type: ignore[no-untyped-call]
-    except KeyError:  # a document not made by new_document(): keep its own style
-        style = False
-    for c, name in enumerate(header):
-        _cell_text(table.rows[0].cells[c], name, True, True, style)
-    _repeat_header(table.rows[0])
-    for row in rows:
-        cells = table.add_row().cells
-        for c, value in enumerate(row):
-            # numbers and short figures (“无数据”, “+2”, “3/4”) centred; text left
-            _cell_text(cells[c], value, False, c in centered or isinstance(value, int) or len(str(value)) <= 4, style)
-    for tr in table.rows:
-        cells = tr.cells  # (built anew on every read)
-        for c, w in enumerate(widths):
-            cells[c].width = w
 
 
 RISK_WIDTHS_CM = (1.2, 4.4, 2.1, 9.0, 6.4, 2.6)

@@ -1,0 +1,201 @@
+"""DOCX tables for :mod:`fxfk.render.docx`, in time linear in their rows and with python-docx's own XML.
+
+python-docx's ``table.add_row()`` and ``row.cells`` walk the whole table on every call, so a city list
+of 24,000 rows built row by row took minutes (quadratic), and a cell built through its wrappers costs
+~100 µs. Here only the header row goes through python-docx; each body cell is a template made once per
+column and alignment by the very python-docx calls that used to fill every cell (:func:`_cell_text` on
+an empty cell, serialised), the rows are written as XML text, parsed a few hundred at a time and
+appended to ``<w:tbl>``. A line with a tab or a carriage return goes through python-docx's run text
+(``w:tab``, ``w:br``). The document's bytes are those of the row-by-row writer (tests/test_docx_scale.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from copy import deepcopy
+from html import escape
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from fxfk.render.escaping import xml_text  # DOCX is XML 1.0: no control characters
+from fxfk.render.tabular import Row
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.table import CT_Tc
+    from docx.parts.document import DocumentPart
+    from docx.shared import Length
+    from docx.table import Table, _Cell, _Row
+    from lxml.etree import _Element
+
+TABLE_STYLE = "Table Text"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+CHUNK = 500  # rows parsed at once: the text of a few hundred rows, never the whole table's
+_MARK = "FXFK-CELL-TEXT"  # where a template's text goes (no XML escaping touches it)
+_NS_DECL = re.compile(r' xmlns(?::\w+)?="[^"]*"')
+
+_STYLE_IDS: WeakKeyDictionary[DocumentPart, dict[tuple[str, int], str | None]] = WeakKeyDictionary()
+
+
+def style_id(doc: Document, name: str, kind: WD_STYLE_TYPE) -> str | None:
+    """The id of a style, looked up once per document: by name it costs ~1.5 ms (an XPath over every
+    style), which the city list paid for each of its thousands of headings and tables. A missing style
+    raises KeyError, as python-docx does. (Keyed by the part: a Document is unhashable.)"""
+    ids = _STYLE_IDS.setdefault(doc.part, {})
+    key = (name, int(kind))
+    if key not in ids:
+        ids[key] = doc.part.get_style_id(name, kind)  # type: ignore[no-untyped-call]
+    return ids[key]
+
+
+def _repeat_header(row: _Row) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
+
+
+def _cell_text(cell: _Cell, text: object, bold: bool = False, center: bool = False,
+               style: str | None | bool = False) -> None:
+    """``style``: the style id table() looked up once for ``TABLE_STYLE``; False: keep the document's own."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    lines = xml_text(text).split("\n")
+    first = cell.paragraphs[0]
+    for k, line in enumerate(lines):
+        p = first if k == 0 else cell.add_paragraph()
+        if style is not False:
+            p._p.style = style
+        if center:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(line)
+        if bold:
+            run.bold = True
+
+
+def text_width_cm(doc: Document) -> float:
+    section = doc.sections[-1]
+    width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    return width / 360000  # EMU per cm
+
+
+def fit_widths(widths_cm: Sequence[float], available_cm: float) -> tuple[float, ...]:
+    """The column widths, shrunk in proportion when they add up to more than the text width."""
+    total = sum(widths_cm)
+    scale = min(1.0, available_cm / total) if total else 1.0
+    return tuple(math.floor(w * scale * 100) / 100 for w in widths_cm)  # down: the sum must not pass the width
+
+
+def table(doc: Document, header: tuple[str, ...], rows: Sequence[Row], widths_cm: Sequence[float],
+          centered: Sequence[int] = (0,)) -> None:
+    """A ruled table with a repeated header row; the grid (w:tblGrid) carries the same widths as the cells."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    widths = [Cm(w) for w in fit_widths(widths_cm, text_width_cm(doc))]
+    table = doc.add_table(rows=1, cols=len(header))
+    table._tbl.tblStyle_val = style_id(doc, "Table Grid", WD_STYLE_TYPE.TABLE)  # what ``table.style =`` sets
+    table.autofit = False  # w:tblLayout fixed: the widths below, not the content, decide
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for col, w in zip(table._tbl.tblGrid.gridCol_lst, widths):
+        col.w = w
+    tblw = table._tbl.tblPr.find(qn("w:tblW"))
+    if tblw is not None:
+        tblw.set(qn("w:type"), "dxa")
+        tblw.set(qn("w:w"), str(sum(w.twips for w in widths)))
+    style: str | None | bool
+    try:
+        style = style_id(doc, TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    except KeyError:  # a document not made by new_document(): keep its own style
+        style = False
+    first = table.rows[0]
+    for c, cell in enumerate(first.cells):
+        _cell_text(cell, header[c], True, True, style)
+        cell.width = widths[c]
+    _repeat_header(first)
+    cells = _Templates(table, widths, style)
+    tbl = table._tbl
+    for start in range(0, len(rows), CHUNK):
+        xml = "".join(_rows_xml(cells, rows[start:start + CHUNK], len(widths), centered))
+        tbl.extend(list(parse_xml(f'<w:tbl xmlns:w="{W_NS}">{xml}</w:tbl>')))
+
+
+def _rows_xml(cells: _Templates, rows: Sequence[Row], ncols: int, centered: Sequence[int]) -> Iterator[str]:
+    for row in rows:
+        if len(row) > ncols:
+            raise ValueError(f"row of {len(row)} cells in a table of {ncols} columns")
+        yield "<w:tr>"
+        for c, value in enumerate(row):
+            # numbers and short figures (“无数据”, “+2”, “3/4”) centred; text left
+            yield cells.cell(c, value, c in centered or isinstance(value, int) or len(str(value)) <= 4)
+        for c in range(len(row), ncols):  # a short row: the rest blank, as add_row() left them
+            yield cells.blank(c)
+        yield "</w:tr>"
+
+
+def _xml(el: _Element) -> str:
+    """An element as XML text without the namespace declaration a detached copy carries."""
+    from lxml import etree
+
+    return _NS_DECL.sub("", etree.tostring(el, encoding="unicode"), count=1)
+
+
+class _Templates:
+    """A body cell's XML: per column and alignment, the ``<w:tc>`` that :func:`_cell_text` writes into a
+    cell of ``add_row()``, serialised once around its text: the opening (cell width), and its paragraph
+    with an empty run, with text, and with text that needs ``xml:space="preserve"`` (``CT_R.add_t``)."""
+
+    def __init__(self, table: Table, widths: Sequence[Length], style: str | None | bool) -> None:
+        self._table, self._widths, self._style = table, widths, style
+        self._parts: dict[tuple[int, bool], tuple[str, str, list[str], list[str], CT_Tc]] = {}
+
+    def _blank(self, c: int) -> CT_Tc:
+        from docx.oxml.table import CT_Tc
+
+        tc = CT_Tc.new()
+        tc.width = self._widths[c]
+        return tc
+
+    def blank(self, c: int) -> str:
+        return _xml(self._blank(c))
+
+    def _make(self, c: int, center: bool) -> tuple[str, str, list[str], list[str], CT_Tc]:
+        from docx.table import _Cell
+
+        proto = self._blank(c)
+        _cell_text(_Cell(proto, self._table), "", False, center, self._style)
+        p = proto[-1]
+        shell = deepcopy(proto)
+        shell.remove(shell[-1])
+        opening = _xml(shell).removesuffix("</w:tc>")
+        texts = []
+        for mark in (_MARK, f" {_MARK} "):
+            with_text = deepcopy(p)
+            with_text[-1].add_t(mark)
+            texts.append(_xml(with_text).split(mark))
+        return opening, _xml(p), texts[0], texts[1], proto
+
+    def cell(self, c: int, value: object, center: bool) -> str:
+        parts = self._parts.get((c, center))
+        if parts is None:
+            parts = self._parts[c, center] = self._make(c, center)
+        opening, empty, plain, preserve, proto = parts
+        out = [opening]
+        for line in xml_text(value).split("\n"):
+            if not line:
+                out.append(empty)
+            elif "\t" in line or "\r" in line:  # w:tab / w:br: python-docx's own run text
+                p = deepcopy(proto[-1])
+                p[-1].text = line
+                out.append(_xml(p))
+            else:
+                before, after = preserve if len(line.strip()) < len(line) else plain
+                out.append(before + escape(line, quote=False) + after)
+        out.append("</w:tc>")
+        return "".join(out)
