@@ -21,13 +21,20 @@ from lxml import etree
 
 from conftest import run_fxfk
 from fxfk.render.docx import new_document
-from fxfk.render.docx_table import TABLE_STYLE, _cell_text, _repeat_header, fit_widths, table, text_width_cm
+from fxfk.render.docx_table import TABLE_STYLE, _cell_text, fit_widths, table, text_width_cm
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus_generator import generate  # noqa: E402
 
 HEADER = ("序号", "违法风险点", "风险等级", "依据", "措施", "单位")
 WIDTHS = (1.2, 4.4, 2.1, 9.0, 6.4, 2.6)
+
+
+def _repeat_header(row) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
 
 
 def reference_table(doc, header: tuple[str, ...], rows: Sequence[Sequence[object]], widths_cm: Sequence[float],

@@ -1,12 +1,13 @@
 """DOCX tables for :mod:`fxfk.render.docx`, in time linear in their rows and with python-docx's own XML.
 
 python-docx's ``table.add_row()`` and ``row.cells`` walk the whole table on every call, so a city list
-of 24,000 rows built row by row took minutes (quadratic), and a cell built through its wrappers costs
-~100 µs. Here only the header row goes through python-docx; each body cell is a template made once per
-column and alignment by the very python-docx calls that used to fill every cell (:func:`_cell_text` on
-an empty cell, serialised), the rows are written as XML text, parsed a few hundred at a time and
-appended to ``<w:tbl>``. A line with a tab or a carriage return goes through python-docx's run text
-(``w:tab``, ``w:br``). The document's bytes are those of the row-by-row writer (tests/test_docx_scale.py).
+of 24,000 rows built row by row grew faster than its rows, and a cell built through python-docx's
+wrappers costs ~100 µs. Here python-docx makes the table's properties and grid; every cell (header and
+body) is a template made once per width, style, alignment and weight by the very python-docx calls that
+used to fill each cell (:func:`_cell_text` on an empty cell, serialised around its text); the rows are
+written as XML text, parsed 500 at a time and appended to ``<w:tbl>``. A line with a tab or a carriage
+return goes through python-docx's run text (``w:tab``, ``w:br``). The document's bytes are those of the
+row-by-row writer (tests/test_docx_scale.py compares the XML for every kind of cell text).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from docx.oxml.table import CT_Tc
     from docx.parts.document import DocumentPart
     from docx.shared import Length
-    from docx.table import Table, _Cell, _Row
+    from docx.table import Table, _Cell
     from lxml.etree import _Element
 
 TABLE_STYLE = "Table Text"
@@ -44,18 +45,16 @@ def style_id(doc: Document, name: str, kind: WD_STYLE_TYPE) -> str | None:
     """The id of a style, looked up once per document: by name it costs ~1.5 ms (an XPath over every
     style), which the city list paid for each of its thousands of headings and tables. A missing style
     raises KeyError, as python-docx does. (Keyed by the part: a Document is unhashable.)"""
-    ids = _STYLE_IDS.setdefault(doc.part, {})
+    ids = style_ids(doc)
     key = (name, int(kind))
     if key not in ids:
         ids[key] = doc.part.get_style_id(name, kind)  # type: ignore[no-untyped-call]
     return ids[key]
 
 
-def _repeat_header(row: _Row) -> None:
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-
-    row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
+def style_ids(doc: Document) -> dict[tuple[str, int], str | None]:
+    """The style ids :func:`style_id` knows for ``doc`` (new_document copies in those of its skeleton)."""
+    return _STYLE_IDS.setdefault(doc.part, {})
 
 
 def _cell_text(cell: _Cell, text: object, bold: bool = False, center: bool = False,
@@ -98,8 +97,10 @@ def table(doc: Document, header: tuple[str, ...], rows: Sequence[Row], widths_cm
     from docx.oxml.ns import qn
     from docx.shared import Cm
 
+    if len(widths_cm) != len(header):
+        raise ValueError(f"{len(widths_cm)} widths for {len(header)} columns")
     widths = [Cm(w) for w in fit_widths(widths_cm, text_width_cm(doc))]
-    table = doc.add_table(rows=1, cols=len(header))
+    table = doc.add_table(rows=0, cols=len(header))
     table._tbl.tblStyle_val = style_id(doc, "Table Grid", WD_STYLE_TYPE.TABLE)  # what ``table.style =`` sets
     table.autofit = False  # w:tblLayout fixed: the widths below, not the content, decide
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -114,16 +115,16 @@ def table(doc: Document, header: tuple[str, ...], rows: Sequence[Row], widths_cm
         style = style_id(doc, TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     except KeyError:  # a document not made by new_document(): keep its own style
         style = False
-    first = table.rows[0]
-    for c, cell in enumerate(first.cells):
-        _cell_text(cell, header[c], True, True, style)
-        cell.width = widths[c]
-    _repeat_header(first)
     cells = _Templates(table, widths, style)
-    tbl = table._tbl
+    # the header row: bold, centred, repeated on every page (w:tblHeader, as get_or_add_trPr() places it)
+    xml = "".join(['<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>',
+                   *(cells.cell(c, name, True, bold=True) for c, name in enumerate(header)), "</w:tr>"])
     for start in range(0, len(rows), CHUNK):
-        xml = "".join(_rows_xml(cells, rows[start:start + CHUNK], len(widths), centered))
-        tbl.extend(list(parse_xml(f'<w:tbl xmlns:w="{W_NS}">{xml}</w:tbl>')))
+        xml += "".join(_rows_xml(cells, rows[start:start + CHUNK], len(widths), centered))
+        table._tbl.extend(list(parse_xml(f'<w:tbl xmlns:w="{W_NS}">{xml}</w:tbl>')))
+        xml = ""
+    if xml:  # (no body rows)
+        table._tbl.extend(list(parse_xml(f'<w:tbl xmlns:w="{W_NS}">{xml}</w:tbl>')))
 
 
 def _rows_xml(cells: _Templates, rows: Sequence[Row], ncols: int, centered: Sequence[int]) -> Iterator[str]:
@@ -139,6 +140,10 @@ def _rows_xml(cells: _Templates, rows: Sequence[Row], ncols: int, centered: Sequ
         yield "</w:tr>"
 
 
+_Template = tuple[str, str, list[str], list[str], "CT_Tc"]  # opening, empty, plain, preserve, prototype
+_MADE: dict[tuple[int, str | None | bool, bool, bool], _Template] = {}
+
+
 def _xml(el: _Element) -> str:
     """An element as XML text without the namespace declaration a detached copy carries."""
     from lxml import etree
@@ -147,13 +152,13 @@ def _xml(el: _Element) -> str:
 
 
 class _Templates:
-    """A body cell's XML: per column and alignment, the ``<w:tc>`` that :func:`_cell_text` writes into a
+    """A cell's XML: per column, alignment and weight, the ``<w:tc>`` that :func:`_cell_text` writes into a
     cell of ``add_row()``, serialised once around its text: the opening (cell width), and its paragraph
     with an empty run, with text, and with text that needs ``xml:space="preserve"`` (``CT_R.add_t``)."""
 
     def __init__(self, table: Table, widths: Sequence[Length], style: str | None | bool) -> None:
         self._table, self._widths, self._style = table, widths, style
-        self._parts: dict[tuple[int, bool], tuple[str, str, list[str], list[str], CT_Tc]] = {}
+        self._parts: dict[tuple[int, bool, bool], _Template] = {}
 
     def _blank(self, c: int) -> CT_Tc:
         from docx.oxml.table import CT_Tc
@@ -165,26 +170,30 @@ class _Templates:
     def blank(self, c: int) -> str:
         return _xml(self._blank(c))
 
-    def _make(self, c: int, center: bool) -> tuple[str, str, list[str], list[str], CT_Tc]:
+    def _make(self, c: int, center: bool, bold: bool) -> _Template:
+        """(Shared by every table and document: a template depends on the width, style, alignment and weight only.)"""
         from docx.table import _Cell
 
-        proto = self._blank(c)
-        _cell_text(_Cell(proto, self._table), "", False, center, self._style)
-        p = proto[-1]
-        shell = deepcopy(proto)
-        shell.remove(shell[-1])
-        opening = _xml(shell).removesuffix("</w:tc>")
-        texts = []
-        for mark in (_MARK, f" {_MARK} "):
-            with_text = deepcopy(p)
-            with_text[-1].add_t(mark)
-            texts.append(_xml(with_text).split(mark))
-        return opening, _xml(p), texts[0], texts[1], proto
+        key = (int(self._widths[c]), self._style, center, bold)
+        made = _MADE.get(key)
+        if made is None:
+            proto = self._blank(c)
+            _cell_text(_Cell(proto, self._table), "", bold, center, self._style)
+            p = proto[-1]
+            shell = deepcopy(proto)
+            shell.remove(shell[-1])
+            texts = []
+            for mark in (_MARK, f" {_MARK} "):
+                with_text = deepcopy(p)
+                with_text[-1].add_t(mark)
+                texts.append(_xml(with_text).split(mark))
+            made = _MADE[key] = (_xml(shell).removesuffix("</w:tc>"), _xml(p), texts[0], texts[1], proto)
+        return made
 
-    def cell(self, c: int, value: object, center: bool) -> str:
-        parts = self._parts.get((c, center))
+    def cell(self, c: int, value: object, center: bool, bold: bool = False) -> str:
+        parts = self._parts.get((c, center, bold))
         if parts is None:
-            parts = self._parts[c, center] = self._make(c, center)
+            parts = self._parts[c, center, bold] = self._make(c, center, bold)
         opening, empty, plain, preserve, proto = parts
         out = [opening]
         for line in xml_text(value).split("\n"):
