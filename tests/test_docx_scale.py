@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import sys
 import zipfile
@@ -20,7 +21,7 @@ import pytest
 from lxml import etree
 
 from conftest import run_fxfk
-from fxfk.render.docx import new_document
+from fxfk.render.docx import new_document, paragraph, save_document
 from fxfk.render.docx_table import TABLE_STYLE, _cell_text, fit_widths, table, text_width_cm
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -104,6 +105,20 @@ def test_the_table_xml_is_the_row_by_row_writers(landscape):
         write(doc, HEADER[:3], [], WIDTHS[:3])  # a header alone
         write(doc, HEADER[:5], [["a", "b\nc", 7, "", "d"]] * 3, (1.3, 4.5, 7.5, 6.0, 6.7))
     assert _xml(new) == _xml(old)
+
+
+def test_streamed_rows_are_saved_where_the_tree_would_have_had_them():
+    date = dt.date(2019, 12, 31)
+    old, new = new_document("表", date, "机关"), new_document("表", date, "机关")
+    for doc, write in ((old, reference_table), (new, functools.partial(table, streamed=True))):
+        paragraph(doc, "前")
+        write(doc, HEADER, _rows(), WIDTHS, centered=(0, 2))
+        paragraph(doc, "中")
+        write(doc, HEADER[:3], [], WIDTHS[:3])
+        write(doc, HEADER, _rows() * 40, WIDTHS)  # several chunks of rows
+        paragraph(doc, "后")
+    assert len(new.tables[-1].rows) == 1  # the header: the rest is text until saved
+    assert save_document(new, date) == save_document(old, date)
 
 
 def test_a_document_without_the_table_text_style_keeps_its_own():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 from fxfk.dates import chinese_date
 from fxfk.public import plain
 from fxfk.public.view import NoPenaltyItem, OfficeList, PublicView
-from fxfk.render.docx_table import TABLE_STYLE, style_id, style_ids
+from fxfk.render.docx_table import ROWS_MARK, TABLE_STYLE, streamed_rows, style_id, style_ids
 from fxfk.render.docx_table import _cell_text as _cell_text  # (re-exported: tests write a cell)
 from fxfk.render.docx_table import fit_widths as fit_widths
 from fxfk.render.docx_table import table as table  # (re-exported: the report and consult tables)
@@ -286,7 +287,8 @@ def _skeleton(landscape: bool) -> tuple[bytes, dict[tuple[str, int], str | None]
 
 def save_document(doc: Document, date: dt.date) -> bytes:
     """The package through python-docx's own writer into an uncompressed zip: :func:`normalize_zip`
-    compresses every entry again (deflating twice was a third of a small list's time)."""
+    compresses every entry again (deflating twice was a third of a small list's time). The rows of
+    streamed tables are written into ``document.xml`` in place of their markers, chunk by chunk."""
     from docx.opc.pkgwriter import PackageWriter
 
     package = doc.part.package
@@ -294,21 +296,36 @@ def save_document(doc: Document, date: dt.date) -> bytes:
         part.before_marshal()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
-        writer = _StoredZip(zf)
+        writer = _StoredZip(zf, doc.part.partname, streamed_rows(doc))
         PackageWriter._write_content_types_stream(writer, package.parts)  # type: ignore[no-untyped-call]
         PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
         PackageWriter._write_parts(writer, package.parts)  # type: ignore[arg-type]
     return normalize_zip(buf.getvalue(), date)
 
 
-class _StoredZip:
-    """python-docx's zip writer (``write(pack_uri, blob)``), storing instead of deflating."""
+_ROWS_AT = re.compile(f"<!--{ROWS_MARK}([0-9]+)-->".encode())
 
-    def __init__(self, zf: zipfile.ZipFile) -> None:
-        self._zf = zf
+
+class _StoredZip:
+    """python-docx's zip writer (``write(pack_uri, blob)``), storing instead of deflating; the main
+    document with the streamed rows spliced in."""
+
+    def __init__(self, zf: zipfile.ZipFile, main: PackURI, rows: list[list[bytes]]) -> None:
+        self._zf, self._main, self._rows = zf, main, rows
 
     def write(self, pack_uri: PackURI, blob: bytes) -> None:
-        self._zf.writestr(pack_uri.membername, blob)
+        if pack_uri != self._main or not self._rows:
+            self._zf.writestr(pack_uri.membername, blob)
+            return
+        with self._zf.open(pack_uri.membername, "w", force_zip64=True) as out:
+            for k, piece in enumerate(_ROWS_AT.split(blob)):
+                if k % 2 == 0:
+                    out.write(piece)
+                    continue
+                chunks = self._rows[int(piece)]
+                for chunk in chunks:
+                    out.write(chunk)
+                chunks.clear()  # (written: the memory can go)
 
 
 def _meta(doc: Document, lines: Sequence[str]) -> None:
@@ -344,7 +361,7 @@ def risk_list_docx(view: PublicView, title_text: str, issuer: str, offices: Sequ
             heading(doc, f"{b.label}（{chinese_date(b.date)}公布{doc_no}）", 2 if multiple else 1)
             if b.risks:
                 rows = [plain.risk_row(r, r.seq + offset if offset else None) for r in b.risks]
-                table(doc, plain.RISK_COLUMNS, rows, RISK_WIDTHS_CM, centered=(0, 2))
+                table(doc, plain.RISK_COLUMNS, rows, RISK_WIDTHS_CM, centered=(0, 2), streamed=True)
             else:
                 paragraph(doc, "本批风险点均已撤销。")
             if not b.is_first or b.withdrawn:
@@ -370,7 +387,7 @@ def no_penalty_docx(view: PublicView, title_text: str, issuer: str, items: Seque
         header = plain.NO_PENALTY_COLUMNS + (("公布单位",) if city else ())
         rows = [plain.no_penalty_row(i, k) + ([i.office] if city else []) for k, i in enumerate(items, 1)]
         widths = NO_PENALTY_WIDTHS_CM + ((3.0,) if city else ())
-        table(doc, header, rows, widths)
+        table(doc, header, rows, widths, streamed=True)
     else:
         paragraph(doc, f"截至{chinese_date(view.date)}，没有列入免罚清单的事项。")
     return save_document(doc, view.date)

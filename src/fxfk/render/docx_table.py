@@ -38,7 +38,10 @@ CHUNK = 500  # rows parsed at once: the text of a few hundred rows, never the wh
 _MARK = "FXFK-CELL-TEXT"  # where a template's text goes (no XML escaping touches it)
 _NS_DECL = re.compile(r' xmlns(?::\w+)?="[^"]*"')
 
+ROWS_MARK = "fxfk-rows-"  # a comment in <w:tbl>: where the streamed rows go (no other comment is written)
+
 _STYLE_IDS: WeakKeyDictionary[DocumentPart, dict[tuple[str, int], str | None]] = WeakKeyDictionary()
+_PENDING: WeakKeyDictionary[DocumentPart, list[list[bytes]]] = WeakKeyDictionary()
 
 
 def style_id(doc: Document, name: str, kind: WD_STYLE_TYPE) -> str | None:
@@ -89,8 +92,14 @@ def fit_widths(widths_cm: Sequence[float], available_cm: float) -> tuple[float, 
 
 
 def table(doc: Document, header: tuple[str, ...], rows: Sequence[Row], widths_cm: Sequence[float],
-          centered: Sequence[int] = (0,)) -> None:
-    """A ruled table with a repeated header row; the grid (w:tblGrid) carries the same widths as the cells."""
+          centered: Sequence[int] = (0,), streamed: bool = False) -> None:
+    """A ruled table with a repeated header row; the grid (w:tblGrid) carries the same widths as the cells.
+
+    ``streamed``: the body rows stay XML text (UTF-8) until :func:`fxfk.render.docx.save_document` writes
+    them into ``document.xml`` where a marker stands in the table; until then the table holds its header
+    row only. For documents saved as soon as they are written (the lists, the report): as an lxml tree,
+    the 46 MB of rows of a city list at 30,000 points took ~600 MB.
+    """
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.oxml import parse_xml
@@ -119,12 +128,29 @@ def table(doc: Document, header: tuple[str, ...], rows: Sequence[Row], widths_cm
     # the header row: bold, centred, repeated on every page (w:tblHeader, as get_or_add_trPr() places it)
     xml = "".join(['<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>',
                    *(cells.cell(c, name, True, bold=True) for c, name in enumerate(header)), "</w:tr>"])
+    if streamed:
+        from lxml import etree
+
+        table._tbl.extend(list(parse_xml(f'<w:tbl xmlns:w="{W_NS}">{xml}</w:tbl>')))
+        pending = _PENDING.setdefault(doc.part, [])
+        table._tbl.append(etree.Comment(f"{ROWS_MARK}{len(pending)}"))
+        pending.append([
+            "".join(_rows_xml(cells, rows[start:start + CHUNK], len(widths), centered)).encode()
+            for start in range(0, len(rows), CHUNK)
+        ])
+        return
     for start in range(0, len(rows), CHUNK):
         xml += "".join(_rows_xml(cells, rows[start:start + CHUNK], len(widths), centered))
         table._tbl.extend(list(parse_xml(f'<w:tbl xmlns:w="{W_NS}">{xml}</w:tbl>')))
         xml = ""
     if xml:  # (no body rows)
         table._tbl.extend(list(parse_xml(f'<w:tbl xmlns:w="{W_NS}">{xml}</w:tbl>')))
+
+
+def streamed_rows(doc: Document) -> list[list[bytes]]:
+    """The body rows of ``doc``'s streamed tables, the k-th where ``<!--{ROWS_MARK}k-->`` stands in the
+    serialised document (taken: a second save would have none)."""
+    return _PENDING.pop(doc.part, [])
 
 
 def _rows_xml(cells: _Templates, rows: Sequence[Row], ncols: int, centered: Sequence[int]) -> Iterator[str]:

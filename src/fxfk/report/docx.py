@@ -5,7 +5,7 @@ same chart definition (:mod:`fxfk.report.png`), and a closing block (机关署�
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from fxfk.dates import chinese_date
@@ -22,6 +22,7 @@ from fxfk.render.docx import (
 from fxfk.render.docx import (
     title as title_paragraph,
 )
+from fxfk.render.tabular import Row
 from fxfk.report.content import (
     FUNNEL_STAGES,
     SCHEDULED,
@@ -101,6 +102,9 @@ def report_docx(report: Report, charts: dict[str, Chart], title: str, notes: lis
     def chart(key: str) -> None:
         picture(doc, charts[key], next(figure), notes)
 
+    def tabulate(header: tuple[str, ...], rows: Sequence[Row], widths: Sequence[float]) -> None:
+        table(doc, header, rows, widths, streamed=True)  # saved right away: the rows can stay text
+
     title_paragraph(doc, title)
     doc_no = f"（{report.task_document}）" if report.task_document else ""
     paragraph(doc, f"数据截至{chinese_date(report.date)}　任务表：{report.task_title}{doc_no}", size=14, center=True)
@@ -120,7 +124,7 @@ def report_docx(report: Report, charts: dict[str, Chart], title: str, notes: lis
     header = ("单位", *(lv.label for lv in report.levels), *(s.label for s in Status), "合计")
     rows = [[o.name, *o.by_level, *marked(o.by_status, o.scheduled), o.total] for o in report.overview]
     rows.append(["合计", *report.level_totals, *marked(report.status_totals, report.scheduled_total), report.risk_total])
-    table(doc, header, rows, _widths(3.4, len(header)))
+    tabulate(header, rows, _widths(3.4, len(header)))
     scheduled = "；".join(f"{x.office} {x.risk_id}，{x.note}" for x in report.scheduled)
     note(f"“已公布”只计{chinese_date(report.date)}已经公开的风险点（与公开清单、工作漏斗口径相同）。"
          + (f"*“已审定”含 {report.scheduled_total} 个{SCHEDULED}的风险点（{scheduled}）。" if report.scheduled_total else ""))
@@ -131,14 +135,14 @@ def report_docx(report: Report, charts: dict[str, Chart], title: str, notes: lis
       f"截至{chinese_date(report.date)}已公布 {cf.published} 个，公布率 {cf.share.text}。")
     chart("funnel")
     rows = [[f.name, *f.stages, f.share.text] for f in (*report.funnel, cf)]
-    table(doc, ("单位", *FUNNEL_STAGES, "公布率"), rows, _widths(3.6, 6, 3.4))
+    tabulate(("单位", *FUNNEL_STAGES, "公布率"), rows, _widths(3.6, 6, 3.4))
     pending = report.unpublished
     h("（一）尚未公布的风险点", 2)
     p(f"共 {len(pending)} 个；每个单位内社会关注度高的在前。" if pending else "全部未废止的风险点均已公布。")
     if pending:
         rows = [[x.office, x.attention or "未填写", x.risk_id, x.title, x.level, x.status + ("*" if x.note else "")]
                 for x in pending]
-        table(doc, ("单位", "社会关注度", "编号", "违法风险点", "等级", "状态"), rows, (3.0, 1.6, 2.4, 4.6, 1.0, 3.0))
+        tabulate(("单位", "社会关注度", "编号", "违法风险点", "等级", "状态"), rows, (3.0, 1.6, 2.4, 4.6, 1.0, 3.0))
         if report.scheduled:
             note("*" + "；".join(f"{x.risk_id} {x.note}" for x in report.scheduled) + "，计入“已审定”。")
 
@@ -147,7 +151,7 @@ def report_docx(report: Report, charts: dict[str, Chart], title: str, notes: lis
     chart("tasks")
     columns = [tid for tid, _ in report.task_columns]
     rows = [[name, *(t.status.label if t else "—" for t in cells)] for name, cells in report.task_matrix()]
-    table(doc, ("单位", *columns), rows, _widths(3.4, len(columns) + 1))
+    tabulate(("单位", *columns), rows, _widths(3.4, len(columns) + 1))
     note("任务：" + "；".join(f"{tid} {content}" for tid, content in report.task_columns) + "。")
     h("（一）未按期完成或尚未完成的事项", 2)
     p("已逾期的排在最前。" if report.open_tasks else "全部任务均已按期完成。")
@@ -158,13 +162,13 @@ def report_docx(report: Report, charts: dict[str, Chart], title: str, notes: lis
         for t in report.open_tasks
     ]
     if rows:
-        table(doc, ("状态", "序号", "工作内容", "单位", "完成时限", "进度", "说明"), rows, (1.6, 1.0, 3.6, 2.6, 2.8, 1.4, 2.6))
+        tabulate(("状态", "序号", "工作内容", "单位", "完成时限", "进度", "说明"), rows, (1.6, 1.0, 3.6, 2.6, 2.8, 1.4, 2.6))
 
     h(f"四、工作开展情况（{report.year}年，截至{chinese_date(report.date)}）")
     header = ("单位", *(k.label for k in ActivityKind), "合计")
     rows = [[a.name, *a.counts, a.total] for a in report.activities]
     rows.append(["合计", *report.activity_totals, sum(report.activity_totals)])
-    table(doc, header, rows, _widths(3.0, len(header)))
+    tabulate(header, rows, _widths(3.0, len(header)))
     silent = report.silent_offices
     p(f"未记录任何工作的单位（{len(silent)} 个）：{'、'.join(silent)}。" if silent else "所有单位在本年度都有工作记录。")
 
@@ -179,7 +183,7 @@ def report_docx(report: Report, charts: dict[str, Chart], title: str, notes: lis
          d.compliance.text]
         for d in ev.domains
     ]
-    table(doc, ("行业/领域", "已公布", "可评估", "公布前一年", "公布后年均", "增减", "升/降", "法律遵从度"), rows, _widths(2.6, 8, 3.0))
+    tabulate(("行业/领域", "已公布", "可评估", "公布前一年", "公布后年均", "增减", "升/降", "法律遵从度"), rows, _widths(2.6, 8, 3.0))
     h("（二）逐个风险点", 2)
     rows = []
     for pt in ev.points:
@@ -188,7 +192,7 @@ def report_docx(report: Report, charts: dict[str, Chart], title: str, notes: lis
         before = f"{pt.before_year}年 {pt.before}" if pt.before is not None else f"{pt.before_year}年无数据"
         rows.append([pt.risk_id, pt.title, pt.office, before, after,
                      "无数据" if pt.change is None else signed(pt.change), pt.compliance.text, verdict])
-    table(doc, ("编号", "违法风险点", "单位", "公布前一年", "公布后", "增减", "法律遵从度", "结论"), rows, (2.1, 3.0, 1.8, 1.7, 1.7, 1.3, 2.5, 1.5))
+    tabulate(("编号", "违法风险点", "单位", "公布前一年", "公布后", "增减", "法律遵从度", "结论"), rows, (2.1, 3.0, 1.8, 1.7, 1.7, 1.3, 2.5, 1.5))
     p(f"建议修订完善（{len(ev.to_revise)} 个）：" + (_points_line(ev.to_revise) + "。" if ev.to_revise else "无。"))
     p(f"典型案例候选（降幅最大的 {TYPICAL_CASES} 个以内）：" + (_points_line(ev.typical) + "。" if ev.typical else "无。"))
     if ev.too_few:
@@ -200,7 +204,7 @@ def report_docx(report: Report, charts: dict[str, Chart], title: str, notes: lis
     h("（三）法律遵从度与社会公众满意度（按单位）", 2)
     rows = [[o.name, o.compliance.text, o.satisfaction.text] for o in ev.offices]
     rows.append(["合计", ev.compliance.text, ev.satisfaction.text])
-    table(doc, ("单位", "法律遵从度", "社会公众满意度"), rows, (4.0, 5.8, 5.8))
+    tabulate(("单位", "法律遵从度", "社会公众满意度"), rows, (4.0, 5.8, 5.8))
 
     h("六、考核加减分")
     rows = [
@@ -211,7 +215,7 @@ def report_docx(report: Report, charts: dict[str, Chart], title: str, notes: lis
     ]
     rows.append(["合计", signed(sum(a.bonus for a in report.assessment)), signed(sum(a.deduction for a in report.assessment)),
                  signed(report.score_total), ""])
-    table(doc, ("单位", "加分", "扣分", "合计", "事由"), rows, (3.0, 1.3, 1.3, 1.3, 8.7))
+    tabulate(("单位", "加分", "扣分", "合计", "事由"), rows, (3.0, 1.3, 1.3, 1.3, 8.7))
     if report.deductions:
         p(f"扣分 {report.deductions} 项，其中已建议有关单位依纪依法进行责任追究 {report.referred_total} 项（通知 五）。")
 
