@@ -286,17 +286,19 @@ def _skeleton(landscape: bool) -> tuple[bytes, dict[tuple[str, int], str | None]
 
 
 def save_document(doc: Document, date: dt.date) -> bytes:
-    """The package through python-docx's own writer into an uncompressed zip: :func:`normalize_zip`
-    compresses every entry again (deflating twice was a third of a small list's time). The rows of
-    streamed tables are written into ``document.xml`` in place of their markers, chunk by chunk."""
+    """The package through python-docx's own writer into an intermediate zip that :func:`normalize_zip`
+    reads back and compresses at level 9 (python-docx's level 6 there was a third of a small list's
+    time): parts stored, except a ``document.xml`` with streamed rows, which are written into it in place
+    of their markers, chunk by chunk, at deflate level 1 (stored, the 47 MB of a city list at 30,000
+    points would be held once more)."""
     from docx.opc.pkgwriter import PackageWriter
 
     package = doc.part.package
     for part in package.parts:
         part.before_marshal()
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
-        writer = _StoredZip(zf, doc.part.partname, streamed_rows(doc))
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        writer = _ZipWriter(zf, doc.part.partname, streamed_rows(doc))
         PackageWriter._write_content_types_stream(writer, package.parts)  # type: ignore[no-untyped-call]
         PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
         PackageWriter._write_parts(writer, package.parts)  # type: ignore[arg-type]
@@ -306,8 +308,8 @@ def save_document(doc: Document, date: dt.date) -> bytes:
 _ROWS_AT = re.compile(f"<!--{ROWS_MARK}([0-9]+)-->".encode())
 
 
-class _StoredZip:
-    """python-docx's zip writer (``write(pack_uri, blob)``), storing instead of deflating; the main
+class _ZipWriter:
+    """python-docx's zip writer (``write(pack_uri, blob)``) into a zip of ours; the main
     document with the streamed rows spliced in."""
 
     def __init__(self, zf: zipfile.ZipFile, main: PackURI, rows: list[list[bytes]]) -> None:
@@ -315,7 +317,7 @@ class _StoredZip:
 
     def write(self, pack_uri: PackURI, blob: bytes) -> None:
         if pack_uri != self._main or not self._rows:
-            self._zf.writestr(pack_uri.membername, blob)
+            self._zf.writestr(pack_uri.membername, blob, zipfile.ZIP_STORED)
             return
         with self._zf.open(pack_uri.membername, "w", force_zip64=True) as out:
             for k, piece in enumerate(_ROWS_AT.split(blob)):
