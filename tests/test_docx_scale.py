@@ -21,7 +21,7 @@ import pytest
 from lxml import etree
 
 from conftest import run_fxfk
-from fxfk.render.docx import new_document, paragraph, save_document
+from fxfk.render.docx import heading, new_document, paragraph, save_document
 from fxfk.render.docx_table import TABLE_STYLE, _cell_text, fit_widths, table, text_width_cm
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -128,6 +128,62 @@ def test_a_document_without_the_table_text_style_keeps_its_own():
     reference_table(old, HEADER, _rows(), WIDTHS)
     table(new, HEADER, _rows(), WIDTHS)
     assert _xml(new) == _xml(old)
+
+
+def reference_new_document(title: str, date: dt.date, organization: str, landscape: bool):
+    """new_document before issue 19: python-docx's template, set up anew for every document."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    from fxfk.render.docx import _font_table_alternates, _page_number_footer, _styles
+    from fxfk.render.tabular import fixed_time
+
+    doc = Document()
+    section = doc.sections[0]
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.left_margin = section.right_margin = Mm(20)
+        section.top_margin = section.bottom_margin = Mm(25)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    _styles(doc)
+    _font_table_alternates(doc)
+    _page_number_footer(section)
+    props = doc.core_properties
+    stamp = fixed_time(date)
+    props.title, props.author, props.last_modified_by, props.revision = title, organization, organization, 1
+    props.created = props.modified = props.last_printed = stamp
+    props.comments = ""
+    return doc
+
+
+@pytest.mark.parametrize("landscape", [True, False])
+def test_a_document_from_the_skeleton_saves_to_the_bytes_of_one_from_the_template(landscape):
+    from fxfk.render.docx import HEADING_STYLES, closing, title
+    from fxfk.render.tabular import normalize_zip
+
+    date = dt.date(2019, 12, 31)
+    old = reference_new_document("风险点清单", date, "郑州市商务局", landscape)
+    new = new_document("风险点清单", date, "郑州市商务局", landscape)
+    for doc in (old, new):
+        title(doc, "风险点清单")
+        paragraph(doc, "正文", size=14, center=True)
+    old.add_paragraph("一、总体情况", style=HEADING_STYLES[1][0])
+    heading(new, "一、总体情况", 1)
+    reference_table(old, HEADER, _rows(), WIDTHS)
+    table(new, HEADER, _rows(), WIDTHS, streamed=True)
+    old.add_paragraph("（一）分项", style=HEADING_STYLES[2][0])
+    heading(new, "（一）分项", 2)
+    for doc in (old, new):
+        closing(doc, "郑州市商务局", date)
+    buf = io.BytesIO()
+    old.save(buf)
+    assert save_document(new, date) == normalize_zip(buf.getvalue(), date)
 
 
 def _calls(rows: int) -> int:
