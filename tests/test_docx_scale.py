@@ -1,9 +1,10 @@
-"""DOCX tables in linear time with the bytes of the row-by-row writer (issue 19).
+"""DOCX in linear time with the bytes of the code it replaced (issue 19).
 
-The reference below is fxfk.render.docx.table before issue 19: python-docx's ``add_row()`` and the
-cells' own wrappers, row by row (~3,400 Python calls a row, more as the table grows). The new writer
-must give the same table XML for every kind of cell text, and a bounded, size-independent number of
-calls per row.
+The references below are fxfk.render.docx before issue 19: ``table`` with python-docx's ``add_row()``
+and the cells' own wrappers, row by row (~3,400 Python calls a row, more as the table grows), and
+``new_document`` from python-docx's template, saved by python-docx. The new writer must give the same
+XML for every kind of cell text (streamed rows included, once saved), documents from the skeleton the
+same bytes, and a table must cost a bounded, size-independent number of calls per row.
 """
 
 from __future__ import annotations
