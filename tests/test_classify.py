@@ -219,6 +219,27 @@ def test_unreadable_register_blocks_with_the_errors(fxfk, repo):
     assert "无法可靠地分级" in run.err and "data/risks/west.yaml:6:5" in run.err
 
 
+def test_ambiguous_ids_block_and_nothing_else_of_validate_does(fxfk, repo):
+    """A risk id used twice (or an office id) makes rows indistinguishable: refused with its location.
+    Other repository-wide findings (an office id unlike its file name) are validate's, not classify's."""
+    west = repo / "data" / "risks" / "west.yaml"
+    first_west = next(line.split(":", 1)[1].strip() for line in west.read_text(encoding="utf-8").splitlines()
+                      if line.startswith("  - id:"))
+    west.write_text(west.read_text(encoding="utf-8").replace(f"  - id: {first_west}\n", "  - id: E-001\n", 1),
+                    encoding="utf-8")
+    run = fxfk("classify", "--root", str(repo), "-f", "json")
+    assert run.code == 1 and run.out == ""
+    assert "无法可靠地分级" in run.err and "duplicate-risk-id" in run.err and "data/risks/west.yaml:" in run.err
+
+    west.write_text(west.read_text(encoding="utf-8").replace("  - id: E-001\n", f"  - id: {first_west}\n", 1),
+                    encoding="utf-8")
+    west.rename(west.with_name("west-office.yaml"))
+    assert fxfk("validate", "--root", str(repo)).code == 1  # office-id-file-name
+    assert fxfk("classify", "--root", str(repo), "-f", "json").code in (0, 1)
+    run = fxfk("classify", "--root", str(repo), "-f", "json")
+    assert "无法可靠地分级" not in run.err
+
+
 def test_errors_elsewhere_do_not_block(fxfk, repo):
     tasks = repo / "data" / "tasks"
     tasks.mkdir()

@@ -40,7 +40,6 @@ from fxfk.rules.hotspots import (
     latest_year,
 )
 from fxfk.rules.levels import Explanation, explain
-from fxfk.rules.validation import validate_repository
 
 
 class LevelStatus(str, Enum):
@@ -195,13 +194,19 @@ def load(root: Path, options: Options | None = None) -> tuple[Repository, set[tu
     unreadable = {src.rel for src in repo.registers if src.facts is None}
     if repo.settings_file is not None and repo.settings_file.model is None:
         unreadable.add(repo.settings_file.rel)
-    result = validate_repository(repo)
+    # Only the id checks of the repository-wide rules can block (the others are validate's: running them
+    # all cost a third of a classify after one edit on a province's data).
+    from fxfk.diagnostics import cap_per_file
+    from fxfk.rules.repository import check_office_ids_unique, check_risk_ids_unique, run_checks
+
+    found = repo.diagnostics + run_checks(repo, [check_office_ids_unique, check_risk_ids_unique])
     blocking = [
-        d for d in result.diagnostics
+        d for d in found
         if d.severity == "error" and not _is_own(d) and (d.file in unreadable or d.code in _BLOCKING_CODES)
     ]
     if blocking:
-        raise DataRefused(REFUSAL, blocking, files=len(repo.files))
+        blocking.sort(key=lambda d: (d.file, d.line, d.column, d.code))
+        raise DataRefused(REFUSAL, cap_per_file(blocking), files=len(repo.files))
     valid = [src for src in repo.valid_registers() if src.rel not in plain]
     requests = [(src.rel, src.path, src.stored) for src in valid]
     plain.update(zip((src.rel for src in valid), views_of(requests, options.max_bytes, options.workers())))
