@@ -236,14 +236,15 @@ def _aligned(
     min_widths: Sequence[int],
 ) -> list[str]:
     rows = [header, *body]
-    widths = [max(width(_text(r[i])) for r in rows) for i in range(len(header))]
+    measured = [[width(_text(cell)) for cell in r] for r in rows]  # (once per cell: 150,000-row tables)
+    widths = [max(m[i] for m in measured) for i in range(len(header))]
     for i, least in enumerate(min_widths):
         widths[i] = max(widths[i], least)
     out = []
-    for r in rows:
+    for r, m in zip(rows, measured):
         cells = []
         for i, cell in enumerate(r):
-            fill = " " * (widths[i] - width(_text(cell)))
+            fill = " " * (widths[i] - m[i])
             cells.append(fill + _shown(cell) if i in right else _shown(cell) + fill)
         out.append((indent + "  ".join(cells)).rstrip())
     return out
