@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
@@ -101,8 +102,11 @@ def _append(ws: Worksheet, values: Row) -> int:
     """Append a row whose text cells are string cells: openpyxl makes a str starting with "=" a formula."""
     # XML 1.0 cannot carry control characters: openpyxl would raise on them.
     ws.append([xml_text(v) if isinstance(v, str) else v for v in values])
-    r: int = ws.max_row
-    for cell in ws[r]:
+    # The row append just wrote, and only its cells: ``ws.max_row`` and ``ws[r]`` scan every cell of the
+    # sheet (max over all of them), which made a province's city sheet quadratic (minutes).
+    r: int = ws._current_row
+    for c in range(1, len(values) + 1):
+        cell = ws.cell(r, c)
         if is_formula(cell.value) or cell.data_type == "f":
             cell.data_type = "s"
             cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
@@ -134,17 +138,29 @@ def _fill_sheet(ws: Worksheet, title: str, subtitle: str, header: tuple[str, ...
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
     body = Font(name=BODY_FONT, size=11)
+    # Setting a style hashes it to find its id, which was most of a large sheet's time: each kind of cell
+    # is styled once by the setters (registering its styles in the same order as before) and the others
+    # of that kind take a copy of its style ids.
+    styled: dict[tuple[int, bool, object, bool], object] = {}
     for row in rows:
         r = _append(ws, row)
         for c in range(1, ncols + 1):
             cell = ws.cell(r, c)
+            value = cell.value
+            dated = isinstance(value, dt.date)
+            level = value if not dated and header[c - 1] == "风险等级" and value in LEVEL_COLORS else None
+            kind = (c, dated, level, bool(cell.quotePrefix))
+            if kind in styled:
+                cell._style = copy.copy(styled[kind])
+                continue
             cell.alignment = Alignment(vertical="top", wrap_text=True, horizontal="center" if c in (1, 3) and header[2] == "风险等级" else None)
             cell.border = border
             cell.font = body
-            if isinstance(cell.value, dt.date):
+            if dated:
                 cell.number_format = DATE_FORMAT
-            elif header[c - 1] == "风险等级" and cell.value in LEVEL_COLORS:
-                cell.font = Font(name=BODY_FONT, size=11, bold=True, color=LEVEL_COLORS[str(cell.value)])
+            elif level is not None:
+                cell.font = Font(name=BODY_FONT, size=11, bold=True, color=LEVEL_COLORS[str(level)])
+            styled[kind] = copy.copy(cell._style)
     if not rows:  # an office with nothing public yet: say so rather than show an empty grid
         r = _append(ws, [empty])
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
