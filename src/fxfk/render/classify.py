@@ -51,22 +51,31 @@ def verdict(row: Row) -> str:
     return f"申报等级“{declared}”与规则等级“{computed}”不同，且没有 level_reason：请改为“{computed}”，或说明理由"
 
 
-def explanation_lines(row: Row) -> list[str]:
-    """The explanation of one point: winning clause and its facts, clauses overridden, verdict."""
+def explanation_lines(row: Row, memo: dict[tuple[object, ...], list[str]] | None = None) -> list[str]:
+    """The explanation of one point: winning clause and its facts, clauses overridden, verdict.
+
+    ``memo``: a dict kept across the rows of one report. All but the first line depend only on the
+    explanation, the factors and the verdict, which 150,000 points share in a few hundred kinds."""
     why = row.explanation
-    if why.facts:
-        lines = [f"{row.risk.id} 规则等级“{why.level.label}”，依据{why.clause.ref}："]
-        for f in why.facts:
-            lines.append(f"    {f.quote()}——{facts_text(row, (f,))}")
-    else:
-        lines = [f"{row.risk.id} 规则等级“{why.level.label}”，依据："]
-        lines.append(f"    {why.clause.cite()}——没有设定高风险或低风险的定级事实")
-    for clause, facts in why.applicable[1:]:
-        lines.append(
-            f"    同时符合{clause.ref}（{facts_text(row, facts)}），但高风险条款优先，不采用"
-        )
-    lines.append(f"    {verdict(row)}")
-    return lines
+    first = f"{row.risk.id} 规则等级“{why.level.label}”，依据{why.clause.ref if why.facts else ''}："
+    key = (id(why), row.risk.factors, row.status, row.declared, row.invalid,
+           row.risk.level_reason if row.status is LevelStatus.explained else "")
+    rest = memo.get(key) if memo is not None else None
+    if rest is None:
+        rest = []
+        if why.facts:
+            for f in why.facts:
+                rest.append(f"    {f.quote()}——{facts_text(row, (f,))}")
+        else:
+            rest.append(f"    {why.clause.cite()}——没有设定高风险或低风险的定级事实")
+        for clause, facts in why.applicable[1:]:
+            rest.append(
+                f"    同时符合{clause.ref}（{facts_text(row, facts)}），但高风险条款优先，不采用"
+            )
+        rest.append(f"    {verdict(row)}")
+        if memo is not None:
+            memo[key] = rest
+    return [first, *rest]
 
 
 # --- counts -----------------------------------------------------------------------------------
@@ -149,6 +158,7 @@ def _render_text(c: Classification, columns: int | None = None) -> str:
     if not c.rows:
         out.append("没有符合条件的风险点")
     groups, city = city_counts(c)
+    memo: dict[tuple[object, ...], list[str]] = {}  # (explanation_lines)
     for (point, rows), office_counts in zip(groups, city):
         out.append(f"{point.office_name}（{point.office_id}，{point.source.rel}）")
         body = [
@@ -160,7 +170,7 @@ def _render_text(c: Classification, columns: int | None = None) -> str:
         out.append("")
         out.append("  定级说明：")
         for r in rows:
-            lines = explanation_lines(r)
+            lines = explanation_lines(r, memo)
             if not r.ok:  # (the line is shown only where something is to be done)
                 line, column = level_at(r.point)
                 lines[-1] += f"（{r.point.source.rel}:{line}:{column}）"
