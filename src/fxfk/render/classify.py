@@ -52,26 +52,18 @@ def verdict(row: Row) -> str:
 
 
 def explanation_lines(row: Row, memo: dict[tuple[object, ...], list[str]] | None = None) -> list[str]:
-    """The explanation of one point: winning clause and its facts, clauses overridden, verdict.
-
-    ``memo``: a dict kept across the rows of one report. All but the first line depend only on the
-    explanation, the factors and the verdict, which 150,000 points share in a few hundred kinds."""
+    """The explanation of one point: winning clause and its facts, clauses overridden, verdict. All but the
+    first line are kept in ``memo`` (one report's) by kind of point: 150,000 points share a few hundred."""
     why = row.explanation
     first = f"{row.risk.id} 规则等级“{why.level.label}”，依据{why.clause.ref if why.facts else ''}："
     key = (id(why), row.risk.factors, row.status, row.declared, row.invalid,
            row.risk.level_reason if row.status is LevelStatus.explained else "")
     rest = memo.get(key) if memo is not None else None
     if rest is None:
-        rest = []
-        if why.facts:
-            for f in why.facts:
-                rest.append(f"    {f.quote()}——{facts_text(row, (f,))}")
-        else:
-            rest.append(f"    {why.clause.cite()}——没有设定高风险或低风险的定级事实")
-        for clause, facts in why.applicable[1:]:
-            rest.append(
-                f"    同时符合{clause.ref}（{facts_text(row, facts)}），但高风险条款优先，不采用"
-            )
+        rest = ([f"    {f.quote()}——{facts_text(row, (f,))}" for f in why.facts] if why.facts
+                else [f"    {why.clause.cite()}——没有设定高风险或低风险的定级事实"])
+        rest += [f"    同时符合{clause.ref}（{facts_text(row, facts)}），但高风险条款优先，不采用"
+                 for clause, facts in why.applicable[1:]]
         rest.append(f"    {verdict(row)}")
         if memo is not None:
             memo[key] = rest
@@ -384,17 +376,12 @@ def render(c: Classification, fmt: str, *, color: bool = False, columns: int | N
 def render_edits(edits: Sequence[Any], fmt: str) -> str:
     """What ``--write`` changed: one line per level, or a JSON list for scripts."""
     if fmt == "json":
-        return json_text(json.dumps(
-            [
-                {
-                    "file": e.change.rel, "line": e.line, "id": e.change.risk_id,
-                    "from": e.change.old.value if e.change.old is not None else None,
-                    "to": e.change.new.value, "inserted": e.inserted,
-                }
-                for e in edits
-            ],
-            ensure_ascii=False, indent=2,
-        )) + "\n"
+        return json_text(json.dumps([
+            {"file": e.change.rel, "line": e.line, "id": e.change.risk_id,
+             "from": e.change.old.value if e.change.old is not None else None,
+             "to": e.change.new.value, "inserted": e.inserted}
+            for e in edits
+        ], ensure_ascii=False, indent=2)) + "\n"
     if not edits:
         return "没有需要修改的等级：所有申报等级都与规则一致或已在 level_reason 中说明\n"
     out = []
