@@ -191,12 +191,16 @@ def level_label(level: Level) -> str:
     return f"{level.label}风险"
 
 
+def public_on(status: Status, batch_date: dt.date | None, date: dt.date) -> bool:
+    """附件1 二(四) as the spec reads it: published, in a batch dated on or before ``date``
+    (``batch_date`` None: no batch, or one the register does not list). The one statement of the rule:
+    the lists (:func:`is_public`) and the report's figures (on cached facts) both ask it."""
+    return status is Status.published and batch_date is not None and batch_date <= date
+
+
 def is_public(risk: Risk, batches: dict[int, Batch], date: dt.date) -> bool:
-    """附件1 二(四) as the spec reads it: published, in a batch dated on or before ``date``."""
-    if risk.status is not Status.published or risk.batch is None:
-        return False
-    batch = batches.get(risk.batch)
-    return batch is not None and batch.date <= date
+    batch = batches.get(risk.batch) if risk.batch is not None else None
+    return public_on(risk.status, batch.date if batch is not None else None, date)
 
 
 def was_withdrawn(risk: Risk, batches: dict[int, Batch], date: dt.date) -> bool:
@@ -383,6 +387,6 @@ def build_view(repo: Repository, date: dt.date, offices: list[str] | None = None
 
 __all__ = [
     "BatchSection", "BuiltView", "Citation", "Excerpt", "Measure", "NoPenaltyItem", "OfficeList", "PublicRisk",
-    "PublicText", "PublicView", "Tier", "Withdrawn", "batch_label", "build_view",
+    "PublicText", "PublicView", "Tier", "Withdrawn", "batch_label", "build_view", "is_public", "public_on",
     "chinese_number",
 ]

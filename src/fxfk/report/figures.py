@@ -49,6 +49,7 @@ from fxfk.load.parallel import run_in_order
 from fxfk.load.repository import Repository, SourceFile
 from fxfk.models import Activity, ActivityKind, Level, Office, OfficeKind, Register, Status
 from fxfk.models.register import attention_rank
+from fxfk.public.view import public_on
 from fxfk.report.content import (
     FUNNEL_STAGES,
     NO_DATA,
@@ -127,11 +128,8 @@ def _pending(office: str, inp: OfficeInput, date: dt.date) -> list[PendingPoint]
 
 
 def _public(risk: Point, batches: dict[int, dt.date], date: dt.date) -> bool:
-    """:func:`fxfk.public.view.is_public` on a report's point: published, in a batch dated on or before ``date``."""
-    if risk.status is not Status.published or risk.batch is None:
-        return False
-    batch = batches.get(risk.batch)
-    return batch is not None and batch <= date
+    """The public lists' rule (:func:`fxfk.public.view.public_on`) on a report's point."""
+    return public_on(risk.status, batches.get(risk.batch) if risk.batch is not None else None, date)
 
 
 def funnel_stage(risk: Point, batches: dict[int, dt.date], date: dt.date) -> int:
