@@ -66,13 +66,7 @@ class RiskView(NamedTuple):
 
 
 def _level(token: Any) -> Level | None:
-    # As the model's enum field reads it (fxfk.models.enums): stripped, then as written or lower case.
-    if not isinstance(token, str):
-        return None
-    table = Level.lookup()
-    text = token.strip()
-    found = table.get(text) or table.get(text.lower())
-    return found if isinstance(found, Level) else None
+    return Level.from_text(token) if isinstance(token, str) else None  # as the model's enum field reads it
 
 
 def plain_view(data: Any, locate: Callable[[tuple[str | int, ...]], tuple[int, int]]) -> PlainView | None:
