@@ -36,6 +36,7 @@ from fxfk.diff.report import (
 )
 from fxfk.diff.side import Side, load_side
 from fxfk.models import Basis, Batch, Register, Risk, Status, Task
+from fxfk.models.register import public_on
 from fxfk.rules.levels import explain
 
 # --- points --------------------------------------------------------------------------------------
@@ -58,7 +59,7 @@ class _Point:
 
     def public_on(self, day: dt.date) -> bool:
         batch = self.batches.get(self.risk.batch) if self.risk.batch is not None else None
-        return self.risk.status is Status.published and batch is not None and batch.date <= day
+        return public_on(self.risk.status is Status.published, batch.date if batch is not None else None, day)
 
     def summary(self, day: dt.date) -> PointSummary:
         r = self.risk

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Optional, Union
 
 from pydantic import Discriminator, Field, Tag
@@ -47,6 +48,14 @@ def attention_rank(attention: Level | None) -> int:
     (fxfk classify, deadlines --guidance, the report's points not yet published).
     """
     return len(LEVEL_ORDER) if attention is None else LEVEL_ORDER[attention]
+
+
+def public_on(published: bool, batch_date: dt.date | None, date: dt.date) -> bool:
+    """附件1 二(四) as the spec reads it: a point is public on ``date`` when it is published (``status:
+    published``) and its batch is dated on or before ``date`` (``batch_date`` None: no batch, or one the
+    register does not list). The one statement of the rule: the lists, the report, the guidance
+    deadlines, the law checks and ``fxfk diff`` all ask it."""
+    return published and batch_date is not None and batch_date <= date
 
 
 class Office(StrictModel):

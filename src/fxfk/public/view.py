@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from fxfk.load.repository import Repository, SourceFile
 from fxfk.load.yamlload import Loc
 from fxfk.models import Batch, LawCatalogue, Level, Register, Risk, Status
+from fxfk.models.register import public_on
 from fxfk.rules.law_names import display_name, law_key
 from fxfk.rules.law_versions import first_offence_wording, no_penalty_ground
 
@@ -191,16 +192,9 @@ def level_label(level: Level) -> str:
     return f"{level.label}风险"
 
 
-def public_on(status: Status, batch_date: dt.date | None, date: dt.date) -> bool:
-    """附件1 二(四) as the spec reads it: published, in a batch dated on or before ``date``
-    (``batch_date`` None: no batch, or one the register does not list). The one statement of the rule:
-    the lists (:func:`is_public`) and the report's figures (on cached facts) both ask it."""
-    return status is Status.published and batch_date is not None and batch_date <= date
-
-
 def is_public(risk: Risk, batches: dict[int, Batch], date: dt.date) -> bool:
     batch = batches.get(risk.batch) if risk.batch is not None else None
-    return public_on(risk.status, batch.date if batch is not None else None, date)
+    return public_on(risk.status is Status.published, batch.date if batch is not None else None, date)
 
 
 def was_withdrawn(risk: Risk, batches: dict[int, Batch], date: dt.date) -> bool:
@@ -387,6 +381,6 @@ def build_view(repo: Repository, date: dt.date, offices: list[str] | None = None
 
 __all__ = [
     "BatchSection", "BuiltView", "Citation", "Excerpt", "Measure", "NoPenaltyItem", "OfficeList", "PublicRisk",
-    "PublicText", "PublicView", "Tier", "Withdrawn", "batch_label", "build_view", "is_public", "public_on",
+    "PublicText", "PublicView", "Tier", "Withdrawn", "batch_label", "build_view", "is_public",
     "chinese_number",
 ]

@@ -48,8 +48,7 @@ from fxfk.load.gcpause import gc_paused
 from fxfk.load.parallel import run_in_order
 from fxfk.load.repository import Repository, SourceFile
 from fxfk.models import Activity, ActivityKind, Level, Office, OfficeKind, Register, Status
-from fxfk.models.register import attention_rank
-from fxfk.public.view import public_on
+from fxfk.models.register import attention_rank, public_on
 from fxfk.report.content import (
     FUNNEL_STAGES,
     NO_DATA,
@@ -128,8 +127,8 @@ def _pending(office: str, inp: OfficeInput, date: dt.date) -> list[PendingPoint]
 
 
 def _public(risk: Point, batches: dict[int, dt.date], date: dt.date) -> bool:
-    """The public lists' rule (:func:`fxfk.public.view.public_on`) on a report's point."""
-    return public_on(risk.status, batches.get(risk.batch) if risk.batch is not None else None, date)
+    """The public lists' rule (:func:`fxfk.models.register.public_on`) on a report's point."""
+    return public_on(risk.status is Status.published, batches.get(risk.batch) if risk.batch is not None else None, date)
 
 
 def funnel_stage(risk: Point, batches: dict[int, dt.date], date: dt.date) -> int:

@@ -30,6 +30,7 @@ from fxfk.load.facts import BasisFacts, RiskFacts
 from fxfk.load.repository import Repository, SourceFile
 from fxfk.load.yamlload import Loc
 from fxfk.models import Law, Register, Status
+from fxfk.models.register import public_on
 from fxfk.rules.law_names import display_name, law_key
 from fxfk.rules.law_versions import (
     FIRST_OFFENCE_WORDS,
@@ -69,7 +70,7 @@ class Point(NamedTuple):
     batch_date: dt.date | None
 
     def public_on(self, day: dt.date) -> bool:
-        return self.risk.status is Status.published and self.batch_date is not None and self.batch_date <= day
+        return public_on(self.risk.status is Status.published, self.batch_date, day)
 
     def when(self, today: dt.date) -> tuple[Severity, str]:
         if self.public_on(today):

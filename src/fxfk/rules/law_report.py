@@ -11,6 +11,7 @@ from enum import Enum
 from fxfk.errors import DataRefused, FxfkError
 from fxfk.load.repository import Repository
 from fxfk.models import BasisRole, Law, Status
+from fxfk.models.register import public_on
 from fxfk.rules.law_names import closest, display_name, law_key, match_laws, quoted_names
 from fxfk.rules.laws import Catalogue, uses
 from fxfk.rules.validation import ValidationResult
@@ -40,8 +41,7 @@ class PointRef:
     citations: list[CitedArticle] = field(default_factory=list)
 
     def public_on(self, day: dt.date) -> bool:
-        # (a published point always has a batch date)
-        return self.published and self.batch_date is not None and self.batch_date <= day
+        return public_on(self.published, self.batch_date, day)
 
 
 @dataclass

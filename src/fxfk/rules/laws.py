@@ -36,6 +36,7 @@ from fxfk.load.facts import BasisFacts
 from fxfk.load.repository import Repository, SourceFile
 from fxfk.load.yamlload import Loc
 from fxfk.models import Basis, BasisRole, Law, LawCatalogue, LawRank, Register, Risk, Status
+from fxfk.models.register import public_on
 from fxfk.rules.law_articles import ARTICLE_CHECKS
 from fxfk.rules.law_names import closest, display_name, law_key, loose_key, number_key, quoted_names
 from fxfk.rules.law_versions import version_numbers
@@ -120,7 +121,7 @@ class Use(NamedTuple):  # a tuple: the cheapest object to make 300,000 of, on a 
         return self.risk.status is Status.published and self.batch_date is not None
 
     def public_on(self, day: dt.date) -> bool:
-        return self.published and self.batch_date is not None and self.batch_date <= day
+        return public_on(self.published, self.batch_date, day)
 
 
 def uses(repo: Repository, include_retired: bool = False) -> list[Use]:
@@ -235,7 +236,7 @@ class BasisGroup:
         return self.status is Status.published and self.batch_date is not None
 
     def public_on(self, day: dt.date) -> bool:
-        return self.published and self.batch_date is not None and self.batch_date <= day
+        return public_on(self.published, self.batch_date, day)
 
     def at(self, field: str) -> Iterator[tuple[SourceFile[Register], Loc]]:
         for source, i, j in self.places:

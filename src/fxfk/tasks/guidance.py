@@ -26,7 +26,7 @@ from typing import Any, Sequence
 from fxfk.load.repository import Repository
 from fxfk.models import Level, Register, Risk, Status
 from fxfk.models.enums import LEVEL_ORDER
-from fxfk.models.register import attention_rank
+from fxfk.models.register import attention_rank, public_on
 from fxfk.tasks.status import TaskState, select_offices
 from fxfk.tasks.workdays import WorkCalendar
 
@@ -60,12 +60,10 @@ class GuidanceStatus:
 
 def published_on(register: Register, risk: Risk, today: dt.date) -> dt.date | None:
     """The batch date if the point is public on ``today``, else None."""
-    if risk.status is not Status.published or risk.batch is None:
+    if risk.batch is None:
         return None
-    for batch in register.batches:
-        if batch.id == risk.batch:
-            return batch.date if batch.date <= today else None
-    return None
+    found = next((b.date for b in register.batches if b.id == risk.batch), None)  # (the first of an id)
+    return found if public_on(risk.status is Status.published, found, today) else None
 
 
 def last_guidance(register: Register, risk_id: str, today: dt.date) -> dt.date | None:
@@ -108,10 +106,9 @@ def _published_points(reg: Register, today: dt.date) -> list[_Point]:
                     latest[risk_id] = activity.date
     out: list[_Point] = []
     for risk in reg.risks:
-        if risk.status is not Status.published or risk.batch is None:
-            continue
-        published = batches.get(risk.batch)
-        if published is not None and published <= today:
+        published = batches.get(risk.batch) if risk.batch is not None else None
+        if public_on(risk.status is Status.published, published, today):
+            assert published is not None  # (public_on says so)
             out.append((risk.id, risk.title, risk.level, risk.attention, published, latest.get(risk.id)))
     return out
 
