@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import sub
 
 # SGR parameters of the few styles fxfk uses; the only place that builds escape sequences.
 STYLES = {
@@ -236,17 +237,51 @@ def _aligned(
     min_widths: Sequence[int],
 ) -> list[str]:
     rows = [header, *body]
-    # Each cell's text and width once (a classify table has 150,000 rows), plain strings without a call.
-    measured = [[width(cell if type(cell) is str else _text(cell)) for cell in r] for r in rows]
-    widths = [max(m[i] for m in measured) for i in range(len(header))]
+    n = len(header)
+    columns = list(zip(*rows)) if set(map(len, rows)) == {n} else []
+    if not n or len(columns) != n or any(set(map(type, col)) != {str} for col in columns):
+        return _aligned_cells(rows, indent, right, min_widths)
+    # Plain strings in full rows (a classify table has 150,000 rows): laid out a column at a time, the
+    # loops in C. A cell's fill is the column's width less its own, i.e. its ljust/rjust length is
+    # len + column width - cell width.
+    padded = []
+    for i, col in enumerate(columns):
+        widths = list(map(_WIDTHS.__getitem__, col))
+        most = max(max(widths), min_widths[i] if i < len(min_widths) else 0)
+        lengths = map(most.__add__, map(sub, map(len, col), widths))
+        padded.append(map(str.rjust if i in right else str.ljust, col, lengths))
+    return list(map(str.rstrip, map(indent.__add__, map("  ".join, zip(*padded)))))
+
+
+class _Widths(dict[str, int]):
+    """:func:`width` of each text once: tables repeat their levels, clauses and office names."""
+
+    def __missing__(self, text: str) -> int:
+        if len(self) >= 1 << 17:  # (bounded: a province's titles would otherwise all stay)
+            self.clear()
+        found = self[text] = width(text)
+        return found
+
+
+_WIDTHS = _Widths()
+
+
+def _aligned_cells(
+    rows: Sequence[Sequence[Cell]],
+    indent: str,
+    right: set[int] | frozenset[int],
+    min_widths: Sequence[int],
+) -> list[str]:
+    """:func:`_aligned` cell by cell: for coloured cells (:class:`Styled`) and ragged rows."""
+    measured = [[width(_text(cell)) for cell in r] for r in rows]
+    widths = [max(m[i] for m in measured) for i in range(len(rows[0]))]
     for i, least in enumerate(min_widths):
         widths[i] = max(widths[i], least)
     out = []
     for r, m in zip(rows, measured):
         cells = []
         for i, cell in enumerate(r):
-            shown = cell if type(cell) is str else _shown(cell)
             fill = " " * (widths[i] - m[i])
-            cells.append(fill + shown if i in right else shown + fill)
+            cells.append(fill + _shown(cell) if i in right else _shown(cell) + fill)
         out.append((indent + "  ".join(cells)).rstrip())
     return out
