@@ -56,8 +56,9 @@ def classify_command(
     # Unreadable registers or ambiguous ids are refused (fxfk.DataRefused, shown by cli/app.py).
     result = fxfk.classify(data_root, options, offices=offices, level=level, domain=domain)
     if not write:
-        if chosen == "json" and output is None:
-            for chunk in render.json_chunks(result):  # as it is made: 150,000 rows are too big to hold
+        if chosen in ("json", "text") and output is None:  # as it is made: 150,000 rows are too big to hold
+            chunks = render.json_chunks(result) if chosen == "json" else render.text_chunks(result, text_columns())
+            for chunk in chunks:
                 emit(chunk)
         else:
             emit(render.render(result, chosen, columns=text_columns(output), workers=options.workers()), output)

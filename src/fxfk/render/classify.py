@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from operator import attrgetter
 from typing import Any
 
 from fxfk.models import Level
@@ -51,23 +53,22 @@ def verdict(row: Row) -> str:
     return f"申报等级“{declared}”与规则等级“{computed}”不同，且没有 level_reason：请改为“{computed}”，或说明理由"
 
 
-def explanation_lines(row: Row, memo: dict[tuple[object, ...], list[str]] | None = None) -> list[str]:
-    """The explanation of one point: winning clause and its facts, clauses overridden, verdict. All but the
-    first line are kept in ``memo`` (one report's) by kind of point: 150,000 points share a few hundred."""
+def _explanation_kind(row: Row) -> tuple[object, ...]:
+    """What a point's explanation after its first line depends on: 150,000 points share a few hundred."""
+    status = row.status
+    return (id(row.explanation), row.risk.factors, status, row.declared, row.invalid,
+            row.risk.level_reason if status is LevelStatus.explained else "")
+
+
+def _explanation_rest(row: Row) -> list[str]:
+    """A point's explanation after its first line: the winning clause's facts, clauses overridden, verdict."""
     why = row.explanation
-    first = f"{row.risk.id} 规则等级“{why.level.label}”，依据{why.clause.ref if why.facts else ''}："
-    key = (id(why), row.risk.factors, row.status, row.declared, row.invalid,
-           row.risk.level_reason if row.status is LevelStatus.explained else "")
-    rest = memo.get(key) if memo is not None else None
-    if rest is None:
-        rest = ([f"    {f.quote()}——{facts_text(row, (f,))}" for f in why.facts] if why.facts
-                else [f"    {why.clause.cite()}——没有设定高风险或低风险的定级事实"])
-        rest += [f"    同时符合{clause.ref}（{facts_text(row, facts)}），但高风险条款优先，不采用"
-                 for clause, facts in why.applicable[1:]]
-        rest.append(f"    {verdict(row)}")
-        if memo is not None:
-            memo[key] = rest
-    return [first, *rest]
+    rest = ([f"    {f.quote()}——{facts_text(row, (f,))}" for f in why.facts] if why.facts
+            else [f"    {why.clause.cite()}——没有设定高风险或低风险的定级事实"])
+    rest += [f"    同时符合{clause.ref}（{facts_text(row, facts)}），但高风险条款优先，不采用"
+             for clause, facts in why.applicable[1:]]
+    rest.append(f"    {verdict(row)}")
+    return rest
 
 
 # --- counts -----------------------------------------------------------------------------------
@@ -75,26 +76,19 @@ def explanation_lines(row: Row, memo: dict[tuple[object, ...], list[str]] | None
 
 def counts_header(levels: int) -> list[str]:
     cols = level_columns(levels)
-    return (
-        ["单位", "风险点"]
-        + [f"申报{lv.label}" for lv in cols]
-        + ["未填写"]
-        + [f"规则{lv.label}" for lv in cols]
-        + ["不一致"]
-    )
+    return ["单位", "风险点", *(f"申报{lv.label}" for lv in cols), "未填写", *(f"规则{lv.label}" for lv in cols), "不一致"]
 
 
 def _count_values(rows: list[Row], levels: int) -> list[int]:
-    declared: dict[Level | None, int] = {}
-    computed: dict[Level, int] = {}
-    missing = wrong = 0
-    for r in rows:
-        declared[r.declared] = declared.get(r.declared, 0) + 1
-        computed[r.computed] = computed.get(r.computed, 0) + 1
-        missing += r.status is LevelStatus.missing
-        wrong += not r.ok
+    declared = Counter(map(_DECLARED, rows))
+    computed = Counter(map(_COMPUTED, rows))
+    status = Counter(map(_STATUS, rows))
+    wrong = sum(n for s, n in status.items() if not s.ok)
     cols = level_columns(levels)
-    return [len(rows), *(declared.get(lv, 0) for lv in cols), missing, *(computed.get(lv, 0) for lv in cols), wrong]
+    return [len(rows), *(declared[lv] for lv in cols), status[LevelStatus.missing], *(computed[lv] for lv in cols), wrong]
+
+
+_DECLARED, _COMPUTED, _STATUS = attrgetter("point.declared"), attrgetter("explanation.level"), attrgetter("status")
 
 
 def city_counts(c: Classification) -> tuple[list[tuple[Point, list[Row]]], list[list[str]]]:
@@ -124,15 +118,8 @@ def rule_line(c: Classification) -> str:
 
 def cluster_body(items: list[Cluster], year: int) -> tuple[list[str], list[list[str]]]:
     header = ["名称", "风险点", "已标记高发", f"{year - 1}年", f"{year}年", "占比", "同比"]
-    body = []
-    for cl in items:
-        body.append(
-            [
-                cl.name, str(cl.points), str(cl.marked), str(cl.previous), str(cl.latest),
-                f"{cl.share * 100:.0f}%", "明显上升" if cl.rising else "",
-            ]
-        )
-    return header, body
+    return header, [[cl.name, str(cl.points), str(cl.marked), str(cl.previous), str(cl.latest),
+                     f"{cl.share * 100:.0f}%", "明显上升" if cl.rising else ""] for cl in items]
 
 
 # --- text -------------------------------------------------------------------------------------
@@ -140,48 +127,62 @@ def cluster_body(items: list[Cluster], year: int) -> tuple[list[str], list[list[
 
 def render_text(c: Classification, *, color: bool = False, columns: int | None = None) -> str:
     """The text report, wrapped to ``columns`` (None: not wrapped; tables wider than that become blocks)."""
-    # Titles, names and file names come from the data: a terminal must not act on them.
-    return fit(terminal(_render_text(c, columns)), columns)
+    return "".join(text_chunks(c, columns))
 
 
-def _render_text(c: Classification, columns: int | None = None) -> str:
-    out: list[str] = []
-    header = ["ID", "违法风险点", "申报等级", "规则等级", "依据条款", "结论"]
-    if not c.rows:
-        out.append("没有符合条件的风险点")
+def text_chunks(c: Classification, columns: int | None = None) -> Iterator[str]:
+    """:func:`render_text` in pieces (an office's part each), as it is made: 150,000 points are 50 MB of text."""
     groups, city = city_counts(c)
-    memo: dict[tuple[object, ...], list[str]] = {}  # (explanation_lines)
-    for (point, rows), office_counts in zip(groups, city):
-        out.append(f"{point.office_name}（{point.office_id}，{point.source.rel}）")
-        body = [
-            [r.risk.id, r.risk.title, level_label(r.declared), r.computed.label, r.explanation.clause.ref,
-             r.status.label]
-            for r in rows
-        ]
-        out += table(header, body, columns=columns)
-        out.append("")
-        out.append("  定级说明：")
-        for r in rows:
-            lines = explanation_lines(r, memo)
-            if not r.ok:  # (the line is shown only where something is to be done)
-                line, column = level_at(r.point)
-                lines[-1] += f"（{r.point.source.rel}:{line}:{column}）"
-            out += ["  " + s for s in lines]
-        counts = dict(zip(counts_header(c.levels), office_counts))
-        cols = level_columns(c.levels)
-        out.append(
-            "  等级统计：申报 " + "、".join(f"{lv.label} {counts['申报' + lv.label]}" for lv in cols)
-            + (f"、未填写 {counts['未填写']}" if counts["未填写"] != "0" else "")
-            + "；规则 " + "、".join(f"{lv.label} {counts['规则' + lv.label]}" for lv in cols)
-        )
-        out.append("")
-    if c.rows:
-        out.append("全市等级统计")
-        out += table(counts_header(c.levels), city, right=set(range(1, len(city[0]))), columns=columns)
-        out.append("")
-    out += _warnings_text(c, columns)
-    out.append(summary_line(c))
-    return "\n".join(out) + "\n"
+    memo: tuple[dict[Any, Any], dict[Any, Any]] = ({}, {})  # (_office_lines)
+    parts: Iterator[list[str]] = (_office_lines(c, point, rows, counts, columns, memo)
+                                  for (point, rows), counts in zip(groups, city))
+    for lines in [["没有符合条件的风险点"]] if not c.rows else parts:
+        yield _terminal_text(lines, columns)
+    tail = ["全市等级统计", *table(counts_header(c.levels), city, right=set(range(1, len(city[0]))), columns=columns),
+            ""] if c.rows else []
+    yield _terminal_text(tail + _warnings_text(c, columns) + [summary_line(c)], columns)
+
+
+def _terminal_text(lines: list[str], columns: int | None) -> str:
+    # Titles, names and file names come from the data: a terminal must not act on them. (Pieces of
+    # whole lines, escaped and wrapped apart, make the same text as the whole.)
+    return fit(terminal("\n".join(lines) + "\n"), columns)
+
+
+_HEADER = ["ID", "违法风险点", "申报等级", "规则等级", "依据条款", "结论"]
+
+
+def _office_lines(c: Classification, point: Point, rows: list[Row], office_counts: list[str], columns: int | None,
+                  memo: tuple[dict[Any, Any], dict[Any, Any]]) -> list[str]:
+    """One office's table, explanations and counts; ``memo``: the cells and explanations points share, by kind."""
+    out = [f"{point.office_name}（{point.office_id}，{point.source.rel}）"]
+    body, notes = [], []
+    cells_of, rest_of = memo
+    for r in rows:
+        p, why, status = r.point, r.explanation, r.status
+        cells = cells_of.get((p.declared, id(why), status))
+        if cells is None:
+            cells = cells_of[(p.declared, id(why), status)] = (
+                level_label(p.declared), why.level.label, why.clause.ref, status.label)
+        body.append((p.risk.id, p.risk.title, *cells))
+        rest = rest_of.get(kind := _explanation_kind(r))
+        if rest is None:
+            rest = rest_of[kind] = "\n".join("  " + s for s in _explanation_rest(r))
+        notes.append(f"  {p.risk.id} 规则等级“{why.level.label}”，依据{why.clause.ref if why.facts else ''}：\n{rest}")
+        if not status.ok:  # (the line is shown only where something is to be done)
+            line, column = level_at(p)
+            notes[-1] += f"（{p.source.rel}:{line}:{column}）"
+    out += table(_HEADER, body, columns=columns)
+    out += ["", "  定级说明：", *notes]
+    counts = dict(zip(counts_header(c.levels), office_counts))
+    cols = level_columns(c.levels)
+    out.append(
+        "  等级统计：申报 " + "、".join(f"{lv.label} {counts['申报' + lv.label]}" for lv in cols)
+        + (f"、未填写 {counts['未填写']}" if counts["未填写"] != "0" else "")
+        + "；规则 " + "、".join(f"{lv.label} {counts['规则' + lv.label]}" for lv in cols)
+    )
+    out.append("")
+    return out
 
 
 def _warnings_text(c: Classification, columns: int | None) -> list[str]:
