@@ -222,8 +222,8 @@ def test_html_md_csv_after_one_edit_build_only_what_changed(repo, tmp_path, edit
         text = text.replace("    status: published\n", "    status: approved\n", 1)
     path.write_text(text, encoding="utf-8")
     built: list[str] = []
-    original = public_view._office_list
-    monkeypatch.setattr(public_view, "_office_list", lambda src, *a, **k: built.append(src.rel) or original(src, *a, **k))
+    original = public_view.office_list
+    monkeypatch.setattr(public_view, "office_list", lambda src, *a, **k: built.append(src.rel) or original(src, *a, **k))
     run = publish(repo, out, formats="html,md,csv")
     # (One point fewer: the sections after office-00001 are renumbered, their offices not built.)
     assert built == ["data/risks/office-00001.yaml"]

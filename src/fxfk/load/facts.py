@@ -17,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple, TypeAlias
 
-from fxfk.models import BasisRole, Level, Register, Status
+from fxfk.models import BasisRole, Level, OfficeKind, Register, Status
 
 
 class OfficeFacts(NamedTuple):
     id: str
     name: str
+    kind: OfficeKind  # orders the public lists (fxfk.publish.in_kind_order) before any model is built
 
 
 class BatchFacts(NamedTuple):
@@ -74,7 +75,7 @@ PlainRisk: TypeAlias = tuple[
     str, str, str, str, int | None, str, tuple[PlainBasis, ...], dict[int, int], bool, str
 ]  # id, domain, level, status, batch, hotspot, basis, cases, no_penalty, no_penalty_condition
 PlainFacts: TypeAlias = tuple[
-    tuple[str, str],  # office id, name
+    tuple[str, str, str],  # office id, name, kind
     tuple[tuple[int, int], ...],  # batches: id, date
     tuple[PlainRisk, ...],
     tuple[tuple[int, str | None, tuple[str, ...]], ...],  # activities: date, task, risks
@@ -84,7 +85,7 @@ PlainFacts: TypeAlias = tuple[
 def plain_facts(register: Register) -> PlainFacts:
     """The facts of a valid register as plain nested tuples (dates as ordinals, enums as tokens)."""
     return (
-        (register.office.id, register.office.name),
+        (register.office.id, register.office.name, register.office.kind.value),
         tuple((b.id, b.date.toordinal()) for b in register.batches),
         tuple(
             (
@@ -108,6 +109,7 @@ def plain_facts(register: Register) -> PlainFacts:
 _LEVELS = {m.value: m for m in Level}
 _STATUSES = {m.value: m for m in Status}
 _ROLES = {m.value: m for m in BasisRole}
+_KINDS = {m.value: m for m in OfficeKind}
 
 
 # The same legal bases are cited by thousands of points: they share one (immutable) tuple, so the
@@ -137,10 +139,10 @@ def _factors(hotspot: str) -> FactorFacts:
 
 
 def facts_from_plain(plain: PlainFacts) -> RegisterFacts:
-    office, batches, risks, activities = plain
+    (office_id, name, kind), batches, risks, activities = plain
     date, new = dt.date.fromordinal, tuple.__new__
     return RegisterFacts(
-        OfficeFacts(*office),
+        OfficeFacts(office_id, name, _KINDS[kind]),
         tuple(BatchFacts(i, date(d)) for i, d in batches),
         tuple(
             new(RiskFacts, (

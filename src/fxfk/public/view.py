@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from fxfk.load.facts import RegisterFacts
 from fxfk.load.repository import Repository, SourceFile
 from fxfk.load.yamlload import Loc
 from fxfk.models import Batch, LawCatalogue, Level, Register, Risk, Status
@@ -197,6 +198,14 @@ def is_public(risk: Risk, batches: dict[int, Batch], date: dt.date) -> bool:
     return public_on(risk.status is Status.published, batch.date if batch is not None else None, date)
 
 
+def public_points(facts: RegisterFacts, date: dt.date) -> int:
+    """How many points of a valid register its public list shows on ``date`` (as :func:`is_public`
+    decides), from its facts: the city list is numbered before any office's list is built."""
+    dates = {b.id: b.date for b in facts.batches}
+    return sum(1 for r in facts.risks
+               if r.batch is not None and public_on(r.status is Status.published, dates.get(r.batch), date))
+
+
 def was_withdrawn(risk: Risk, batches: dict[int, Batch], date: dt.date) -> bool:
     """Retired, but its batch had gone out by ``date``: it was on a public list once."""
     if risk.status is not Status.retired or risk.batch is None:
@@ -280,8 +289,9 @@ def _with_ground(citations: tuple[Citation, ...], ground: Citation) -> tuple[Cit
     return citations + (ground,)
 
 
-def _office_list(src: SourceFile[Register], organization: str, date: dt.date, built: BuiltView,
-                 catalogue: LawCatalogue | None = None) -> OfficeList:
+def office_list(src: SourceFile[Register], organization: str, date: dt.date, built: BuiltView,
+                catalogue: LawCatalogue | None = None) -> OfficeList:
+    """One valid register's public list on ``date``; its public texts and citations are noted in ``built``."""
     # A repository loaded facts_only has no models: this one is built now and dropped after.
     reg = src.load_model() or src.valid_model
     office = reg.office
@@ -374,13 +384,14 @@ def build_view(repo: Repository, date: dt.date, offices: list[str] | None = None
         built.add(written, repo.settings_file, ("organization",))
     chosen = [s for s in repo.valid_registers() if offices is None or s.valid_facts.office.id in offices]
     catalogue = repo.laws.model if repo.laws is not None else None
-    lists = tuple(_office_list(src, organization, date, built, catalogue) for src in chosen)
+    lists = tuple(office_list(src, organization, date, built, catalogue) for src in chosen)
     built.view = PublicView(organization, date, lists, offices is None)
     return built
 
 
 __all__ = [
     "BatchSection", "BuiltView", "Citation", "Excerpt", "Measure", "NoPenaltyItem", "OfficeList", "PublicRisk",
-    "PublicText", "PublicView", "Tier", "Withdrawn", "batch_label", "build_view", "is_public",
+    "PublicText", "PublicView", "Tier", "Withdrawn", "batch_label", "build_view", "is_public", "office_list",
+    "public_points",
     "chinese_number",
 ]

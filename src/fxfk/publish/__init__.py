@@ -24,8 +24,10 @@ from fxfk.errors import DataRefused, FxfkError
 from fxfk.options import Options
 
 if TYPE_CHECKING:  # imported by the functions that need them (startup time)
+    from fxfk.diagnostics import Diagnostic
     from fxfk.load.repository import Repository
     from fxfk.public.view import BuiltView, OfficeList, PublicText, PublicView
+    from fxfk.publish.reuse import Manifests
 
 FORMATS = ("html", "md", "csv", "xlsx", "docx")
 CITY = "_city"  # office ids cannot start with "_", so this name never collides with one
@@ -119,10 +121,15 @@ def _view(repo: Repository, date: dt.date, offices: list[str] | None, only: set[
     catalogue = repo.laws.model if repo.laws is not None else None
     problems += list(laws_not_in_force(built.citations, catalogue, date))
     problems += list(conditions_not_in_force(repo, date))
+    _refuse(problems)
+    return built
+
+
+def _refuse(problems: list[Diagnostic]) -> None:
+    """Refuse the publication when its public content holds anything that must not be published."""
     if problems:
         problems.sort(key=lambda d: (d.file, d.line, d.column, d.code))
         raise DataRefused(f"公开内容中发现 {len(problems)} 处不能公布的内容，已拒绝公布", problems)
-    return built
 
 
 def _titles(view: PublicView) -> tuple[str, str]:
@@ -139,11 +146,15 @@ def _titles(view: PublicView) -> tuple[str, str]:
 def in_kind_order(view: PublicView) -> PublicView:
     """Offices as the report and deadlines order them: 县（市、区）商务局, then 机关处室, then 局属单位,
     each by id — in the index, the city list's contents, the XLSX sheets and every list alike."""
+    return dataclasses.replace(view, offices=tuple(sorted(view.offices, key=lambda o: kind_key(o.kind, o.id))))
+
+
+def kind_key(kind: str, office_id: str) -> tuple[int, str]:
+    """The sort key of :func:`in_kind_order` for an office of ``kind`` (its Chinese label)."""
     from fxfk.models import OfficeKind
 
     rank = {k.label: n for n, k in enumerate(OfficeKind)}
-    ordered = tuple(sorted(view.offices, key=lambda o: (rank.get(o.kind, len(rank)), o.id)))
-    return dataclasses.replace(view, offices=ordered)
+    return rank.get(kind, len(rank)), office_id
 
 
 def level_note(offices: Iterable[OfficeList]) -> list[str]:
@@ -165,10 +176,15 @@ def list_notes(offices: tuple[OfficeList, ...], city: bool, phone: str, issuer: 
 
 def straight_through(offices: Iterable[OfficeList]) -> list[int]:
     """For a list of several offices: the number before each office's first point (numbering straight through)."""
+    return numbered_after(len(office.risks) for office in offices)
+
+
+def numbered_after(counts: Iterable[int]) -> list[int]:
+    """For offices with ``counts`` points, in list order: how many points come before each."""
     out, seen = [], 0
-    for office in offices:
+    for n in counts:
         out.append(seen)
-        seen += len(office.risks)
+        seen += n
     return out
 
 
@@ -208,6 +224,7 @@ def publish(root: Path, out: Path, options: Options | None = None, offices: list
     ``out`` is then left as it was. Files whose inputs are unchanged are linked from the previous
     ``out`` instead of rendered (:mod:`fxfk.publish.reuse`), unless ``reuse`` is False.
     """
+    from fxfk.publish import offices as by_office
     from fxfk.publish.output import write_atomically
     from fxfk.publish.pages import render_all
     from fxfk.publish.reuse import Manifests, Reuse, common_key, key_of, register_digests
@@ -233,6 +250,10 @@ def publish(root: Path, out: Path, options: Options | None = None, offices: list
             stub = stub_of(summaries[office_key[i]]) if isinstance(summaries.get(office_key[i]), dict) else None
             if stub is not None and stub.id == i:
                 stubs[i] = stub
+
+    if by_office.applies(root, chosen, len(ids)):
+        return _publish_by_office(root, out, repo, date, ids, chosen, chosen_offices is None, old, common, manifests,
+                                  digests, office_key, options.workers(), progress)
 
     def fill(tmp: Path) -> list[str]:
         flagged: list[str] = []  # the files holding personal numbers, found as they are written
@@ -260,3 +281,38 @@ def publish(root: Path, out: Path, options: Options | None = None, offices: list
                 raise RuntimeError(f"publish: no stub among {need}") from None
             for i in need.ids:
                 stubs.pop(i, None)
+
+
+def _publish_by_office(root: Path, out: Path, repo: Repository, date: dt.date, ids: list[str], formats: list[str],
+                       all_offices: bool, old: Path | None, common: str, manifests: Manifests,
+                       digests: dict[str, str], office_key: dict[str, str], workers: int,
+                       progress: Progress | None) -> PublishResult:
+    """:func:`publish` office by office (:mod:`fxfk.publish.offices`): each office's list is built in the
+    worker that renders it, and the refusals come once every worker is done."""
+    from fxfk.public.view import build_view
+    from fxfk.publish.offices import render_by_office
+    from fxfk.publish.output import write_atomically
+    from fxfk.publish.reuse import Reuse
+    from fxfk.rules.law_articles import conditions_not_in_force
+
+    result = PublishResult(out)
+    plans: list[Reuse] = []
+
+    def fill(tmp: Path) -> list[str]:
+        plan = Reuse.start(old, common, manifests)
+        known = {i: plan.summaries[office_key[i]] for i in ids if isinstance(plan.summaries.get(office_key[i]), dict)}
+        done = render_by_office(tmp, root, repo, date, ids, formats, plan, digests, known, all_offices, workers,
+                                progress)
+        _refuse(done.problems + list(conditions_not_in_force(repo, date)))
+        if done.flagged:  # (rare: the fields are needed to say which one holds the number)
+            suspects = [i for i in ids if i in done.suspects] or ids
+            refuse_personal_numbers_in(tmp, done.flagged, out, build_view(repo, date, suspects).texts)
+        plan.offices = {office_key[i]: done.summaries[i] for i in ids}
+        plans.append(plan)
+        result.offices, result.risks = len(done.view.offices), len(done.view.risks)
+        result.no_penalty, result.reused = len(done.view.no_penalty), len(plan.reused)
+        return done.files
+
+    result.files = write_atomically(out, root, fill, MARKER, MARKER_TEXT, what="公开清单", command="fxfk publish")
+    manifests.write(out.absolute(), plans[-1])
+    return result

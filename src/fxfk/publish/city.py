@@ -68,28 +68,11 @@ class CityList:
         return [i for i, p in enumerate(self.parts) if p is None]
 
 
-def plan(reuse: Reuse, env: jinja2.Environment | None, fmt: str, view: PublicView, title: str, issuer: str,
-         keys: list[str], offsets: list[int]) -> CityList | None:
-    """Head and tail rendered, unchanged sections read back; None when it cannot be split (render whole)."""
-    from markupsafe import Markup
-
-    from fxfk.render import tabular
-    from fxfk.render.templates import render
-
-    if fmt == "csv":
-        from fxfk.public import plain
-
-        head, tail = tabular.csv_bytes(plain.RISK_COLUMNS + tabular.RISK_EXTRA, []), b""
-    else:
-        assert env is not None
-        mark = Markup(MARK) if fmt == "html" else MARK
-        text = render(env, f"risk_list.{fmt}.j2", view=view, title=title, issuer=issuer, offices=view.offices,
-                      city=True, sections_mark=mark)
-        before, found, after = text.partition(MARK + "\n")
-        if not found or MARK in after:
-            return None
-        head, tail = before.encode("utf-8"), after.encode("utf-8")
-    city = CityList(f"_city.{fmt}", fmt, head, tail, keys, offsets, [None] * len(keys))
+def plan(reuse: Reuse, fmt: str, keys: list[str], offsets: list[int], counts: list[int]) -> CityList:
+    """Which sections are read back from the previous city file (renumbered when ``offsets`` moved them)
+    and which must be rendered; ``counts``: each office's number of public points. Head and tail are
+    rendered by :func:`frame`."""
+    city = CityList(f"_city.{fmt}", fmt, b"", b"", keys, offsets, [None] * len(keys))
     entry = reuse.unchanged(city.name)
     if entry is not None and reuse.old is not None:
         # (Markdown: the last section's final blank lines are tidied away, so it may end past the file.)
@@ -102,10 +85,33 @@ def plan(reuse: Reuse, env: jinja2.Environment | None, fmt: str, view: PublicVie
             for i, key in enumerate(keys):
                 if city.parts[i] is None and key.rpartition(":")[0] in moved:
                     start, end, was = moved[key.rpartition(":")[0]]
-                    points = len(view.offices[i].risks)
-                    if renumber(fmt, _read(old, start, end), offsets[i] - was, points) is not None:
-                        city.parts[i] = (start, end, offsets[i] - was, points)
+                    if renumber(fmt, _read(old, start, end), offsets[i] - was, counts[i]) is not None:
+                        city.parts[i] = (start, end, offsets[i] - was, counts[i])
     return city
+
+
+def frame(city: CityList, env: jinja2.Environment | None, view: PublicView, title: str, issuer: str) -> bool:
+    """Render the head and tail around the sections; False when the template does not split there
+    (then the list is rendered whole)."""
+    from markupsafe import Markup
+
+    from fxfk.render import tabular
+    from fxfk.render.templates import render
+
+    if city.fmt == "csv":
+        from fxfk.public import plain
+
+        city.head, city.tail = tabular.csv_bytes(plain.RISK_COLUMNS + tabular.RISK_EXTRA, []), b""
+        return True
+    assert env is not None
+    mark = Markup(MARK) if city.fmt == "html" else MARK
+    text = render(env, f"risk_list.{city.fmt}.j2", view=view, title=title, issuer=issuer, offices=view.offices,
+                  city=True, sections_mark=mark)
+    before, found, after = text.partition(MARK + "\n")
+    if not found or MARK in after:
+        return False
+    city.head, city.tail = before.encode("utf-8"), after.encode("utf-8")
+    return True
 
 
 def _read(old: BinaryIO, start: int, end: int) -> bytes:

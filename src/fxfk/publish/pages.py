@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from fxfk.publish import CITY
 from fxfk.publish.reuse import Reuse, key_of
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
     """
     from fxfk.dates import chinese_date
     from fxfk.load.parallel import run_in_order
-    from fxfk.publish import CITY, XLSX_NAME, _titles, _write, in_kind_order
+    from fxfk.publish import XLSX_NAME, _titles, _write, in_kind_order, straight_through
     from fxfk.publish import city as citylist
     from fxfk.publish.reuse import template_files
     from fxfk.publish.safety import holds_personal_numbers
@@ -80,10 +81,7 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
             flagged.extend(name for name, hit in results if hit)
 
     date_line = f"数据截至{chinese_date(view.date)}"
-    pages = [Page(CITY, f"{city_prefix}违法风险点清单", f"{city_prefix}轻微违法行为免罚清单",
-                  view.organization or "各有关单位", view.offices, view.no_penalty, "", True)]
-    pages += [Page(o.id, f"{o.name}违法风险点清单", f"{o.name}轻微违法行为免罚清单", o.organization, (o,),
-                   o.no_penalty, o.phone, False) for o in view.offices]
+    pages = [city_page(view, city_prefix)] + [office_page(o) for o in view.offices]
 
     def page_key(fmt: str, page: Page) -> str:
         return reuse.key(fmt, "page", page.stem, every if page.city else digests[page.stem] + own)
@@ -110,16 +108,8 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
 
         return task
 
-    def page_files(env: jinja2.Environment, ext: str, page: Page, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, str]]:
-        stem, title, np_title, issuer, offices, items, phone, city = page
-        if f"{stem}.{ext}" not in skip:
-            yield f"{stem}.{ext}", render(env, f"risk_list.{ext}.j2", view=view, title=title, issuer=issuer,
-                                          offices=offices, city=city)
-        yield f"{stem}.no-penalty.{ext}", render(env, f"no_penalty.{ext}.j2", view=view, title=np_title,
-                                                 issuer=issuer, items=items, city=city, phone=phone)
-
     def docx_files(page: Page) -> Iterator[tuple[str, bytes]]:
-        from fxfk.publish import level_note, list_notes, straight_through
+        from fxfk.publish import level_note, list_notes
         from fxfk.render import docx
 
         stem, title, np_title, issuer, offices, items, phone, city = page
@@ -135,16 +125,6 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
         yield f"{stem}.docx", docx.risk_list_docx(view, title, issuer, offices, meta, numbering,
                                                   [*level_note(offices), *ask])
         yield f"{stem}.no-penalty.docx", docx.no_penalty_docx(view, np_title, issuer, items, meta, city, ask)
-
-    def csv_files(page: Page, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, bytes]]:
-        from fxfk.public import plain
-
-        if f"{page.stem}.csv" not in skip:
-            risks = view.risks if page.city else page.offices[0].risks
-            yield f"{page.stem}.csv", tabular.csv_bytes(plain.RISK_COLUMNS + tabular.RISK_EXTRA,
-                                                        tabular.risk_records(risks, page.city))
-        yield f"{page.stem}.no-penalty.csv", tabular.csv_bytes(plain.NO_PENALTY_COLUMNS + tabular.NO_PENALTY_EXTRA,
-                                                               tabular.no_penalty_records(page.items, page.city))
 
     def single(name: str, key: str, make: Callable[[], str | bytes], whole: bool = False) -> None:
         if not reuse.take(folder, [name], key):
@@ -179,9 +159,11 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
                 continue
             skip: frozenset[str] = frozenset()
             if page.city and fmt in ("html", "md", "csv") and not citylist.overridden(root):
-                offsets = _offsets(view.offices)
+                offsets = straight_through(view.offices)
                 keys = [f'{reuse.key(fmt, "section", o.id, digests[o.id])}:{n}' for o, n in zip(view.offices, offsets)]
-                city = citylist.plan(reuse, env, fmt, view, page.title, page.issuer, keys, offsets)
+                city = citylist.plan(reuse, fmt, keys, offsets, [len(o.risks) for o in view.offices])
+                if not citylist.frame(city, env, view, page.title, page.issuer):
+                    city = None
                 if city is not None:
                     skip = frozenset(names[:1])
                     need |= {view.offices[i].id for i in city.todo} & stubs
@@ -193,9 +175,9 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
             fresh.append((page, key))
             if fmt in ("html", "md"):
                 assert env is not None
-                tasks.append(written_by(partial(page_files, env, fmt, page, skip)))
+                tasks.append(written_by(partial(page_files, env, view, fmt, page, skip)))
             elif fmt == "csv":
-                tasks.append(written_by(partial(csv_files, page, skip)))
+                tasks.append(written_by(partial(page_files, None, view, fmt, page, skip)))
             else:
                 tasks.append(written_by(partial(docx_files, page)))
         steps.append((fmt, tasks, city, fresh))
@@ -219,7 +201,38 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
     return written
 
 
-def _offsets(offices: tuple[OfficeList, ...]) -> list[int]:
-    from fxfk.publish import straight_through
+def city_page(view: PublicView, prefix: str) -> Page:
+    return Page(CITY, f"{prefix}违法风险点清单", f"{prefix}轻微违法行为免罚清单", view.organization or "各有关单位",
+                view.offices, view.no_penalty, "", True)
 
-    return straight_through(offices)
+
+def office_page(o: OfficeList) -> Page:
+    return Page(o.id, f"{o.name}违法风险点清单", f"{o.name}轻微违法行为免罚清单", o.organization, (o,), o.no_penalty,
+                o.phone, False)
+
+
+def page_files(env: jinja2.Environment | None, view: PublicView, fmt: str, page: Page,
+               skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, str | bytes]]:
+    """The risk list and the no-penalty list of ``page`` in ``fmt`` (html, md: ``env``'s templates; csv),
+    except the names in ``skip``."""
+    stem, title, np_title, issuer, offices, items, phone, city = page
+    if fmt == "csv":
+        from fxfk.public import plain
+        from fxfk.render import tabular
+
+        if f"{stem}.csv" not in skip:
+            risks = view.risks if city else offices[0].risks
+            yield f"{stem}.csv", tabular.csv_bytes(plain.RISK_COLUMNS + tabular.RISK_EXTRA,
+                                                   tabular.risk_records(risks, city))
+        yield f"{stem}.no-penalty.csv", tabular.csv_bytes(plain.NO_PENALTY_COLUMNS + tabular.NO_PENALTY_EXTRA,
+                                                          tabular.no_penalty_records(items, city))
+        return
+    from fxfk.render.templates import render
+
+    assert env is not None
+    if f"{stem}.{fmt}" not in skip:
+        yield f"{stem}.{fmt}", render(env, f"risk_list.{fmt}.j2", view=view, title=title, issuer=issuer,
+                                      offices=offices, city=city)
+    yield f"{stem}.no-penalty.{fmt}", render(env, f"no_penalty.{fmt}.j2", view=view, title=np_title,
+                                             issuer=issuer, items=items, city=city, phone=phone)
+
