@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from operator import sub
 
 # SGR parameters of the few styles fxfk uses; the only place that builds escape sequences.
@@ -36,12 +36,41 @@ def width(text: str) -> int:
         text = _SGR.sub("", text)
     if text.isascii():  # (no ASCII character is wide)
         return len(text)
-    return _wide_width(text)
+    if _ascii_or_wide().fullmatch(text):  # most Chinese text: a wide character is 3 bytes of UTF-8, ASCII 1
+        return (len(text.encode()) + len(text)) // 2
+    return len(text.translate(_DOUBLED))
 
 
-@lru_cache(maxsize=65536)  # a table of 150,000 rows repeats its levels, clauses and office names
-def _wide_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+@cache
+def _ascii_or_wide() -> re.Pattern[str]:
+    """Printable ASCII and the wide characters of the CJK blocks of the Basic Multilingual Plane (as
+    this Python's ``unicodedata`` has them; built once, in a few milliseconds)."""
+    runs: list[list[int]] = []
+    for lo, hi in _CJK_BLOCKS:
+        for code in range(lo, hi):
+            if unicodedata.east_asian_width(chr(code)) not in ("W", "F"):
+                continue
+            if runs and runs[-1][1] == code - 1:
+                runs[-1][1] = code
+            else:
+                runs.append([code, code])
+    return re.compile("[ -~" + "".join(f"{chr(a)}-{chr(b)}" for a, b in runs) + "]*")
+
+
+_CJK_BLOCKS = ((0x1100, 0x1160), (0x2E80, 0xA4D0), (0xAC00, 0xD7A4), (0xF900, 0xFB00), (0xFE10, 0xFE70), (0xFF00, 0xFFEF))
+
+
+class _Doubled(dict[int, str]):
+    """A ``str.translate`` table that writes each wide or full-width character twice: the length of
+    a text so translated is its width (the loop in C; each character looked up once and kept)."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        found = self[code] = c * 2 if unicodedata.east_asian_width(c) in ("W", "F") else c
+        return found
+
+
+_DOUBLED = _Doubled()
 
 
 # --- wrapping -------------------------------------------------------------------------------------
@@ -246,24 +275,12 @@ def _aligned(
     # len + column width - cell width.
     padded = []
     for i, col in enumerate(columns):
-        widths = list(map(_WIDTHS.__getitem__, col))
+        measured = {text: width(text) for text in set(col)}  # (levels, clauses, verdicts repeat)
+        widths = list(map(measured.__getitem__, col))
         most = max(max(widths), min_widths[i] if i < len(min_widths) else 0)
         lengths = map(most.__add__, map(sub, map(len, col), widths))
         padded.append(map(str.rjust if i in right else str.ljust, col, lengths))
     return list(map(str.rstrip, map(indent.__add__, map("  ".join, zip(*padded)))))
-
-
-class _Widths(dict[str, int]):
-    """:func:`width` of each text once: tables repeat their levels, clauses and office names."""
-
-    def __missing__(self, text: str) -> int:
-        if len(self) >= 1 << 17:  # (bounded: a province's titles would otherwise all stay)
-            self.clear()
-        found = self[text] = width(text)
-        return found
-
-
-_WIDTHS = _Widths()
 
 
 def _aligned_cells(
