@@ -47,6 +47,7 @@ def classify_command(
         fxfk classify --write
     """
     import fxfk
+    from fxfk.load.gcpause import gc_paused
     from fxfk.render import classify as render
 
     chosen = choice(format, "--format", FORMATS, FORMAT_ALIASES)
@@ -58,8 +59,9 @@ def classify_command(
     if not write:
         if chosen in ("json", "text") and output is None:  # as it is made: 150,000 rows are too big to hold
             chunks = render.json_chunks(result) if chosen == "json" else render.text_chunks(result, text_columns())
-            for chunk in chunks:
-                emit(chunk)
+            with gc_paused():  # rendering makes acyclic lists and tuples of text: a collection finds nothing
+                for chunk in chunks:
+                    emit(chunk)
         else:
             emit(render.render(result, chosen, columns=text_columns(output), workers=options.workers()), output)
         raise typer.Exit(0 if result.ok else 1)

@@ -147,10 +147,11 @@ def risk_views(facts: RegisterFacts, view: PlainView, rel: str) -> tuple[RiskVie
     """Each point of a register as a :class:`RiskView`; FxfkError if the view is not of these facts."""
     if len(view) != len(facts.risks):
         raise FxfkError(f"“{rel}”在 fxfk 运行期间被修改或删除；请重新运行")
-    new = tuple.__new__
+    new, known = tuple.__new__, _FACTORS.get
     out = []
     for r, (title, reason, attention, flags, line, column) in zip(facts.risks, view):
-        factors = _factors(flags, r.factors.hotspot)
+        hotspot = r.factors.hotspot
+        factors = known((flags, hotspot)) or _factors(flags, hotspot)
         out.append(new(RiskView, (
             r.id, title, r.domain, r.level, reason, _LEVELS[attention] if attention else None, r.status,
             factors, r.cases, r.basis, line, column,

@@ -53,13 +53,6 @@ def verdict(row: Row) -> str:
     return f"申报等级“{declared}”与规则等级“{computed}”不同，且没有 level_reason：请改为“{computed}”，或说明理由"
 
 
-def _explanation_kind(row: Row) -> tuple[object, ...]:
-    """What a point's explanation after its first line depends on: 150,000 points share a few hundred."""
-    status = row.status
-    return (id(row.explanation), row.risk.factors, status, row.declared, row.invalid,
-            row.risk.level_reason if status is LevelStatus.explained else "")
-
-
 def _explanation_rest(row: Row) -> list[str]:
     """A point's explanation after its first line: the winning clause's facts, clauses overridden, verdict."""
     why = row.explanation
@@ -160,15 +153,18 @@ def _office_lines(c: Classification, point: Point, rows: list[Row], office_count
     cells_of, rest_of = memo
     for r in rows:
         p, why, status = r.point, r.explanation, r.status
-        cells = cells_of.get((p.declared, id(why), status))
+        risk, declared = p.risk, p.declared
+        cells = cells_of.get((declared, id(why), status))
         if cells is None:
-            cells = cells_of[(p.declared, id(why), status)] = (
-                level_label(p.declared), why.level.label, why.clause.ref, status.label)
-        body.append((p.risk.id, p.risk.title, *cells))
-        rest = rest_of.get(kind := _explanation_kind(r))
+            cells = cells_of[(declared, id(why), status)] = (
+                level_label(declared), why.level.label, why.clause.ref, status.label)
+        body.append((risk.id, risk.title, *cells))
+        # The explanation after its first line depends on these only (a few hundred kinds in 150,000 points).
+        kind = (id(why), risk.factors, status, declared, r.invalid, risk.level_reason if status is LevelStatus.explained else "")
+        rest = rest_of.get(kind)
         if rest is None:
             rest = rest_of[kind] = "\n".join("  " + s for s in _explanation_rest(r))
-        notes.append(f"  {p.risk.id} 规则等级“{why.level.label}”，依据{why.clause.ref if why.facts else ''}：\n{rest}")
+        notes.append(f"  {risk.id} 规则等级“{why.level.label}”，依据{why.clause.ref if why.facts else ''}：\n{rest}")
         if not status.ok:  # (the line is shown only where something is to be done)
             line, column = level_at(p)
             notes[-1] += f"（{p.source.rel}:{line}:{column}）"

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import Enum
-from operator import attrgetter, itemgetter
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -24,6 +25,7 @@ from pydantic import ValidationError
 from fxfk.diagnostics import Diagnostic
 from fxfk.errors import DataRefused, FxfkError
 from fxfk.load.facts import BasisFacts
+from fxfk.load.gcpause import gc_paused
 from fxfk.load.repository import Repository, SourceFile
 from fxfk.load.views import FactorView, PlainView, RiskView, plain_view, risk_views, views_of
 from fxfk.models import Level, Register, Risk
@@ -145,15 +147,13 @@ class Classification:
         return list(self._findings.get(id(row.point), ()))
 
 
-_STATUS = attrgetter("status")
+_STATUS, _REL = attrgetter("status"), attrgetter("point.source.rel")
 
 
 def office_groups(rows: list[Row]) -> list[tuple[Point, list[Row]]]:
     """The rows per register, in file name order, each with its first point (naming the office)."""
-    groups: dict[str, list[Row]] = {}
-    for r in rows:
-        groups.setdefault(r.point.source.rel, []).append(r)
-    return [(rs[0].point, rs) for _, rs in sorted(groups.items())]
+    groups = [list(same) for _, same in groupby(sorted(rows, key=_REL), _REL)]  # (stable: each file's order kept)
+    return [(rs[0].point, rs) for rs in groups]
 
 
 def level_columns(levels: int) -> list[Level]:
@@ -221,11 +221,12 @@ def load(root: Path, options: Options | None = None) -> tuple[Repository, set[tu
     requests = [(src.rel, src.path, src.stored) for src in valid]
     plain.update(zip((src.rel for src in valid), views_of(requests, options.max_bytes, options.workers())))
     views: Views = {}
-    for src in repo.valid_registers():
-        view = plain[src.rel]
-        if view is None:  # valid a moment ago
-            raise FxfkError(f"“{src.rel}”在 fxfk 运行期间被修改或删除；请重新运行")
-        views[src.rel] = risk_views(src.valid_facts, view, src.rel)
+    with gc_paused(keep=True):  # 150,000 acyclic views that live as long as the command
+        for src in repo.valid_registers():
+            view = plain[src.rel]
+            if view is None:  # valid a moment ago
+                raise FxfkError(f"“{src.rel}”在 fxfk 运行期间被修改或删除；请重新运行")
+            views[src.rel] = risk_views(src.valid_facts, view, src.rel)
     return repo, undeclared, views
 
 
@@ -273,8 +274,8 @@ def classify_point(point: Point, levels: int, known: dict[Any, Explanation] | No
     return Row(point, why, LevelStatus.disagrees)
 
 
-_REL, _ATTENTION = attrgetter("point.source.rel"), attrgetter("point.risk.attention")
-_RANKS = {attention: attention_rank(attention) for attention in (*Level, None)}
+def _attention_rank(row: Row) -> int:
+    return attention_rank(row.point.risk.attention)
 
 
 def parse_level(text: str, levels: int) -> Level:
@@ -295,6 +296,14 @@ def classify(
     views: Views | None = None,
 ) -> Classification:
     """The classification of ``repo``'s points (``views``: as :func:`load` gives them; else from full models)."""
+    with gc_paused(keep=True):  # 150,000 points and rows, acyclic, that live as long as the command
+        return _classify(repo, undeclared, offices, level, domain, views)
+
+
+def _classify(
+    repo: Repository, undeclared: AbstractSet[tuple[str, int]], offices: list[str] | None, level: str | None,
+    domain: str | None, views: Views | None,
+) -> Classification:
     levels = repo.settings.levels
     points: list[Point] = []
     for src in sorted(repo.valid_registers(), key=lambda s: s.rel):  # as hotspots.points_of orders them
@@ -330,9 +339,8 @@ def classify(
         rows.append(row)
 
     # Per office (file order), higher 社会关注度 first (附件1 二（一）); otherwise the file's own order.
-    # (The keys made in C loops, as the sort compares them: a province has 150,000 rows.)
-    keys = zip(map(_REL, rows), map(_RANKS.__getitem__, map(_ATTENTION, rows)))
-    rows = list(map(itemgetter(1), sorted(zip(keys, rows), key=itemgetter(0))))
+    # (The rows are in file order already, as the points are: each file's are sorted apart, faster.)
+    rows = [r for _, same in groupby(rows, _REL) for r in sorted(same, key=_attention_rank)]
     selected = [r.point for r in rows]
     shown = set(map(id, selected))
     # Rankings and consistency are city-wide; only what concerns the shown points is reported.
