@@ -33,10 +33,11 @@ def test_width_is_the_east_asian_width_rule():
 
 
 _ALPHABET = [*"ab Z9-中文（）、，“”—…·é\u0301\u200b😀\t", "\033[1m", "\033[0m", "ｱ", "가"]
+_CJK_AND_ASCII = [*"ab Z9-~中文（）、，가\u3000"]  # (widths from the UTF-8 length)
 
 
-def _cell(rng: random.Random) -> str | text.Styled:
-    s = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 7)))
+def _cell(rng: random.Random, alphabet: list[str]) -> str | text.Styled:
+    s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 7)))
     return text.Styled(s, "red") if rng.random() < 0.02 else s
 
 
@@ -47,14 +48,15 @@ def test_aligned_columns_equal_cell_by_cell(seed):
     fast = 0
     for _ in range(500):
         n = rng.randint(1, 6)
-        rows = [[_cell(rng) for _ in range(n)] for _ in range(rng.randint(1, 8))]
+        alphabet = rng.choice([_ALPHABET, _CJK_AND_ASCII])
+        rows = [[_cell(rng, alphabet) for _ in range(n)] for _ in range(rng.randint(1, 8))]
         right = set(rng.sample(range(n), rng.randint(0, n)))
         least = [rng.randint(0, 9) for _ in range(rng.randint(0, n))]
         indent = rng.choice(["", "  ", "    "])
         got = text._aligned(rows[0], rows[1:], indent, right, least)
         assert got == text._aligned_cells(rows, indent, right, least), rows
         fast += all(type(c) is str for r in rows for c in r)
-    assert fast > 300  # (most tables took the fast path)
+    assert fast > 300  # (most tables took the fast path, half of them with only ASCII and CJK)
 
 
 def test_table_lines_line_up():

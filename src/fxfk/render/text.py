@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from operator import sub
+from itertools import repeat
+from operator import add, floordiv, sub
 
 # SGR parameters of the few styles fxfk uses; the only place that builds escape sequences.
 STYLES = {
@@ -58,6 +59,13 @@ def _ascii_or_wide() -> re.Pattern[str]:
 
 
 _CJK_BLOCKS = ((0x1100, 0x1160), (0x2E80, 0xA4D0), (0xAC00, 0xD7A4), (0xF900, 0xFB00), (0xFE10, 0xFE70), (0xFF00, 0xFFEF))
+
+
+def _widths(texts: list[str]) -> Iterable[int]:
+    """:func:`width` of each text; when all are ASCII or CJK (no escapes), as width() does, in C loops."""
+    if not all(map(_ascii_or_wide().fullmatch, texts)):
+        return map(width, texts)
+    return map(floordiv, map(add, map(len, map(str.encode, texts)), map(len, texts)), repeat(2))
 
 
 class _Doubled(dict[int, str]):
@@ -275,8 +283,8 @@ def _aligned(
     # len + column width - cell width.
     padded = []
     for i, col in enumerate(columns):
-        measured = {text: width(text) for text in set(col)}  # (levels, clauses, verdicts repeat)
-        widths = list(map(measured.__getitem__, col))
+        distinct = list(set(col))  # (levels, clauses, verdicts repeat)
+        widths = list(map(dict(zip(distinct, _widths(distinct))).__getitem__, col))
         most = max(max(widths), min_widths[i] if i < len(min_widths) else 0)
         lengths = map(most.__add__, map(sub, map(len, col), widths))
         padded.append(map(str.rjust if i in right else str.ljust, col, lengths))
