@@ -153,3 +153,35 @@ def test_which_publications_go_office_by_office(tmp_path):
     (tmp_path / "templates" / "publish").mkdir(parents=True)
     (tmp_path / "templates" / "publish" / "risk_list.md.j2").write_text("{{ title }}\n", encoding="utf-8")
     assert not applies(tmp_path, ["md"], 5)  # the repository's own templates see the whole view
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_a_city_section_is_derived_from_the_office_list_s_own_render(fmt, tmp_path):
+    """The batch sections are rendered once: the city section takes the office list's, headings one
+    level down and numbers moved, and is then exactly what rendering it would give."""
+    import datetime as dt
+
+    from fxfk.public.view import build_view
+    from fxfk.publish import city
+    from fxfk.render.templates import environment
+    from fxfk.rules.validation import load
+
+    repo = _copy(CORPUS / "publish", tmp_path)
+    view = build_view(load(repo), dt.date(2020, 1, 15)).view
+    env = environment(repo)
+    for office in view.offices:
+        body = city.office_body(env, fmt, view, office)
+        derived = city.section_body(fmt, body, office, 41)
+        assert derived is not None, office.id
+        assert city.section_bytes(env, fmt, view, office, 41, body) == city.section_bytes(env, fmt, view, office, 41)
+        if office.risks:
+            assert derived != body and "42" in derived
+    # A text that is not exactly the office's sections is not taken.
+    # (A Markup string escapes what is added to it: data cannot add a heading.)
+    from markupsafe import Markup
+
+    office = next(o for o in view.offices if o.risks)
+    body = city.office_body(env, fmt, view, office)
+    assert city.section_body(fmt, body + Markup("<h2>x</h2>") if fmt == "html" else body + "\n## x", office, 41) is None
+    if fmt == "html":
+        assert city.section_body(fmt, body + "<h2>x</h2>", office, 41) is not None

@@ -156,8 +156,40 @@ def renumber(fmt: str, data: bytes, delta: int, risks: int) -> bytes | None:
     return out if found == risks * (2 if fmt == "html" else 1) else None
 
 
-def section_bytes(env: jinja2.Environment | None, fmt: str, view: PublicView, office: OfficeList, offset: int) -> bytes:
-    """One office's section of the city list, as it appears there (Markdown: blank lines tidied)."""
+_MACRO = {"html": ("office_sections", "h2"), "md": ("sections", "##")}
+_HEADING = {"html": (re.compile(r"</?h2>"), lambda m: m.group(0).replace("2", "3")),
+            "md": (re.compile(r"^## ", re.MULTILINE), lambda m: "### ")}
+
+
+def office_body(env: jinja2.Environment, fmt: str, view: PublicView, office: OfficeList) -> str:
+    """An office's batch sections as its own list prints them (html, md): what the list template's
+    macro writes, rendered once for the list and its section of the city list (:func:`section_body`)."""
+    macro, heading = _MACRO[fmt]
+    module = env.get_template(f"_macros.{fmt}.j2").make_module({"view": view})
+    return getattr(module, macro)(office, heading)  # type: ignore[no-any-return]
+
+
+def section_body(fmt: str, body: str, office: OfficeList, offset: int) -> str | None:
+    """The office's :func:`office_body` as the city list prints it: headings one level down, numbers
+    after ``offset``. None when the text is not exactly that (render the section itself).
+
+    Only the templates write headings and numbers there: data cannot, its ``<`` is escaped in HTML and
+    a Markdown cell cannot start a line (the same reasoning as :func:`renumber`)."""
+    pattern, lower = _HEADING[fmt]
+    moved, found = pattern.subn(lower, body)
+    if found != len(office.batches) * (2 if fmt == "html" else 1):
+        return None
+    numbered = renumber(fmt, moved.encode("utf-8"), offset, len(office.risks))
+    if numbered is None:
+        return None
+    text = numbered.decode("utf-8")
+    return type(body)(text) if fmt == "html" else text  # (HTML: Markup stays Markup)
+
+
+def section_bytes(env: jinja2.Environment | None, fmt: str, view: PublicView, office: OfficeList, offset: int,
+                  body: str | None = None) -> bytes:
+    """One office's section of the city list, as it appears there (Markdown: blank lines tidied).
+    ``body``: the office's :func:`office_body`, when already rendered for its own list."""
     if fmt == "csv":
         from fxfk.public import plain
         from fxfk.render import tabular
@@ -167,7 +199,9 @@ def section_bytes(env: jinja2.Environment | None, fmt: str, view: PublicView, of
     from fxfk.render.templates import render
 
     assert env is not None
-    data = render(env, f"city_section.{fmt}.j2", view=view, office=office, offset=offset).encode("utf-8")
+    moved = section_body(fmt, body, office, offset) if body is not None else None
+    extra = {"body": moved} if moved is not None else {}
+    data = render(env, f"city_section.{fmt}.j2", view=view, office=office, offset=offset, **extra).encode("utf-8")
     return _BLANKS.sub(b"\n\n", data) if fmt == "md" else data
 
 

@@ -147,12 +147,15 @@ def render_by_office(folder: Path, root: Path, repo: Repository, date: dt.date, 
             parts: list[tuple[str, str, bool]] = []
             if not problems:  # (refused anyway: nothing to render)
                 view = PublicView(organization, date, (office,), all_offices)
+                # The batch sections rendered once for the office's list and its city section.
+                bodies = {fmt: citylist.office_body(env, fmt, view, office) for fmt in w.pages
+                          if fmt in w.sections and fmt != "csv" and env is not None}
                 for fmt in w.pages:
-                    for name, data in page_files(env, view, fmt, office_page(office)):
+                    for name, data in page_files(env, view, fmt, office_page(office), body=bodies.get(fmt)):
                         files.append((name, holds_personal_numbers(name, _write(folder, name, data))))
                 for fmt in w.sections:
                     name = f"{citylist.PARTS}/{w.position}.{fmt}"
-                    data = citylist.section_bytes(env, fmt, view, office, offsets[w.position])
+                    data = citylist.section_bytes(env, fmt, view, office, offsets[w.position], bodies.get(fmt))
                     (folder / name).write_bytes(data)
                     parts.append((fmt, name, holds_personal_numbers(name, data)))
             return [Done(w.position, summary_of(office), problems, files, parts)]

@@ -212,9 +212,10 @@ def office_page(o: OfficeList) -> Page:
 
 
 def page_files(env: jinja2.Environment | None, view: PublicView, fmt: str, page: Page,
-               skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, str | bytes]]:
+               skip: frozenset[str] = frozenset(), body: str | None = None) -> Iterator[tuple[str, str | bytes]]:
     """The risk list and the no-penalty list of ``page`` in ``fmt`` (html, md: ``env``'s templates; csv),
-    except the names in ``skip``."""
+    except the names in ``skip``. ``body``: an office page's batch sections already rendered
+    (:func:`fxfk.publish.city.office_body`)."""
     stem, title, np_title, issuer, offices, items, phone, city = page
     if fmt == "csv":
         from fxfk.public import plain
@@ -231,8 +232,9 @@ def page_files(env: jinja2.Environment | None, view: PublicView, fmt: str, page:
 
     assert env is not None
     if f"{stem}.{fmt}" not in skip:
+        extra = {"office_body": body} if body is not None else {}
         yield f"{stem}.{fmt}", render(env, f"risk_list.{fmt}.j2", view=view, title=title, issuer=issuer,
-                                      offices=offices, city=city)
+                                      offices=offices, city=city, **extra)
     yield f"{stem}.no-penalty.{fmt}", render(env, f"no_penalty.{fmt}.j2", view=view, title=np_title,
                                              issuer=issuer, items=items, city=city, phone=phone)
 
