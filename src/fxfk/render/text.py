@@ -278,16 +278,17 @@ def _aligned(
     columns = list(zip(*rows)) if set(map(len, rows)) == {n} else []
     if not n or len(columns) != n or any(set(map(type, col)) != {str} for col in columns):
         return _aligned_cells(rows, indent, right, min_widths)
-    # Plain strings in full rows (a classify table has 150,000 rows): laid out a column at a time, the
-    # loops in C. A cell's fill is the column's width less its own, i.e. its ljust/rjust length is
-    # len + column width - cell width.
+    # Plain strings in full rows (a classify table has 150,000 rows): laid out a column at a time, each
+    # distinct text padded once (levels, clauses, verdicts repeat), the loops in C. Padded to the column's
+    # width by ljust/rjust, which count characters: to len + column width - the text's width.
     padded = []
     for i, col in enumerate(columns):
-        distinct = list(set(col))  # (levels, clauses, verdicts repeat)
-        widths = list(map(dict(zip(distinct, _widths(distinct))).__getitem__, col))
+        distinct = list(set(col))
+        widths = list(_widths(distinct))
         most = max(max(widths), min_widths[i] if i < len(min_widths) else 0)
-        lengths = map(most.__add__, map(sub, map(len, col), widths))
-        padded.append(map(str.rjust if i in right else str.ljust, col, lengths))
+        lengths = map(most.__add__, map(sub, map(len, distinct), widths))
+        shown = dict(zip(distinct, map(str.rjust if i in right else str.ljust, distinct, lengths)))
+        padded.append(map(shown.__getitem__, col))
     return list(map(str.rstrip, map(indent.__add__, map("  ".join, zip(*padded)))))
 
 
