@@ -324,19 +324,17 @@ def _classify(
         if domain.strip() not in domains:
             raise FxfkError(f"没有领域为“{domain}”的风险点；已有领域：{'、'.join(domains) or '（无）'}")
 
-    rows = []
+    chosen = points
+    if offices:
+        chosen = [p for p in chosen if p.office_id in offices]
+    if domain is not None:
+        chosen = [p for p in chosen if p.risk.domain.strip() == domain.strip()]
     known: dict[Any, Explanation] = {}
-    for p in points:
-        if offices and p.office_id not in offices:
-            continue
-        if domain is not None and p.risk.domain.strip() != domain.strip():
-            continue
-        row = classify_point(p, levels, known)
+    rows = [classify_point(p, levels, known) for p in chosen]
+    if wanted_level is not None:
         # A point shows under --level L when either its declared or its rule level is L, so that a
         # disagreement is seen from both sides.
-        if wanted_level is not None and wanted_level not in (row.declared, row.computed):
-            continue
-        rows.append(row)
+        rows = [r for r in rows if wanted_level in (r.declared, r.computed)]
 
     # Per office (file order), higher 社会关注度 first (附件1 二（一）); otherwise the file's own order.
     # (The rows are in file order already, as the points are: each file's are sorted apart, faster.)
