@@ -59,3 +59,18 @@ def test_line_breaks_split_as_before(text):
 
 def test_md_of_non_text_values():
     assert md(12) == reference_md(12) == "12" and md(None) == "None"
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_the_template_filter_remembers_without_changing_a_cell(text):
+    """md_cell keeps what it escaped (the same texts recur on every list): a second call, from memory,
+    gives what md gives; a str subclass or another type is never taken from memory."""
+    from markupsafe import Markup
+
+    from fxfk.render.templates import md_cell
+
+    assert md_cell(text) == md(text)
+    assert md_cell(text) == md(text)  # (from memory)
+    assert md_cell(Markup(text)) == md(Markup(text))
+    assert md_cell(len(text)) == md(len(text))

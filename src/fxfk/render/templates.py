@@ -52,9 +52,19 @@ def _autoescape(name: str | None) -> bool:
     return name is not None and name.endswith((".html", ".html.j2"))
 
 
+_MD_SEEN: dict[str, str] = {}  # md of texts already escaped: the same basis, measures and units recur on every list
+
+
 def md_cell(value: object) -> str:
     """Data as Markdown text or a table cell: shown literally, line breaks as <br> (fxfk.render.escaping.md)."""
-    return md(value)
+    if type(value) is not str:
+        return md(value)
+    found = _MD_SEEN.get(value)
+    if found is None:
+        found = md(value)
+        if len(_MD_SEEN) < 20_000 and len(value) < 4_000:  # (bounded: a few MB whatever the data)
+            _MD_SEEN[value] = found
+    return found
 
 
 # Bounds for one template expression (``'x' * n``, ``a ** b``): as large as the sandbox's range.
