@@ -33,9 +33,9 @@ Decisions:
 - Reused files are not scanned again for personal numbers: the same key means the same tool
   rendered the same inputs into them, and they were scanned when first written; the stat check
   means they are still those bytes.
-- The register digest is taken from the file's bytes as read here, after validation. A file edited
-  between validation and this read would get the new key on old output; only a concurrent edit
-  during the run can do that (the next edit re-renders it).
+- The register digest is the cache's key of the bytes the register was loaded from (the snapshot its
+  facts and its rebuilt model come from); without the cache (no reuse then anyway) the file's bytes
+  as read after validation.
 """
 
 from __future__ import annotations
@@ -107,8 +107,9 @@ def _renderers(formats: list[str]) -> str:
 
 
 def register_digests(repo: Repository, ids: set[str]) -> dict[str, str]:
-    """SHA-256 of each chosen register's bytes, by office id."""
-    return {s.valid_facts.office.id: hashlib.sha256(s.path.read_bytes()).hexdigest()
+    """A SHA-256 of each chosen register's bytes, by office id: the cache's key of the very bytes its
+    facts and model come from when loaded with the cache, else of the file as it is now."""
+    return {s.valid_facts.office.id: s.stored[1] if s.stored is not None else hashlib.sha256(s.path.read_bytes()).hexdigest()
             for s in repo.valid_registers() if s.valid_facts.office.id in ids}
 
 
