@@ -22,11 +22,12 @@ render as before; so does a list of one office (the city list then takes the off
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from fxfk.publish.reuse import Reuse
 
@@ -205,31 +206,49 @@ def section_bytes(env: jinja2.Environment | None, fmt: str, view: PublicView, of
     return _BLANKS.sub(b"\n\n", data) if fmt == "md" else data
 
 
+class Part(NamedTuple):
+    """A freshly rendered section: its bytes ``start:end`` in the part file ``file`` (in :data:`PARTS`)."""
+
+    position: int  # of the office in the list
+    file: str
+    start: int
+    end: int
+    hit: bool  # holds a personal number
+
+
+def write_part(folder: Path, fmt: str, position: int, data: bytes, hit: bool) -> Part:
+    """Append a section to this process's part file of ``fmt``: one file per worker, not one per office
+    (a province's 9,000 small files cost more to create, read and remove than to write)."""
+    name = f"{PARTS}/{os.getpid()}.{fmt}"
+    with open(folder / name, "ab") as fh:  # (append mode starts at the end)
+        start = fh.tell()
+        fh.write(data)
+    return Part(position, name, start, start + len(data), hit)
+
+
 def section_task(folder: Path, city: CityList, i: int, env: jinja2.Environment | None, view: PublicView,
-                 scan: bool) -> Callable[[], list[tuple[str, bool]]]:
+                 scan: bool) -> Callable[[], list[tuple[str, bool] | Part]]:
     """Render section ``i`` into the staging folder's :data:`PARTS` (it may run in a worker process)."""
 
-    def task() -> list[tuple[str, bool]]:
+    def task() -> list[tuple[str, bool] | Part]:
         from fxfk.publish.safety import holds_personal_numbers
 
-        name = f"{PARTS}/{i}.{city.fmt}"
         data = section_bytes(env, city.fmt, view, view.offices[i], city.offsets[i])
-        (folder / name).write_bytes(data)
-        return [(name, scan and holds_personal_numbers(name, data))]
+        return [write_part(folder, city.fmt, i, data, scan and holds_personal_numbers(city.name, data))]
 
     return task
 
 
-def finish(folder: Path, city: CityList, reuse: Reuse, key: str, results: list[tuple[str, bool]],
-           scan: bool = False) -> bool:
+def finish(folder: Path, city: CityList, reuse: Reuse, key: str, results: list[Part], scan: bool = False) -> bool:
     """Write the city file from its parts, streamed (a province's list is 100s of MB); returns whether
-    a fresh part (or, with ``scan``, the head and tail) held a personal number."""
+    a fresh part (or, with ``scan``, the head and tail) held a personal number. The part files are
+    removed (each holds one format's sections)."""
     from fxfk.publish.safety import holds_personal_numbers
 
-    hit = any(flagged for _, flagged in results)
+    hit = any(part.hit for part in results)
     if scan and not hit:
         hit = holds_personal_numbers(city.name, city.head + b"\n" + city.tail)
-    fresh = {int(name.split("/")[1].split(".")[0]): folder / name for name, _ in results}
+    fresh = {part.position: part for part in results}
     md = city.fmt == "md"
     head = _BLANKS.sub(b"\n\n", city.head).lstrip(b"\n") if md else city.head
     tail = _BLANKS.sub(b"\n\n", city.tail) if md else city.tail
@@ -238,11 +257,12 @@ def finish(folder: Path, city: CityList, reuse: Reuse, key: str, results: list[t
         ranges = any(p is not None for p in city.parts)
         old = stack.enter_context(open(reuse.old / city.name, "rb")) if reuse.old and ranges else None
         out = stack.enter_context(open(folder / city.name, "w+b"))
+        files = {name: stack.enter_context(open(folder / name, "rb")) for name in sorted({p.file for p in results})}
         out.write(head)
         for i, (k, where) in enumerate(zip(city.keys, city.parts)):
             if where is None:
-                data = fresh[i].read_bytes()
-                fresh[i].unlink()
+                part = fresh[i]
+                data = _read(files[part.file], part.start, part.end)
                 if md and data[:1] in (b"", b"\n"):  # (never from fxfk's templates: the tidying below assumes it)
                     raise RuntimeError(f"city section {i} starts with a blank line")
             else:
@@ -264,5 +284,7 @@ def finish(folder: Path, city: CityList, reuse: Reuse, key: str, results: list[t
             out.truncate(keep)
             out.seek(keep)
             out.write(b"\n")
+    for name in files:
+        (folder / name).unlink()
     reuse.record(folder, city.name, key, sections)
     return hit

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from fxfk.load.repository import Repository, SourceFile
     from fxfk.models import Register
     from fxfk.public.view import PublicView
+    from fxfk.publish import city
     from fxfk.publish.reuse import Reuse
 
 FORMATS = ("html", "md", "csv")
@@ -56,7 +57,7 @@ class Done(NamedTuple):
     summary: dict[str, Any]
     problems: list[Diagnostic]  # what refuses the publication (its public fields)
     files: list[tuple[str, bool]]  # written, each with whether it holds a personal number
-    parts: list[tuple[str, str, bool]]  # (format, part name, holds a personal number) of its city sections
+    parts: list[tuple[str, city.Part]]  # its city sections, by format
 
 
 @dataclass
@@ -144,7 +145,7 @@ def render_by_office(folder: Path, root: Path, repo: Repository, date: dt.date, 
                 raise RuntimeError(f"{office.id}: {len(office.risks)} public points, the facts count {counts[w.position]}")
             problems = list(scan_personal_data(built.texts)) + list(laws_not_in_force(built.citations, catalogue, date))
             files: list[tuple[str, bool]] = []
-            parts: list[tuple[str, str, bool]] = []
+            parts: list[tuple[str, citylist.Part]] = []
             if not problems:  # (refused anyway: nothing to render)
                 view = PublicView(organization, date, (office,), all_offices)
                 # The batch sections rendered once for the office's list and its city section.
@@ -154,10 +155,9 @@ def render_by_office(folder: Path, root: Path, repo: Repository, date: dt.date, 
                     for name, data in page_files(env, view, fmt, office_page(office), body=bodies.get(fmt)):
                         files.append((name, holds_personal_numbers(name, _write(folder, name, data))))
                 for fmt in w.sections:
-                    name = f"{citylist.PARTS}/{w.position}.{fmt}"
                     data = citylist.section_bytes(env, fmt, view, office, offsets[w.position], bodies.get(fmt))
-                    (folder / name).write_bytes(data)
-                    parts.append((fmt, name, holds_personal_numbers(name, data)))
+                    hit = holds_personal_numbers(f"{CITY}.{fmt}", data)
+                    parts.append((fmt, citylist.write_part(folder, fmt, w.position, data, hit)))
             return [Done(w.position, summary_of(office), problems, files, parts)]
 
         return run
@@ -174,7 +174,7 @@ def render_by_office(folder: Path, root: Path, repo: Repository, date: dt.date, 
 
     out = Published([], PublicView(organization, date, (), all_offices), {})
     stubs = dict(known)
-    fresh: dict[str, list[tuple[str, bool]]] = {fmt: [] for fmt in formats}  # city sections rendered
+    fresh: dict[str, list[citylist.Part]] = {fmt: [] for fmt in formats}  # city sections rendered
     for done in run_in_order([task(w) for w in todo], workers, tick):
         office = order[done.position]
         out.summaries[office] = done.summary
@@ -184,10 +184,10 @@ def render_by_office(folder: Path, root: Path, repo: Repository, date: dt.date, 
         out.problems += done.problems
         hits = [name for name, hit in done.files if hit]
         out.flagged += hits
-        if hits or any(hit for _, _, hit in done.parts):
+        if hits or any(part.hit for _, part in done.parts):
             out.suspects.add(office)
-        for fmt, name, hit in done.parts:
-            fresh[fmt].append((name, hit))
+        for fmt, part in done.parts:
+            fresh[fmt].append(part)
         for name, _ in done.files:
             fmt = name.rsplit(".", 1)[1]
             reuse.record(folder, name, page_key(fmt, office))

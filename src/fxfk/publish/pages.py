@@ -20,9 +20,11 @@ if TYPE_CHECKING:
     import jinja2
 
     from fxfk.public.view import NoPenaltyItem, OfficeList, PublicView
+    from fxfk.publish.city import Part
 
 Progress = Callable[[int, int], None]  # progress(done, total)
-Task = Callable[[], list[tuple[str, bool]]]
+# A rendering task: the files it wrote, each with whether it holds a personal number, or city sections.
+Task = Callable[[], "list[tuple[str, bool] | Part]"]
 
 
 class Page(NamedTuple):
@@ -100,8 +102,8 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
         """A task that writes some files and says which, each with whether it holds a personal
         number (it may run in a worker process)."""
 
-        def task() -> list[tuple[str, bool]]:
-            names: list[tuple[str, bool]] = []
+        def task() -> list[tuple[str, bool] | Part]:
+            names: list[tuple[str, bool] | Part] = []
             for name, data in render_files():
                 names.append(checked(name, _write(folder, name, data)))
             return names
@@ -188,8 +190,8 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
         if city is not None:
             (folder / citylist.PARTS).mkdir(exist_ok=True)
         results = run_in_order(tasks, workers, tick)
-        parts = [r for r in results if r[0].startswith(citylist.PARTS + "/")]
-        note(r for r in results if not r[0].startswith(citylist.PARTS + "/"))
+        parts = [r for r in results if isinstance(r, citylist.Part)]
+        note(r for r in results if not isinstance(r, citylist.Part))
         for page, key in fresh:
             for name in (f"{page.stem}.{fmt}", f"{page.stem}.no-penalty.{fmt}"):
                 if city is None or name != city.name:
