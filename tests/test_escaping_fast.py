@@ -74,3 +74,18 @@ def test_the_template_filter_remembers_without_changing_a_cell(text):
     assert md_cell(text) == md(text)  # (from memory)
     assert md_cell(Markup(text)) == md(Markup(text))
     assert md_cell(len(text)) == md(len(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(texts, min_size=2, max_size=4), max_size=5), st.integers(0, 10**6))
+def test_rows_written_once_and_numbered_twice_are_what_csv_bytes_writes(cells, start):
+    """The office list and its city section share their CSV rows: only the first cell (a number) differs."""
+    import datetime as dt
+
+    from fxfk.render.tabular import csv_bytes, numbered_csv
+
+    rows = [[0, *row, dt.date(2019, 9, 16)] for row in cells]
+    mine = numbered_csv(rows, [0, start])
+    for first, text in zip([0, start], mine):
+        numbered = [[first + k, *row[1:]] for k, row in enumerate(rows, 1)]
+        assert text.encode("utf-8") == csv_bytes((), numbered)[len(csv_bytes((), [])):]

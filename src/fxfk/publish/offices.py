@@ -137,6 +137,7 @@ def render_by_office(folder: Path, root: Path, repo: Repository, date: dt.date, 
             from fxfk.public.view import BuiltView, office_list
             from fxfk.publish.safety import scan_personal_data
             from fxfk.publish.summary import summary_of
+            from fxfk.render import tabular
             from fxfk.rules.laws import laws_not_in_force
 
             built = BuiltView(PublicView(organization, date, (), all_offices))
@@ -148,14 +149,23 @@ def render_by_office(folder: Path, root: Path, repo: Repository, date: dt.date, 
             parts: list[tuple[str, citylist.Part]] = []
             if not problems:  # (refused anyway: nothing to render)
                 view = PublicView(organization, date, (office,), all_offices)
-                # The batch sections rendered once for the office's list and its city section.
-                bodies = {fmt: citylist.office_body(env, fmt, view, office) for fmt in w.pages
-                          if fmt in w.sections and fmt != "csv" and env is not None}
+                # What the office's list and its city section share is rendered once: the batch sections
+                # (html, md), the rows (csv).
+                bodies: dict[str, str] = {}
+                sections: dict[str, bytes] = {}
+                for fmt in set(w.pages) & set(w.sections):
+                    if fmt == "csv":
+                        rows = tabular.risk_records(office.risks, False)
+                        bodies[fmt], section = tabular.numbered_csv(rows, [0, offsets[w.position]])
+                        sections[fmt] = section.encode("utf-8")
+                    elif env is not None:
+                        bodies[fmt] = citylist.office_body(env, fmt, view, office)
                 for fmt in w.pages:
                     for name, data in page_files(env, view, fmt, office_page(office), body=bodies.get(fmt)):
                         files.append((name, holds_personal_numbers(name, _write(folder, name, data))))
                 for fmt in w.sections:
-                    data = citylist.section_bytes(env, fmt, view, office, offsets[w.position], bodies.get(fmt))
+                    data = sections[fmt] if fmt in sections else citylist.section_bytes(
+                        env, fmt, view, office, offsets[w.position], bodies.get(fmt))
                     hit = holds_personal_numbers(f"{CITY}.{fmt}", data)
                     parts.append((fmt, citylist.write_part(folder, fmt, w.position, data, hit)))
             return [Done(w.position, summary_of(office), problems, files, parts)]

@@ -224,9 +224,12 @@ def page_files(env: jinja2.Environment | None, view: PublicView, fmt: str, page:
         from fxfk.render import tabular
 
         if f"{stem}.csv" not in skip:
-            risks = view.risks if city else offices[0].risks
-            yield f"{stem}.csv", tabular.csv_bytes(plain.RISK_COLUMNS + tabular.RISK_EXTRA,
-                                                   tabular.risk_records(risks, city))
+            header = plain.RISK_COLUMNS + tabular.RISK_EXTRA
+            if body is not None:  # (its rows, already written: see fxfk.render.tabular.numbered_csv)
+                yield f"{stem}.csv", tabular.csv_bytes(header, []) + body.encode("utf-8")
+            else:
+                risks = view.risks if city else offices[0].risks
+                yield f"{stem}.csv", tabular.csv_bytes(header, tabular.risk_records(risks, city))
         yield f"{stem}.no-penalty.csv", tabular.csv_bytes(plain.NO_PENALTY_COLUMNS + tabular.NO_PENALTY_EXTRA,
                                                           tabular.no_penalty_records(items, city))
         return

@@ -47,6 +47,22 @@ def csv_bytes(header: tuple[str, ...], rows: Sequence[Row]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+def numbered_csv(rows: Sequence[Row], starts: Sequence[int]) -> list[str]:
+    """The rows as :func:`csv_bytes` writes them (no BOM, no header) but numbered ``start + 1``, ``start + 2``…
+    in the first cell, once for each of ``starts``: the other cells are escaped and written once.
+
+    (A CSV row is its first cell, ``,`` and the rest as written alone; a number is never quoted.)"""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    tails: list[str] = []
+    for row in rows:
+        writer.writerow([csv_cell(v.isoformat() if isinstance(v, dt.date) else v) for v in row[1:]])
+        tails.append(buf.getvalue())
+        buf.seek(0)
+        buf.truncate()
+    return ["".join([f"{start + k},{tail}" for k, tail in enumerate(tails, 1)]) for start in starts]
+
+
 def write_csv(folder: Path, name: str, risks: tuple[PublicRisk, ...], items: tuple[NoPenaltyItem, ...], renumber: bool) -> list[Path]:
     a = folder / f"{name}.csv"
     a.write_bytes(csv_bytes(plain.RISK_COLUMNS + RISK_EXTRA, risk_records(risks, renumber)))
