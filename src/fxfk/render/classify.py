@@ -126,7 +126,7 @@ def render_text(c: Classification, *, color: bool = False, columns: int | None =
 def text_chunks(c: Classification, columns: int | None = None) -> Iterator[str]:
     """:func:`render_text` in pieces (an office's part each), as it is made: 150,000 points are 50 MB of text."""
     groups, city = city_counts(c)
-    memo: dict[tuple[object, ...], tuple[tuple[str, ...], str]] = {}  # (_office_lines)
+    memo: dict[tuple[object, ...], tuple[tuple[str, ...], str, bool]] = {}  # (_office_lines)
     parts: Iterator[list[str]] = (_office_lines(c, point, rows, counts, columns, memo)
                                   for (point, rows), counts in zip(groups, city))
     for lines in [["没有符合条件的风险点"]] if not c.rows else parts:
@@ -146,7 +146,7 @@ _HEADER = ["ID", "违法风险点", "申报等级", "规则等级", "依据条�
 
 
 def _office_lines(c: Classification, point: Point, rows: list[Row], office_counts: list[str], columns: int | None,
-                  memo: dict[tuple[object, ...], tuple[tuple[str, ...], str]]) -> list[str]:
+                  memo: dict[tuple[object, ...], tuple[tuple[str, ...], str, bool]]) -> list[str]:
     """One office's table, explanations and counts; ``memo``: the cells and explanations points share, by kind."""
     out = [f"{point.office_name}（{point.office_id}，{point.source.rel}）"]
     body, notes = [], []
@@ -160,11 +160,11 @@ def _office_lines(c: Classification, point: Point, rows: list[Row], office_count
             shared = memo[kind] = (
                 (level_label(declared), why.level.label, why.clause.ref, status.label),
                 f" 规则等级“{why.level.label}”，依据{why.clause.ref if why.facts else ''}：\n"
-                + "\n".join("  " + s for s in _explanation_rest(r)))
-        cells, explanation = shared
+                + "\n".join("  " + s for s in _explanation_rest(r)), status.ok)
+        cells, explanation, ok = shared
         body.append((risk.id, risk.title, *cells))
         notes.append("  " + risk.id + explanation)
-        if not status.ok:  # (the line is shown only where something is to be done)
+        if not ok:  # (the line is shown only where something is to be done)
             line, column = level_at(p)
             notes[-1] += f"（{p.source.rel}:{line}:{column}）"
     out += table(_HEADER, body, columns=columns)

@@ -63,7 +63,7 @@ _CJK_BLOCKS = ((0x1100, 0x1160), (0x2E80, 0xA4D0), (0xAC00, 0xD7A4), (0xF900, 0x
 
 def _widths(texts: list[str]) -> Iterable[int]:
     """:func:`width` of each text; when all are ASCII or CJK (no escapes), as width() does, in C loops."""
-    if not all(map(_ascii_or_wide().fullmatch, texts)):
+    if not _ascii_or_wide().fullmatch("".join(texts)):  # (all of them are, when the whole is)
         return map(width, texts)
     return map(floordiv, map(add, map(len, map(str.encode, texts)), map(len, texts)), repeat(2))
 
@@ -287,9 +287,11 @@ def _aligned(
         widths = list(_widths(distinct))
         most = max(max(widths), min_widths[i] if i < len(min_widths) else 0)
         lengths = map(most.__add__, map(sub, map(len, distinct), widths))
-        shown = dict(zip(distinct, map(str.rjust if i in right else str.ljust, distinct, lengths)))
-        padded.append(map(shown.__getitem__, col))
-    return list(map(str.rstrip, map(indent.__add__, map("  ".join, zip(*padded)))))
+        shown = map(str.rjust if i in right else str.ljust, distinct, lengths)
+        if i == 0:
+            shown = map(indent.__add__, shown)
+        padded.append(map(dict(zip(distinct, shown)).__getitem__, col))
+    return list(map(str.rstrip, map("  ".join, zip(*padded))))
 
 
 def _aligned_cells(
