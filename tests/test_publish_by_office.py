@@ -185,3 +185,11 @@ def test_a_city_section_is_derived_from_the_office_list_s_own_render(fmt, tmp_pa
     assert city.section_body(fmt, body + Markup("<h2>x</h2>") if fmt == "html" else body + "\n## x", office, 41) is None
     if fmt == "html":
         assert city.section_body(fmt, body + "<h2>x</h2>", office, 41) is not None
+
+
+def test_renumbering_finds_a_row_on_the_first_line_too():
+    from fxfk.publish.city import renumber
+
+    assert renumber("md", b"| 1 | a |\n| 2 | b 3 |\n", 5, 2) == b"| 6 | a |\n| 7 | b 3 |\n"
+    assert renumber("md", b"### x\n\n| 1 | a |\n", 40, 1) == b"### x\n\n| 41 | a |\n"
+    assert renumber("md", b"| 1 | a |\n", 5, 2) is None  # not the office's points
