@@ -171,6 +171,7 @@ def environment(root: Path, folder: str = "publish") -> ImmutableSandboxedEnviro
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # (one run renders thousands of files: no stat of every template for each)
     )
     env.globals.pop("lipsum", None)
     env.filters["cn_date"] = chinese_date
