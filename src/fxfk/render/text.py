@@ -276,7 +276,7 @@ def _aligned(
     rows = [header, *body]
     n = len(header)
     columns = list(zip(*rows)) if set(map(len, rows)) == {n} else []
-    if not n or len(columns) != n or any(set(map(type, col)) != {str} for col in columns):
+    if not n or len(columns) != n or len(min_widths) > n or any(set(map(type, col)) != {str} for col in columns):
         return _aligned_cells(rows, indent, right, min_widths)
     # Plain strings in full rows (a classify table has 150,000 rows): laid out a column at a time, each
     # distinct text padded once (levels, clauses, verdicts repeat), the loops in C. Padded to the column's
@@ -300,7 +300,7 @@ def _aligned_cells(
     right: set[int] | frozenset[int],
     min_widths: Sequence[int],
 ) -> list[str]:
-    """:func:`_aligned` cell by cell: for coloured cells (:class:`Styled`) and ragged rows."""
+    """:func:`_aligned` cell by cell: for coloured cells (:class:`Styled`), and ragged rows or widths (errors)."""
     measured = [[width(_text(cell)) for cell in r] for r in rows]
     widths = [max(m[i] for m in measured) for i in range(len(rows[0]))]
     for i, least in enumerate(min_widths):
