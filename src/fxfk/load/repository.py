@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 M = TypeVar("M", bound=BaseModel)
+S = TypeVar("S", bound=BaseModel)
 T = TypeVar("T")
 
 
@@ -50,7 +51,7 @@ class SourceFile(Generic[M]):
     checked: bool = False
     _facts: RegisterFacts | None = field(default=None, repr=False)
     # A register loaded facts_only: how to build its full model again (see load_model).
-    _rebuild: Callable[[SourceFile[M]], M | None] | None = field(default=None, repr=False)
+    _rebuild: Callable[..., Any] | None = field(default=None, repr=False)  # (source, model=None) -> model
     # The cache and key of the bytes it was loaded from (None without the cache): later parts of
     # the same snapshot (fxfk.load.views) are stored and found under it.
     stored: tuple[FileCache, str] | None = field(default=None, repr=False)
@@ -60,7 +61,14 @@ class SourceFile(Generic[M]):
         file) and not kept: commands that need whole registers one at a time hold only one."""
         if self.model is not None or self._rebuild is None:
             return self.model
-        return self._rebuild(self)
+        return cast("M | None", self._rebuild(self))
+
+    def load_fields(self, fields: type[S]) -> S | M | None:
+        """As :meth:`load_model`, but a register loaded facts_only is validated as ``fields`` only: a
+        slice of its model (some of its fields, declared the same, e.g. ``RegisterPublicFields``)."""
+        if self.model is not None or self._rebuild is None:
+            return self.model
+        return cast("S", self._rebuild(self, fields))
 
     @property
     def facts(self) -> RegisterFacts | None:

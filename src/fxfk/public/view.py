@@ -12,6 +12,7 @@ source location (``PublicText``), for the safety scan; locations never enter the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -19,7 +20,7 @@ from fxfk.load.facts import RegisterFacts
 from fxfk.load.repository import Repository, SourceFile
 from fxfk.load.yamlload import Loc
 from fxfk.models import Batch, LawCatalogue, Level, Register, Risk, Status
-from fxfk.models.register import public_on
+from fxfk.models.register import RegisterPublicFields, RiskPublicFields, public_on
 from fxfk.rules.law_names import display_name, law_key
 from fxfk.rules.law_versions import first_offence_wording, no_penalty_ground
 
@@ -193,7 +194,7 @@ def level_label(level: Level) -> str:
     return f"{level.label}风险"
 
 
-def is_public(risk: Risk, batches: dict[int, Batch], date: dt.date) -> bool:
+def is_public(risk: Risk | RiskPublicFields, batches: dict[int, Batch], date: dt.date) -> bool:
     batch = batches.get(risk.batch) if risk.batch is not None else None
     return public_on(risk.status is Status.published, batch.date if batch is not None else None, date)
 
@@ -206,7 +207,7 @@ def public_points(facts: RegisterFacts, date: dt.date) -> int:
                if r.batch is not None and public_on(r.status is Status.published, dates.get(r.batch), date))
 
 
-def was_withdrawn(risk: Risk, batches: dict[int, Batch], date: dt.date) -> bool:
+def was_withdrawn(risk: Risk | RiskPublicFields, batches: dict[int, Batch], date: dt.date) -> bool:
     """Retired, but its batch had gone out by ``date``: it was on a public list once."""
     if risk.status is not Status.retired or risk.batch is None:
         return False
@@ -214,7 +215,7 @@ def was_withdrawn(risk: Risk, batches: dict[int, Batch], date: dt.date) -> bool:
     return batch is not None and batch.date <= date
 
 
-def _citations(risk: Risk, src: SourceFile[Register], i: int, built: BuiltView) -> tuple[Citation, ...]:
+def _citations(risk: Risk | RiskPublicFields, src: SourceFile[Register], i: int, built: BuiltView) -> tuple[Citation, ...]:
     # Group by instrument, keeping first-seen order: 《办法》（文号）第七条、第三十六条.
     groups: dict[tuple[str, str], tuple[list[str], list[Excerpt]]] = {}
     for j, basis in enumerate(risk.basis):
@@ -236,7 +237,7 @@ def _citations(risk: Risk, src: SourceFile[Register], i: int, built: BuiltView) 
     return tuple(Citation(law, number, tuple(a), tuple(e)) for (law, number), (a, e) in groups.items())
 
 
-def _discretion(risk: Risk, src: SourceFile[Register], i: int, built: BuiltView) -> tuple[str, tuple[Tier, ...]]:
+def _discretion(risk: Risk | RiskPublicFields, src: SourceFile[Register], i: int, built: BuiltView) -> tuple[str, tuple[Tier, ...]]:
     d = risk.discretion
     if d is None:
         return "", ()
@@ -292,8 +293,8 @@ def _with_ground(citations: tuple[Citation, ...], ground: Citation) -> tuple[Cit
 def office_list(src: SourceFile[Register], organization: str, date: dt.date, built: BuiltView,
                 catalogue: LawCatalogue | None = None) -> OfficeList:
     """One valid register's public list on ``date``; its public texts and citations are noted in ``built``."""
-    # A repository loaded facts_only has no models: this one is built now and dropped after.
-    reg = src.load_model() or src.valid_model
+    # A repository loaded facts_only has no models: the public fields are validated now and dropped after.
+    reg = src.load_fields(RegisterPublicFields) or src.valid_model
     office = reg.office
     built.add(office.name, src, ("office", "name"))
     if office.phone:
@@ -302,9 +303,10 @@ def office_list(src: SourceFile[Register], organization: str, date: dt.date, bui
     batches = {b.id: (b, k) for k, b in enumerate(reg.batches)}
     batch_models = {b.id: b for b in reg.batches}
 
-    public: dict[int, list[tuple[int, Risk]]] = {}
-    withdrawn: list[tuple[int, int, Risk]] = []  # (risk index, batch, risk)
-    for i, risk in enumerate(reg.risks):
+    public: dict[int, list[tuple[int, Risk | RiskPublicFields]]] = {}
+    withdrawn: list[tuple[int, int, Risk | RiskPublicFields]] = []  # (risk index, batch, risk)
+    points: Sequence[Risk | RiskPublicFields] = reg.risks
+    for i, risk in enumerate(points):
         if risk.batch is None:
             continue  # neither public nor withdrawn: it never had a batch
         if is_public(risk, batch_models, date):
