@@ -68,6 +68,9 @@ def test_bytes_are_judged_as_the_written_file(tmp_path):
         (tmp_path / name).write_text(text, encoding="utf-8")
         assert safety.holds_personal_numbers(name, text.encode()) == bool(scan_rendered(tmp_path, [name], "")), name
     assert [n for n, t in files.items() if safety.holds_personal_numbers(n, t.encode())] == ["a.html", "c.csv", "d.html"]
+    # The text before it is encoded (what fxfk writes) is judged alike, a CSV's byte order mark included.
+    assert [n for n, t in files.items() if safety.holds_personal_numbers(n, t)] == ["a.html", "c.csv", "d.html"]
+    assert safety.file_texts("x.csv", "\ufeff１３９") == safety.file_texts("x.csv", "\ufeff１３９".encode())
 
 
 def test_usual_pages_need_one_reading():

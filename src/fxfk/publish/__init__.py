@@ -188,13 +188,12 @@ def numbered_after(counts: Iterable[int]) -> list[int]:
     return out
 
 
-def _write(folder: Path, name: str, data: str | bytes) -> bytes:
-    """Write one public file; returns its bytes (scanned without reading the file back)."""
+def _write(folder: Path, name: str, data: str | bytes) -> str | bytes:
+    """Write one public file; returns what was written, as given (text is scanned without decoding it again)."""
     if name.endswith(".md") and isinstance(data, str):  # (Markdown is always text)
         data = tidy_markdown(data)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    (folder / name).write_bytes(raw)
-    return raw
+    (folder / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return data
 
 
 def tidy_markdown(text: str) -> str:

@@ -75,7 +75,7 @@ def render_all(folder: Path, root: Path, view: PublicView, formats: list[str], p
     # A repository's own templates see the whole view: then every file depends on every register.
     own = every if template_files(root)[1] else ""
 
-    def checked(name: str, data: bytes) -> tuple[str, bool]:
+    def checked(name: str, data: str | bytes) -> tuple[str, bool]:
         return name, scan and holds_personal_numbers(name, data)
 
     def note(results: Iterable[tuple[str, bool]]) -> None:

@@ -91,11 +91,13 @@ def _joining_tag() -> re.Pattern[str]:
     return _joining
 
 
-def file_texts(name: str, data: bytes) -> list[str]:
-    """What a reader of ``name`` can see, as one or more texts to scan."""
+def file_texts(name: str, data: bytes | str) -> list[str]:
+    """What a reader of ``name`` can see, as one or more texts to scan (``data``: its bytes, or the text
+    they encode in UTF-8)."""
     if name.endswith((".xlsx", ".docx")):
+        assert isinstance(data, bytes)
         return list(_zip_texts(data))
-    text = data.decode("utf-8-sig", errors="replace")
+    text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data.removeprefix("\ufeff")
     if name.endswith((".html", ".md")):
         # As written (attributes, comments) and as displayed (tags gone, entities decoded); the
         # second only when it can hold a number the first does not (the usual file has no such tag).
@@ -105,9 +107,10 @@ def file_texts(name: str, data: bytes) -> list[str]:
     return [text]
 
 
-def holds_personal_numbers(name: str, data: bytes) -> bool:
-    """Whether the public file ``name`` with the bytes ``data`` holds a personal number: what
-    ``bool(scan_rendered(folder, [name], ""))`` answers once the file is written, without reading it back."""
+def holds_personal_numbers(name: str, data: bytes | str) -> bool:
+    """Whether the public file ``name`` with the bytes ``data`` (or the text they encode) holds a personal
+    number: what ``bool(scan_rendered(folder, [name], ""))`` answers once the file is written, without
+    reading it back."""
     return any(find_personal_numbers(text) for text in file_texts(name, data))
 
 
