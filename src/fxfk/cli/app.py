@@ -121,6 +121,12 @@ def main(argv: list[str] | None = None) -> None:
         code = error.exit_code
     except BrokenPipeError:
         code = 0
+    except SystemExit:
+        # Click ends a run whose reader closed the pipe (`fxfk classify | head`) with exit 1, after
+        # swapping in streams that swallow the rest; a reader that stopped reading is no failure.
+        if type(sys.stdout).__name__ != "PacifyFlushWrapper":
+            raise
+        code = 0
     except OSError as exc:
         if _state["debug"]:
             import traceback
