@@ -193,3 +193,22 @@ def test_renumbering_finds_a_row_on_the_first_line_too():
     assert renumber("md", b"| 1 | a |\n| 2 | b 3 |\n", 5, 2) == b"| 6 | a |\n| 7 | b 3 |\n"
     assert renumber("md", b"### x\n\n| 1 | a |\n", 40, 1) == b"### x\n\n| 41 | a |\n"
     assert renumber("md", b"| 1 | a |\n", 5, 2) is None  # not the office's points
+
+
+@pytest.mark.parametrize("edit", ["duplicate point id", "duplicate office id", "unknown batch"])
+def test_validation_refuses_as_before_while_the_workers_render(edit, many, tmp_path, monkeypatch):
+    """Office by office the repository-wide checks run while the workers render: the same refusal as the
+    whole-view way (which checks first), nothing written — even when the data cannot be rendered."""
+    repo = _copy(many, tmp_path)
+    first, second = sorted((repo / "data/risks").glob("*.yaml"))[2:4]
+    text = second.read_text(encoding="utf-8")
+    if edit == "duplicate point id":
+        text = text.replace("id: O00003-R001", "id: O00002-R001", 1)
+    elif edit == "duplicate office id":
+        text = text.replace("  id: office-00003\n", "  id: office-00002\n", 1)
+    else:
+        text = text.replace("    batch: 1\n", "    batch: 9\n", 1)
+    assert text != second.read_text(encoding="utf-8") and first.stem == "office-00002"
+    second.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(parallel, "MIN_TASKS", 4)
+    _refusals(repo, tmp_path, "2019-12-31")

@@ -25,11 +25,13 @@ def _run(index: int) -> list[Any]:
     return _TASKS[index]()
 
 
-def run_in_order(tasks: list[Callable[[], list[T]]], workers: int, done: Callable[[], None] | None = None) -> list[T]:
+def run_in_order(tasks: list[Callable[[], list[T]]], workers: int, done: Callable[[], None] | None = None,
+                 meanwhile: Callable[[], None] | None = None) -> list[T]:
     """The concatenated results of ``tasks`` in their order; ``done()`` after each task.
 
     Tasks run in ``workers`` forked processes when there are enough of them (and fork exists),
-    else here. A task's exception propagates either way.
+    else here. A task's exception propagates either way. ``meanwhile()`` runs in this process while
+    the workers work (first, without workers); its exception propagates, after the workers stop.
     """
     global _TASKS
     out: list[T] = []
@@ -37,13 +39,22 @@ def run_in_order(tasks: list[Callable[[], list[T]]], workers: int, done: Callabl
         _TASKS = tasks  # set before the pool forks: the workers inherit it
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for result in pool.map(_run, range(len(tasks)), chunksize=8):
+                results = pool.map(_run, range(len(tasks)), chunksize=8)  # (submitted now)
+                if meanwhile:
+                    try:
+                        meanwhile()
+                    except BaseException:
+                        pool.shutdown(cancel_futures=True)  # (the results are not wanted now)
+                        raise
+                for result in results:
                     out += result
                     if done:
                         done()
         finally:
             _TASKS = []
         return out
+    if meanwhile:
+        meanwhile()
     for task in tasks:
         out += task()
         if done:

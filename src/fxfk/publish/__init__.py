@@ -71,33 +71,43 @@ def parse_formats(values: list[str] | None, formats: tuple[str, ...] = FORMATS) 
 def prepare(root: Path, date: dt.date, offices: list[str] | None = None, options: Options | None = None) -> BuiltView:
     """Everything up to the public view for publication on ``date``, with every refusal
     (:class:`~fxfk.errors.DataRefused`); returns the BuiltView."""
-    repo, chosen = _validated(root, offices, options or Options())
+    repo, chosen, _ = _validated(root, offices, options or Options())
     return _view(repo, date, chosen)
 
 
-def _validated(root: Path, offices: list[str] | None, options: Options) -> tuple[Repository, list[str] | None]:
-    """The repository, refused while validation finds errors; and the chosen offices (None: all)."""
-    from fxfk.rules.validation import validate
+def _validated(root: Path, offices: list[str] | None, options: Options, defer: bool = False
+               ) -> tuple[Repository, list[str] | None, Callable[[], None]]:
+    """The repository, refused while validation finds errors; the chosen offices (None: all); and what
+    is left of validation: with ``defer`` the repository-wide checks (they raise the refusal when run),
+    else nothing. Publishing office by office runs them while its workers render into the staging
+    folder, which a refusal then drops: the same refusal, found while the workers work."""
+    from fxfk.rules.validation import ValidationResult, load, require_data, validate_repository
+
+    def refuse_errors(result: ValidationResult) -> None:
+        errors = [d for d in result.diagnostics if d.severity == "error"]
+        if errors:
+            raise DataRefused(
+                f"数据中有 {result.errors} 个错误，已拒绝公布；请先用 fxfk validate 检查并修正", errors
+            )
 
     # Validation judges on the real today (a batch dated later is scheduled), the list on ``date``.
     # Facts only: the public view takes each register's full model in turn (build_view), from the
     # cache; without one that would parse every file twice, so whole models are loaded at once.
-    result = validate(root, dataclasses.replace(options, date=None), facts_only=options.cache)
-    errors = [d for d in result.diagnostics if d.severity == "error"]
-    if errors:
-        raise DataRefused(
-            f"数据中有 {result.errors} 个错误，已拒绝公布；请先用 fxfk validate 检查并修正", errors
-        )
-    repo = result.loaded_repo
+    repo = require_data(root, load(root, dataclasses.replace(options, date=None), facts_only=options.cache))
+    if not defer or any(d.severity == "error" for d in repo.diagnostics):
+        refuse_errors(validate_repository(repo))
+        defer = False
     known = [s.valid_facts.office.id for s in repo.valid_registers()]
     if offices:
         unknown = [o for o in offices if o not in known]
         if unknown:
+            if defer:  # (errors first, as without deferring)
+                refuse_errors(validate_repository(repo))
             raise FxfkError(
                 f"没有单位“{'、'.join(unknown)}”的登记册；已有单位：{'、'.join(known) or '（无）'}"
             )
-        return repo, list(dict.fromkeys(offices))
-    return repo, None
+    chosen = list(dict.fromkeys(offices)) if offices else None
+    return repo, chosen, (lambda: refuse_errors(validate_repository(repo))) if defer else (lambda: None)
 
 
 def _view(repo: Repository, date: dt.date, offices: list[str] | None, only: set[str] | None = None) -> BuiltView:
@@ -231,10 +241,13 @@ def publish(root: Path, out: Path, options: Options | None = None, offices: list
 
     options = options or Options()
     date = options.day()
-    repo, chosen_offices = _validated(root, offices, options)
     chosen = list(formats) if formats else list(FORMATS)
+    # Office by office, the repository-wide checks run while the workers render (see _validated).
+    repo, chosen_offices, checks = _validated(root, offices, options, defer=by_office.applies(root, chosen, 2))
     ids = [s.valid_facts.office.id for s in repo.valid_registers()
            if chosen_offices is None or s.valid_facts.office.id in chosen_offices]
+    if not by_office.applies(root, chosen, len(ids)):
+        checks()
     digests = register_digests(repo, set(ids))
     common = common_key(root, repo, date, chosen_offices, chosen)
     office_key = {i: key_of(common, "office", i, digests[i]) for i in ids}
@@ -252,7 +265,7 @@ def publish(root: Path, out: Path, options: Options | None = None, offices: list
 
     if by_office.applies(root, chosen, len(ids)):
         return _publish_by_office(root, out, repo, date, ids, chosen, chosen_offices is None, old, common, manifests,
-                                  digests, office_key, options.workers(), progress)
+                                  digests, office_key, options.workers(), progress, checks)
 
     def fill(tmp: Path) -> list[str]:
         flagged: list[str] = []  # the files holding personal numbers, found as they are written
@@ -285,9 +298,11 @@ def publish(root: Path, out: Path, options: Options | None = None, offices: list
 def _publish_by_office(root: Path, out: Path, repo: Repository, date: dt.date, ids: list[str], formats: list[str],
                        all_offices: bool, old: Path | None, common: str, manifests: Manifests,
                        digests: dict[str, str], office_key: dict[str, str], workers: int,
-                       progress: Progress | None) -> PublishResult:
+                       progress: Progress | None, checks: Callable[[], None]) -> PublishResult:
     """:func:`publish` office by office (:mod:`fxfk.publish.offices`): each office's list is built in the
-    worker that renders it, and the refusals come once every worker is done."""
+    worker that renders it, and the refusals come once every worker is done. ``checks``: the
+    repository-wide validation, run meanwhile; its refusal comes first (and stands even if rendering
+    data it refuses failed)."""
     from fxfk.public.view import build_view
     from fxfk.publish.offices import render_by_office
     from fxfk.publish.output import write_atomically
@@ -300,8 +315,21 @@ def _publish_by_office(root: Path, out: Path, repo: Repository, date: dt.date, i
     def fill(tmp: Path) -> list[str]:
         plan = Reuse.start(old, common, manifests)
         known = {i: plan.summaries[office_key[i]] for i in ids if isinstance(plan.summaries.get(office_key[i]), dict)}
-        done = render_by_office(tmp, root, repo, date, ids, formats, plan, digests, known, all_offices, workers,
-                                progress)
+        ran: list[bool] = []
+
+        def validation() -> None:
+            ran.append(True)
+            checks()
+
+        try:
+            done = render_by_office(tmp, root, repo, date, ids, formats, plan, digests, known, all_offices, workers,
+                                    progress, validation)
+        except DataRefused:
+            raise
+        except Exception:
+            if not ran:  # (data the checks refuse may fail to render first: the refusal says why)
+                checks()
+            raise
         _refuse(done.problems + list(conditions_not_in_force(repo, date)))
         if done.flagged:  # (rare: the fields are needed to say which one holds the number)
             suspects = [i for i in ids if i in done.suspects] or ids

@@ -84,8 +84,10 @@ class _Work:
 
 def render_by_office(folder: Path, root: Path, repo: Repository, date: dt.date, ids: list[str], formats: list[str],
                      reuse: Reuse, digests: dict[str, str], summaries: dict[str, dict[str, Any]],
-                     all_offices: bool, workers: int = 1, progress: Progress | None = None) -> Published:
-    """Write every file of the publication of offices ``ids`` into ``folder``.
+                     all_offices: bool, workers: int = 1, progress: Progress | None = None,
+                     meanwhile: Callable[[], None] | None = None) -> Published:
+    """Write every file of the publication of offices ``ids`` into ``folder``; ``meanwhile()`` runs here
+    while the workers render (its exception propagates once they are done).
 
     ``summaries``: the previous run's summary of each office whose key is unchanged (by office id): an
     office with one whose files are all reused is not built. ``digests``: each register's bytes digest.
@@ -185,7 +187,7 @@ def render_by_office(folder: Path, root: Path, repo: Repository, date: dt.date, 
     out = Published([], PublicView(organization, date, (), all_offices), {})
     stubs = dict(known)
     fresh: dict[str, list[citylist.Part]] = {fmt: [] for fmt in formats}  # city sections rendered
-    for done in run_in_order([task(w) for w in todo], workers, tick):
+    for done in run_in_order([task(w) for w in todo], workers, tick, meanwhile):
         office = order[done.position]
         out.summaries[office] = done.summary
         stub = stub_of(done.summary)

@@ -65,13 +65,18 @@ def validate_repository(repo: Repository, only: list[str] | None = None) -> Vali
     return ValidationResult(repo, files, cap_per_file(diagnostics))
 
 
+def require_data(root: Path, repo: Repository) -> Repository:
+    """``repo``, unless ``root`` holds no data file at all (an error, not an empty success)."""
+    if not repo.files and not repo.diagnostics:  # (a data folder linked out of the root is reported)
+        raise FxfkError(f"“{root}”中没有找到数据文件（fxfk.yaml、data/risks/*.yaml、data/tasks/*.yaml）")
+    return repo
+
+
 def validate(root: Path, options: Options | None = None, paths: list[Path] | None = None,
              progress: Callable[[int, int], None] | None = None, facts_only: bool = False) -> ValidationResult:
     """Load ``root`` (see :func:`load`) and run every check; ``options.date`` decides which batches
     are public. With ``paths``, only findings in those files or folders are reported."""
-    repo = load(root, options, progress, facts_only)
-    if not repo.files and not repo.diagnostics:  # (a data folder linked out of the root is reported)
-        raise FxfkError(f"“{root}”中没有找到数据文件（fxfk.yaml、data/risks/*.yaml、data/tasks/*.yaml）")
+    repo = require_data(root, load(root, options, progress, facts_only))
     only: list[str] | None = None
     if paths:
         only = []
