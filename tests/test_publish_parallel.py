@@ -52,6 +52,9 @@ def test_run_in_order_keeps_the_order_and_raises(monkeypatch):
     seen = []
     assert parallel.run_in_order(tasks, 2, lambda: seen.append(1)) == list(range(len(tasks)))
     assert len(seen) == len(tasks)
+    taken: list[int] = []  # each result as it comes, in order; meanwhile runs while the workers work
+    assert parallel.run_in_order(tasks, 2, None, lambda: taken.append(-1), taken.append) == []
+    assert taken == [-1, *range(len(tasks))]
 
     def boom():
         raise ValueError("boom")

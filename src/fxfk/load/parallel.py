@@ -26,12 +26,14 @@ def _run(index: int) -> list[Any]:
 
 
 def run_in_order(tasks: list[Callable[[], list[T]]], workers: int, done: Callable[[], None] | None = None,
-                 meanwhile: Callable[[], None] | None = None) -> list[T]:
+                 meanwhile: Callable[[], None] | None = None, each: Callable[[T], None] | None = None) -> list[T]:
     """The concatenated results of ``tasks`` in their order; ``done()`` after each task.
 
     Tasks run in ``workers`` forked processes when there are enough of them (and fork exists),
     else here. A task's exception propagates either way. ``meanwhile()`` runs in this process while
     the workers work (first, without workers); its exception propagates, after the workers stop.
+    ``each(result)``: for each result as it comes in order (while later tasks still run); then
+    the results are not kept, and the list returned is empty.
     """
     global _TASKS
     out: list[T] = []
@@ -47,7 +49,7 @@ def run_in_order(tasks: list[Callable[[], list[T]]], workers: int, done: Callabl
                         pool.shutdown(cancel_futures=True)  # (the results are not wanted now)
                         raise
                 for result in results:
-                    out += result
+                    _take(out, result, each)
                     if done:
                         done()
         finally:
@@ -56,7 +58,15 @@ def run_in_order(tasks: list[Callable[[], list[T]]], workers: int, done: Callabl
     if meanwhile:
         meanwhile()
     for task in tasks:
-        out += task()
+        _take(out, task(), each)
         if done:
             done()
     return out
+
+
+def _take(out: list[T], result: list[T], each: Callable[[T], None] | None) -> None:
+    if each is None:
+        out += result
+    else:
+        for item in result:
+            each(item)

@@ -56,7 +56,7 @@ class Done(NamedTuple):
     position: int  # in list order
     summary: dict[str, Any]
     problems: list[Diagnostic]  # what refuses the publication (its public fields)
-    files: list[tuple[str, bool]]  # written, each with whether it holds a personal number
+    files: list[tuple[str, bool, tuple[int, int, int]]]  # written: whether it holds a personal number, its stat
     parts: list[tuple[str, city.Part]]  # its city sections, by format
 
 
@@ -97,7 +97,7 @@ def render_by_office(folder: Path, root: Path, repo: Repository, date: dt.date, 
     from fxfk.publish import CITY, _titles, _write, kind_key, numbered_after
     from fxfk.publish import city as citylist
     from fxfk.publish.pages import city_page, office_page, page_files
-    from fxfk.publish.reuse import key_of
+    from fxfk.publish.reuse import key_of, stat_of
     from fxfk.publish.safety import holds_personal_numbers
     from fxfk.publish.summary import stub_of
     from fxfk.render.templates import environment, render
@@ -147,7 +147,7 @@ def render_by_office(folder: Path, root: Path, repo: Repository, date: dt.date, 
             if len(office.risks) != counts[w.position]:
                 raise RuntimeError(f"{office.id}: {len(office.risks)} public points, the facts count {counts[w.position]}")
             problems = list(scan_personal_data(built.texts)) + list(laws_not_in_force(built.citations, catalogue, date))
-            files: list[tuple[str, bool]] = []
+            files: list[tuple[str, bool, tuple[int, int, int]]] = []
             parts: list[tuple[str, citylist.Part]] = []
             if not problems:  # (refused anyway: nothing to render)
                 view = PublicView(organization, date, (office,), all_offices)
@@ -164,7 +164,8 @@ def render_by_office(folder: Path, root: Path, repo: Repository, date: dt.date, 
                         bodies[fmt] = citylist.office_body(env, fmt, view, office)
                 for fmt in w.pages:
                     for name, data in page_files(env, view, fmt, office_page(office), body=bodies.get(fmt)):
-                        files.append((name, holds_personal_numbers(name, _write(folder, name, data))))
+                        hit = holds_personal_numbers(name, _write(folder, name, data))
+                        files.append((name, hit, stat_of(folder / name)))
                 for fmt in w.sections:
                     data = sections[fmt] if fmt in sections else citylist.section_bytes(
                         env, fmt, view, office, offsets[w.position], bodies.get(fmt))
@@ -187,22 +188,23 @@ def render_by_office(folder: Path, root: Path, repo: Repository, date: dt.date, 
     out = Published([], PublicView(organization, date, (), all_offices), {})
     stubs = dict(known)
     fresh: dict[str, list[citylist.Part]] = {fmt: [] for fmt in formats}  # city sections rendered
-    for done in run_in_order([task(w) for w in todo], workers, tick, meanwhile):
+    def take(done: Done) -> None:  # (in order, as the workers go on)
         office = order[done.position]
         out.summaries[office] = done.summary
         stub = stub_of(done.summary)
         assert stub is not None
         stubs[office] = stub
         out.problems += done.problems
-        hits = [name for name, hit in done.files if hit]
+        hits = [name for name, hit, _ in done.files if hit]
         out.flagged += hits
         if hits or any(part.hit for _, part in done.parts):
             out.suspects.add(office)
         for fmt, part in done.parts:
             fresh[fmt].append(part)
-        for name, _ in done.files:
-            fmt = name.rsplit(".", 1)[1]
-            reuse.record(folder, name, page_key(fmt, office))
+        for name, _, seen in done.files:
+            reuse.record(folder, name, page_key(name.rsplit(".", 1)[1], office), seen=seen)
+
+    run_in_order([task(w) for w in todo], workers, tick, meanwhile, take)
     for office in order:
         if office not in out.summaries:
             out.summaries[office] = summaries[office]

@@ -228,9 +228,17 @@ class Reuse:
             self.record(folder, name, key, self.before[name].sections)  # (a city list's sections stay usable)
         return True
 
-    def record(self, folder: Path, name: str, key: str, sections: list[tuple[str, int, int]] | None = None) -> None:
-        st = os.stat(folder / name)  # (the folder is renamed into place: inode and mtime stay)
-        self.now[name] = Entry(key, st.st_size, st.st_mtime_ns, st.st_ino, sections or [])
+    def record(self, folder: Path, name: str, key: str, sections: list[tuple[str, int, int]] | None = None,
+               seen: tuple[int, int, int] | None = None) -> None:
+        """Note ``name`` as written under ``key``; ``seen``: its (size, mtime_ns, inode), when known."""
+        # (the folder is renamed into place: inode and mtime stay)
+        self.now[name] = Entry(key, *(seen or stat_of(folder / name)), sections or [])
+
+
+def stat_of(path: Path) -> tuple[int, int, int]:
+    """What :meth:`Reuse.record` notes of a file: (size, mtime_ns, inode)."""
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def link(src: Path, dst: Path) -> None:
