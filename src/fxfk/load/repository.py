@@ -50,8 +50,7 @@ class SourceFile(Generic[M]):
     # True once the one-register rules (fxfk.rules.register) have run and their findings are in loaded.
     checked: bool = False
     _facts: RegisterFacts | None = field(default=None, repr=False)
-    # A register loaded facts_only: how to build its full model again (see load_model).
-    _rebuild: Callable[..., Any] | None = field(default=None, repr=False)  # (source, model=None) -> model
+    _rebuild: Callable[..., Any] | None = field(default=None, repr=False)  # facts_only: (source, fields=None) -> model
     # The cache and key of the bytes it was loaded from (None without the cache): later parts of
     # the same snapshot (fxfk.load.views) are stored and found under it.
     stored: tuple[FileCache, str] | None = field(default=None, repr=False)
@@ -59,16 +58,11 @@ class SourceFile(Generic[M]):
     def load_model(self) -> M | None:
         """The model, or for a register loaded facts_only one built now (from the cache, else the
         file) and not kept: commands that need whole registers one at a time hold only one."""
-        if self.model is not None or self._rebuild is None:
-            return self.model
-        return cast("M | None", self._rebuild(self))
+        return self.model if self.model is not None or self._rebuild is None else self._rebuild(self)
 
     def load_fields(self, fields: type[S]) -> S | M | None:
-        """As :meth:`load_model`, but a register loaded facts_only is validated as ``fields`` only: a
-        slice of its model (some of its fields, declared the same, e.g. ``RegisterPublicFields``)."""
-        if self.model is not None or self._rebuild is None:
-            return self.model
-        return cast("S", self._rebuild(self, fields))
+        """As :meth:`load_model`, built as ``fields``: a slice of the model (e.g. ``RegisterPublicFields``)."""
+        return self.model if self.model is not None or self._rebuild is None else self._rebuild(self, fields)
 
     @property
     def facts(self) -> RegisterFacts | None:
@@ -93,8 +87,7 @@ class SourceFile(Generic[M]):
     @property
     def valid_facts(self) -> RegisterFacts:
         """The facts of a register known to be valid (one of ``Repository.valid_registers()``)."""
-        facts = self.facts
-        if facts is None:
+        if (facts := self.facts) is None:
             raise ValueError(f"{self.rel}: no facts")
         return facts
 
