@@ -212,3 +212,19 @@ def test_validation_refuses_as_before_while_the_workers_render(edit, many, tmp_p
     second.write_text(text, encoding="utf-8")
     monkeypatch.setattr(parallel, "MIN_TASKS", 4)
     _refusals(repo, tmp_path, "2019-12-31")
+
+
+def test_chosen_offices_are_published_office_by_office_as_by_the_whole_view(many, tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_TASKS", 2)
+    chosen = ["--office", "office-00005", "--office", "office-00001", "--office", "office-00012"]
+    outs = {}
+    for formats in (BY_OFFICE, WHOLE_VIEW):
+        out = tmp_path / formats.replace(",", "-")
+        run = run_fxfk("publish", "--root", str(many), "--date", "2019-12-31", "-f", formats, "--out", str(out), *chosen,
+                       env={"FXFK_JOBS": "2", "FXFK_NO_CACHE": "1"})
+        assert run.code == 0, run.err
+        outs[formats] = _files(out)
+    assert outs[BY_OFFICE] == outs[WHOLE_VIEW]
+    assert "所选单位" in outs[BY_OFFICE]["_city.md"].decode("utf-8")
+    assert sorted(name.split(".")[0] for name in outs[BY_OFFICE]) == sorted(
+        ["_city"] * 6 + ["index"] + [o for o in chosen if o.startswith("office")] * 6)
