@@ -103,3 +103,19 @@ def test_streamed_text_is_the_text_written_to_a_file(tmp_path, env):
     import fxfk
 
     assert narrow.out == render_text(fxfk.classify(CLASSIFY), columns=int(env["COLUMNS"]))
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_file_gets_the_text_piece_by_piece(tmp_path, fmt, monkeypatch):
+    """--output writes text and JSON as they are made, never the whole at once: the same bytes as stdout."""
+    from fxfk.render import classify as render
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the whole text was built")
+
+    target = tmp_path / f"out.{fmt}"
+    shown = run_fxfk("classify", "--root", str(CLASSIFY), "-f", fmt, env={"COLUMNS": "100000"})
+    monkeypatch.setattr(render, "render", whole)
+    written = run_fxfk("classify", "--root", str(CLASSIFY), "-f", fmt, "--output", str(target))
+    assert written.code == shown.code == 1, written.err
+    assert target.read_text(encoding="utf-8") == shown.out

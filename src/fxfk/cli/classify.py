@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from fxfk.cli.options import FORMAT_ALIASES, OFFICE_HELP, RootOption, choice, load_options, office_ids, resolve_root
-from fxfk.cli.output import OutputOption, emit, text_columns
+from fxfk.cli.output import OutputOption, emit, emit_chunks, text_columns
 
 FORMATS = ["text", "json", "csv", "markdown"]
 
@@ -57,11 +57,10 @@ def classify_command(
     # Unreadable registers or ambiguous ids are refused (fxfk.DataRefused, shown by cli/app.py).
     result = fxfk.classify(data_root, options, offices=offices, level=level, domain=domain)
     if not write:
-        if chosen in ("json", "text") and output is None:  # as it is made: 150,000 rows are too big to hold
-            chunks = render.json_chunks(result) if chosen == "json" else render.text_chunks(result, text_columns())
+        if chosen in ("json", "text"):  # as it is made: 150,000 rows are too big to hold
+            chunks = render.json_chunks(result) if chosen == "json" else render.text_chunks(result, text_columns(output))
             with gc_paused():  # rendering makes acyclic lists and tuples of text: a collection finds nothing
-                for chunk in chunks:
-                    emit(chunk)
+                emit_chunks(chunks, output)
         else:
             emit(render.render(result, chosen, columns=text_columns(output), workers=options.workers()), output)
         raise typer.Exit(0 if result.ok else 1)

@@ -16,6 +16,7 @@ import codecs
 import os
 import shutil
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Optional
 
@@ -92,4 +93,17 @@ def emit(text: str, output: Optional[Path] = None, color: bool = False) -> None:
         sys.stdout.flush()
         return
     output.write_bytes(text.encode("utf-8"))
+    typer.echo(f"已写入 {output}", err=True)
+
+
+def emit_chunks(chunks: Iterable[str], output: Optional[Path] = None) -> None:
+    """:func:`emit` for text made piece by piece (a province's 150,000 rows): each piece is shown or
+    written as it is made, so the whole text is never held at once."""
+    if output is None:
+        for chunk in chunks:
+            emit(chunk)
+        return
+    with open(output, "wb") as fh:
+        for chunk in chunks:
+            fh.write(chunk.encode("utf-8"))
     typer.echo(f"已写入 {output}", err=True)
