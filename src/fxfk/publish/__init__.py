@@ -9,6 +9,10 @@ Only what changed is rendered (:mod:`fxfk.publish.pages`): files whose inputs ar
 linked from the previous output (:mod:`fxfk.publish.reuse`), the city-wide list is assembled from
 per-office sections (:mod:`fxfk.publish.city`), and for HTML, Markdown and CSV an unchanged office is
 not even built — its summary from the previous manifest stands in (:mod:`fxfk.publish.summary`).
+
+HTML, Markdown and CSV of two or more offices without the repository's own templates are published
+office by office (:mod:`fxfk.publish.offices`): each office's list is built, checked and rendered in
+a worker process, and the repository-wide validation runs meanwhile.
 """
 
 from __future__ import annotations
@@ -243,16 +247,21 @@ def publish(root: Path, out: Path, options: Options | None = None, offices: list
     date = options.day()
     chosen = list(formats) if formats else list(FORMATS)
     # Office by office, the repository-wide checks run while the workers render (see _validated).
-    repo, chosen_offices, checks = _validated(root, offices, options, defer=by_office.applies(root, chosen, 2))
+    possible = by_office.applies(root, chosen, 2)
+    repo, chosen_offices, checks = _validated(root, offices, options, defer=possible)
     ids = [s.valid_facts.office.id for s in repo.valid_registers()
            if chosen_offices is None or s.valid_facts.office.id in chosen_offices]
-    if not by_office.applies(root, chosen, len(ids)):
+    office_by_office = possible and by_office.applies(root, chosen, len(ids))
+    if not office_by_office:
         checks()
     digests = register_digests(repo, set(ids))
     common = common_key(root, repo, date, chosen_offices, chosen)
     office_key = {i: key_of(common, "office", i, digests[i]) for i in ids}
     manifests = Manifests(root, options.cache)  # (reuse needs the cache: see fxfk.publish.reuse)
     old = out.absolute() if reuse and options.cache and (out / MARKER).is_file() else None
+    if office_by_office:
+        return _publish_by_office(root, out, repo, date, ids, chosen, chosen_offices is None, old, common, manifests,
+                                  digests, office_key, options.workers(), progress, checks)
     # Offices whose summary is in the old manifest are not built (their files are reused); XLSX and
     # DOCX hold every point of the city, so with them every office is built.
     stubs: dict[str, OfficeList] = {}
@@ -262,10 +271,6 @@ def publish(root: Path, out: Path, options: Options | None = None, offices: list
             stub = stub_of(summaries[office_key[i]]) if isinstance(summaries.get(office_key[i]), dict) else None
             if stub is not None and stub.id == i:
                 stubs[i] = stub
-
-    if by_office.applies(root, chosen, len(ids)):
-        return _publish_by_office(root, out, repo, date, ids, chosen, chosen_offices is None, old, common, manifests,
-                                  digests, office_key, options.workers(), progress, checks)
 
     def fill(tmp: Path) -> list[str]:
         flagged: list[str] = []  # the files holding personal numbers, found as they are written

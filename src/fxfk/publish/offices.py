@@ -9,7 +9,8 @@ not in force), renders the office's own files and its sections of the city-wide 
 what the checks found and the names it wrote. The main process then writes what spans the offices —
 the index, the city list's head and tail, the city no-penalty list — from the summaries, exactly as
 it does for offices whose files are reused from the previous run. A refusal is raised once every
-worker is done; the staging folder is then dropped and the output left as it was.
+worker is done; the staging folder is then dropped and the output left as it was. Meanwhile the main
+process runs the repository-wide validation (``meanwhile``: see :func:`fxfk.publish._validated`).
 
 The city list's order and numbering are decided before any list is built, from the facts: each
 office's kind (``OfficeFacts.kind``) and its number of public points
@@ -188,6 +189,7 @@ def render_by_office(folder: Path, root: Path, repo: Repository, date: dt.date, 
     out = Published([], PublicView(organization, date, (), all_offices), {})
     stubs = dict(known)
     fresh: dict[str, list[citylist.Part]] = {fmt: [] for fmt in formats}  # city sections rendered
+
     def take(done: Done) -> None:  # (in order, as the workers go on)
         office = order[done.position]
         out.summaries[office] = done.summary
