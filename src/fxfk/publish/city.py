@@ -6,7 +6,10 @@ offices go, and each office's section is rendered on its own (``city_section.<fm
 the whole template's loop calls, so the bytes are the same) — in the worker processes, alongside the
 offices' own lists. A section is numbered from its ``offset`` (本清单的序号全市连续编排): its key is
 ``<office key>:<offset>``. When an office before it gains or loses a point, an unchanged section is
-not rendered again but renumbered (:func:`renumber`).
+not rendered again but renumbered (:func:`renumber`). Office by office (:mod:`fxfk.publish.offices`)
+a section takes its batches from the office list's own rendering of them (:func:`office_body`,
+:func:`section_body`: headings one level down, numbers moved). Fresh sections are appended to one
+part file per worker process and format (:func:`write_part`) and copied into place by :func:`finish`.
 
 Unchanged sections are read back from the previous city file: its manifest entry records where each
 section's bytes are (:class:`fxfk.publish.reuse.Entry`), and the old file must be untouched since
